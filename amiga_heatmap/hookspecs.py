@@ -1,0 +1,91 @@
+"""The hook contract between amiga-heatmap and its plugins.
+
+Every stage of the pipeline that a plugin can extend has one hook here. All hooks follow the same
+registration-callback pattern: the core calls the hook once per plugin with a ``register`` function, and
+the plugin calls ``register`` once for each object it provides::
+
+    from amiga_heatmap import hookimpl
+    from amiga_heatmap.components import Aggregator
+
+    @hookimpl
+    def register_aggregators(register):
+        register(Aggregator("max", lambda groups: groups.max(), "largest replicate"))
+
+From these calls the core builds one name table per stage (readers by name and suffix, aggregators,
+quantifiers and renderers by name, operators by symbol), which ``amiga-heatmap plugins`` lists and error
+messages quote ("known: mean, median").
+
+Precedence and clashes, the same for every hook:
+
+- ``register(obj)`` claims ``obj``'s name. Two plugins claiming one name is a
+  :class:`~amiga_heatmap.errors.PluginError` naming both plugins.
+- ``register(obj, override=True)`` replaces a built-in of the same name on purpose; the replacement is
+  shown by ``amiga-heatmap plugins`` and under ``--verbose``. Overriding another third-party plugin's
+  name is still a clash.
+- Implementations never give their arguments default values (pluggy ignores them), and new arguments
+  are only ever added to these specs, never renamed, so plugins written today keep working.
+
+An exception raised inside a hook is reported as a PluginError that names the plugin and the hook.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+PROJECT_NAME = "amiga_heatmap"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def register_readers(register):
+    """Provide readers that turn summary files into DataFrames.
+
+    :param register: call ``register(reader)`` (or ``register(reader, override=True)``) for each
+        :class:`~amiga_heatmap.components.Reader`. A reader declares the file suffixes it handles; a
+        folder input is searched recursively for files with any registered suffix, and each file is
+        read by the reader that claims its suffix (a suffix claimed by two readers is a clash).
+    :return: nothing; the return value is ignored.
+    """
+
+
+@hookspec
+def register_aggregators(register):
+    """Provide named reductions of replicate values (``-p/--operation``).
+
+    :param register: call ``register(aggregator)`` for each
+        :class:`~amiga_heatmap.components.Aggregator`. Built-ins: ``mean``, ``median``.
+    :return: nothing; the return value is ignored.
+    """
+
+
+@hookspec
+def register_quantifiers(register):
+    """Provide filter quantifiers: the word after ``row``/``col`` in a filter clause.
+
+    :param register: call ``register(quantifier)`` for each
+        :class:`~amiga_heatmap.components.Quantifier`. Built-ins: ``any``, ``all``.
+    :return: nothing; the return value is ignored.
+    """
+
+
+@hookspec
+def register_operators(register):
+    """Provide filter comparison operators: the symbol before the threshold in a filter clause.
+
+    :param register: call ``register(operator)`` for each
+        :class:`~amiga_heatmap.components.Operator`. Built-ins: ``>=``, ``<=``, ``>``, ``<``, ``=``.
+    :return: nothing; the return value is ignored.
+    """
+
+
+@hookspec
+def register_renderers(register):
+    """Provide renderers: named outputs that write a heatmap result to a file.
+
+    :param register: call ``register(renderer)`` for each
+        :class:`~amiga_heatmap.components.Renderer`. Built-ins: ``seaborn`` (pdf, png, svg) and
+        ``table`` (tsv). ``--format`` chooses among the formats every renderer declares.
+    :return: nothing; the return value is ignored.
+    """
