@@ -1,0 +1,164 @@
+"""The ``amiga-heatmap`` command line: AMiGA's ``heatmap`` options and more, over :func:`api.heatmap`.
+
+Importing this module imports click and nothing heavy; pandas and matplotlib load only when a heatmap is
+actually built, so ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from .cli_help import DefaultCommandGroup, SectionedCommand, SectionOption
+from .errors import AmigaHeatmapError
+
+INPUT = "Input and selection"
+MATRIX = "Matrix"
+OUTPUT = "Output"
+DRAWING = "Drawing"
+GENERAL = "General"
+
+
+def option(*names: str, section: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``click.option`` placing the option in a ``--help`` section."""
+    return click.option(*names, cls=SectionOption, section=section, **kwargs)
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``command`` turning amiga-heatmap's errors into a one-paragraph message and exit status.
+
+    Warnings are printed as ``Warning: ...`` lines. With ``verbose=True`` every stage is logged and errors
+    show their full traceback.
+    """
+
+    @functools.wraps(command)
+    def run(*args: Any, verbose: bool = False, **kwargs: Any) -> Any:
+        configure_logging(verbose)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                return command(*args, verbose=verbose, **kwargs)
+            except AmigaHeatmapError as error:
+                if verbose:
+                    raise
+                click.echo(f"Error: {error.message}", err=True)
+                sys.exit(error.exit_code)
+            except Exception as error:  # an unexpected bug: short message unless verbose
+                if verbose:
+                    raise
+                click.echo(
+                    f"Error: unexpected {type(error).__name__}: {error}. Run again with --verbose for the "
+                    "full traceback, and please report it.",
+                    err=True,
+                )
+                sys.exit(1)
+            finally:
+                for warning in caught:
+                    click.echo(f"Warning: {warning.message}", err=True)
+
+    return run
+
+
+def configure_logging(verbose: bool) -> None:
+    """Send the ``amiga_heatmap`` logger's INFO messages to stderr when ``verbose``."""
+    logger = logging.getLogger("amiga_heatmap")
+    if verbose and not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("amiga-heatmap: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+@click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """amiga-heatmap: heatmaps of growth-curve summaries."""
+
+
+@main.command(
+    cls=SectionedCommand,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Other commands: 'amiga-heatmap plugins' lists the installed plugins. Docs: docs/usage.md.",
+)
+@option("-i", "--input", "input_path", required=True, section=INPUT, metavar="PATH",
+        help="A summary file, or a folder searched recursively for summary files.")
+@option("-s", "--subset", section=INPUT, metavar="VAR:V1,V2;VAR2:V3",
+        help="Keep only rows whose columns hold these values, e.g. 'PM:1;Isolate:ER1,ER2'.")
+@option("-v", "--value", required=True, section=MATRIX, metavar="COLUMN",
+        help="The growth parameter to show, e.g. 'norm(auc_lin)'.")
+@option("-x", "--x-variable", "--x_variable", "x_variable", required=True, section=MATRIX, metavar="COLUMN",
+        help="The column whose values become the heatmap's columns, e.g. Isolate.")
+@option("-y", "--y-variable", "--y_variable", "y_variable", required=True, section=MATRIX, metavar="COLUMN",
+        help="The column whose values become the heatmap's rows, e.g. Substrate.")
+@option("-p", "--operation", section=MATRIX, metavar="NAME",
+        help="Combine replicates: mean, median, or a plugin's aggregator. Needed when replicates exist.")
+@option("-f", "--filter", "filter_text", section=MATRIX, metavar="EXPRESSION",
+        help="Keep rows/columns, e.g. 'row any >= 1.2 OR row any <= 0.8'. See docs/usage.md.")
+@option("-o", "--output", section=OUTPUT, metavar="NAME",
+        help="Output file name without folder or extension. Default: a time stamp.")
+@option("--output-dir", section=OUTPUT, metavar="DIR", type=click.Path(file_okay=False),
+        help="Folder to write to. Default: the input's folder.")
+@option("--format", "file_format", default="pdf", show_default=True, section=OUTPUT, metavar="FORMAT",
+        help="pdf, png, svg, tsv (the plotted matrix), or a plugin renderer's format.")
+@option("--renderer", section=OUTPUT, metavar="NAME",
+        help="Renderer to use when several write the chosen format.")
+@option("-t", "--title", section=DRAWING, metavar="TEXT", help="Figure title. Default: the value name.")
+@option("--kwargs", "kwargs_text", section=DRAWING, metavar="KEY:VALUE;...",
+        help="Renderer options, e.g. 'cmap:RdBu_r;center:1;vmin:0'.")
+@option("--verbose", is_flag=True, section=GENERAL, help="Report every stage; show tracebacks on errors.")
+@reports_errors
+def heatmap(
+    input_path: str,
+    subset: str | None,
+    value: str,
+    x_variable: str,
+    y_variable: str,
+    operation: str | None,
+    filter_text: str | None,
+    output: str | None,
+    output_dir: str | None,
+    file_format: str,
+    renderer: str | None,
+    title: str | None,
+    kwargs_text: str | None,
+    verbose: bool,
+) -> None:
+    """Draw a heatmap of one growth parameter from AMiGA summary files.
+
+    \b
+    Example:
+      amiga-heatmap -i summaries/ -o ER_norm_auc -x Strain -y Substrate \\
+          -v "norm(auc_lin)" -p mean -f "row any > 1.2" -t "Normalized AUC"
+    """
+    from .api import heatmap as build
+    from .output import output_path, refuse_overwriting_inputs
+    from .plugins import get_plugins
+    from .reading import find_summary_files
+    from .renderer_options import check_accepted, parse_kwargs
+
+    plugins = get_plugins()
+    file_format = file_format.lower()
+    chosen = plugins.renderer_for_format(file_format, renderer)
+    options = parse_kwargs(kwargs_text)
+    check_accepted(options, chosen.options_accepted, chosen.name)
+    target = output_path(input_path, output, file_format, output_dir)
+    refuse_overwriting_inputs(target, find_summary_files(input_path, plugins))
+
+    result = build(
+        input_path,
+        value=value,
+        x=x_variable,
+        y=y_variable,
+        operation=operation,
+        subset=subset,
+        filter=filter_text,
+        title=title,
+        plugins=plugins,
+    )
+    result.save(target, file_format=file_format, renderer=chosen.name, **options)
+    click.echo(f"Wrote {target} ({result.matrix.shape[0]} {y_variable} x {result.matrix.shape[1]} {x_variable}).")

@@ -1,0 +1,123 @@
+"""From summary rows to the y x x matrix: numeric values, replicate aggregation, pivot, missing cells,
+order.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import TYPE_CHECKING
+
+from .components import Aggregator
+from .errors import DataError
+from .plugins import call_guarded
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+log = logging.getLogger("amiga_heatmap")
+
+EXAMPLES_SHOWN = 5
+
+
+class MissingCellsWarning(UserWarning):
+    """Rows (or columns) of the heatmap were dropped because some of their cells have no value."""
+
+
+def numeric_values(rows: pd.DataFrame, value: str, sample_column: str | None) -> pd.DataFrame:
+    """Return ``rows`` with the ``value`` column as floats.
+
+    Blank cells, ``NaN`` and ``inf`` are numbers (missing or infinite); any other text is a DataError
+    naming the offending samples (by ``sample_column`` when given, else by row number) and their text.
+    """
+    import pandas as pd
+
+    column = rows[value]
+    if pd.api.types.is_bool_dtype(column.dtype) or not pd.api.types.is_numeric_dtype(column.dtype):
+        converted = pd.to_numeric(column, errors="coerce")
+        bad = converted.isna() & column.notna()
+        if pd.api.types.is_bool_dtype(column.dtype) or bad.any():
+            offenders = rows.loc[bad] if bad.any() else rows
+            labels = (
+                offenders[sample_column].astype(str) if sample_column in rows.columns else offenders.index.astype(str)
+            )
+            examples = ", ".join(
+                f"{label} ({text!r})"
+                for label, text in list(zip(labels, offenders[value].astype(str)))[:EXAMPLES_SHOWN]
+            )
+            raise DataError(
+                f"The value column {value!r} (given to -v/--value) is not numeric: {int(bad.sum()) or len(rows)} "
+                f"cells hold text, for example samples {examples}. Choose a numeric growth parameter "
+                "such as 'auc_lin', 'gr' or 'norm(auc_lin)', or fix those cells."
+            )
+        rows = rows.assign(**{value: converted.astype(float)})
+    elif column.dtype != float:
+        rows = rows.assign(**{value: column.astype(float)})
+    return rows
+
+
+def aggregate(
+    rows: pd.DataFrame, value: str, x: str, y: str, aggregator: Aggregator | None, plugin: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reduce ``rows`` to one value per (y, x) pair and pivot it.
+
+    Returns ``(matrix, counts)``: the y x x matrix (rows and columns sorted) and, for each cell, how many
+    non-missing values went into it. Rows whose x or y is missing are left out. Without an
+    ``aggregator`` every (x, y) pair must occur once; otherwise DataError names a few repeated pairs and
+    suggests ``-p mean``.
+    """
+    keyed = rows.dropna(subset=[x, y])
+    if len(keyed) < len(rows):
+        log.info("left out %d rows whose %s or %s is missing", len(rows) - len(keyed), x, y)
+    groups = keyed.groupby([y, x], observed=True, sort=True)[value]
+    counts = groups.count()
+    if aggregator is None:
+        sizes = groups.size()
+        repeated = sizes[sizes > 1]
+        if len(repeated):
+            examples = ", ".join(f"{x}={xv!r} {y}={yv!r} ({n} rows)" for (yv, xv), n in repeated.head(EXAMPLES_SHOWN).items())
+            raise DataError(
+                f"{len(repeated)} (x, y) pairs have more than one row (replicates), for example {examples}, "
+                "but no -p/--operation was given to combine them. Add -p mean or -p median, or narrow "
+                "the rows with --subset."
+            )
+        reduced = groups.first()
+    else:
+        reduced = call_guarded(plugin or aggregator.name, f"aggregating with {aggregator.name!r}", aggregator.reduce, groups)
+    matrix = reduced.unstack(x)
+    counts_matrix = counts.unstack(x).reindex_like(matrix).fillna(0).astype(int)
+    matrix.columns.name = x
+    matrix.index.name = y
+    return matrix.astype(float), counts_matrix
+
+
+def drop_missing_rows(matrix: pd.DataFrame, counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Drop the matrix rows that have a missing cell, warning with their labels (AMiGA's documented
+    behaviour). Raises DataError when no row is complete."""
+    complete = matrix.notna().all(axis=1)
+    if complete.all():
+        return matrix, counts
+    dropped = matrix.index[~complete]
+    if not complete.any():
+        raise DataError(
+            f"Every row of the heatmap has at least one missing cell (no value for some "
+            f"{matrix.columns.name}), so dropping incomplete rows leaves nothing. Choose another value "
+            "column, or use --subset to leave out the x values without data."
+        )
+    shown = ", ".join(map(str, dropped[:EXAMPLES_SHOWN * 4]))
+    more = f" and {len(dropped) - EXAMPLES_SHOWN * 4} more" if len(dropped) > EXAMPLES_SHOWN * 4 else ""
+    warnings.warn(
+        f"Dropped {len(dropped)} of {len(matrix)} {matrix.index.name} rows that have missing cells: "
+        f"{shown}{more}.",
+        MissingCellsWarning,
+        stacklevel=2,
+    )
+    return matrix.loc[complete], counts.loc[complete]
+
+
+def order_single_column(matrix: pd.DataFrame, counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A one-column heatmap is ordered by value, largest first (ties keep label order)."""
+    if matrix.shape[1] != 1:
+        return matrix, counts
+    order = matrix.iloc[:, 0].sort_values(ascending=False, kind="stable").index
+    return matrix.loc[order], counts.loc[order]

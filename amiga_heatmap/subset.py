@@ -1,0 +1,105 @@
+"""``-s/--subset``: keep the rows whose metadata match the given values.
+
+The text form is ``Var:v1,v2;Var2:v3``: a row is kept when, for every variable named, its value is one
+of that variable's listed values. Values are compared as text, so ``PM:1`` selects the integer PM 1 and
+``Replicate:2`` the number 2.0 as well; numeric columns also match numerically (``PM:1.0``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from .errors import DataError, UsageError, closest_names
+from .text_lists import parse_key_values, split_values
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+Selection = dict[str, list[str]]
+
+
+def parse_subset(subset: str | Mapping[str, Sequence[object] | object] | None) -> Selection:
+    """Normalise a subset given as text (``Var:v1,v2;Var2:v3``) or as a mapping to ``{column: [text]}``.
+
+    Raises UsageError for text that is not of that form, or a variable listed without values.
+    """
+    if subset is None:
+        return {}
+    if isinstance(subset, Mapping):
+        selection: Selection = {}
+        for column, values in subset.items():
+            if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+                values = [values]
+            selection[str(column)] = [str(value) for value in values]
+        return selection
+    selection = {}
+    for column, raw in parse_key_values(subset, "--subset", "'Substrate:D-Glucose,Dextrin;PM:1'"):
+        values = split_values(raw, "--subset")
+        if not values:
+            raise UsageError(
+                f"The subset variable {column!r} has no values after ':'. List the values to keep, "
+                f"separated by commas, e.g. '{column}:value1,value2'."
+            )
+        selection.setdefault(column, []).extend(values)
+    return selection
+
+
+def apply_subset(rows: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """Return the rows of ``rows`` matching every variable of ``selection``.
+
+    Raises DataError when a variable is not a column (naming the closest columns) or when nothing is
+    left. Listed values that match no row are reported in one warning, with the closest existing
+    values, since they are most likely typing mistakes.
+    """
+    if not selection:
+        return rows
+    import numpy as np
+
+    keep = np.ones(len(rows), dtype=bool)
+    unmatched: list[str] = []
+    for column, values in selection.items():
+        if column not in rows.columns:
+            suggestion = closest_names(column, rows.columns)
+            hint = f" Closest columns: {', '.join(map(repr, suggestion))}." if suggestion else ""
+            raise DataError(
+                f"The subset variable {column!r} (given to --subset) is not a column of the input.{hint} "
+                "Column names are case-sensitive."
+            )
+        matches = column_matches(rows[column], values)
+        distinct = rows[column].dropna().drop_duplicates()
+        present = set(distinct.astype(str))
+        for value in values:
+            if not column_matches(distinct, [value]).any():
+                near = closest_names(value, present)
+                near_text = f" (closest: {', '.join(map(repr, near))})" if near else ""
+                unmatched.append(f"{column}:{value}{near_text}")
+        keep &= matches
+    if unmatched:
+        warnings.warn(
+            "These --subset values match no row and select nothing: " + "; ".join(unmatched) + ".",
+            stacklevel=2,
+        )
+    if not keep.any():
+        raise DataError(
+            "The subset selects no rows: no row has all of "
+            + "; ".join(f"{column} in {values}" for column, values in selection.items())
+            + ". Check the spelling of the values (they are compared as text) or widen the subset."
+        )
+    return rows.loc[keep]
+
+
+def column_matches(column: pd.Series, values: Sequence[str]):
+    """Boolean ndarray: which cells of ``column`` equal one of ``values`` as text (or as numbers, for a
+    numeric column)."""
+    import numpy as np
+    import pandas as pd
+
+    as_text = column.astype(str)
+    hits = as_text.isin(list(values)).to_numpy()
+    if pd.api.types.is_numeric_dtype(column.dtype):
+        numbers = pd.to_numeric(pd.Series(list(values)), errors="coerce").dropna().to_numpy()
+        if len(numbers):
+            hits = hits | np.isin(column.to_numpy(dtype=float, na_value=np.nan), numbers)
+    return hits
