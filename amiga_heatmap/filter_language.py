@@ -327,7 +327,8 @@ class _Parser:
             raise self._error(
                 keyword,
                 "NOT applies to conditions on one axis, but the group after it mixes row and col "
-                "clauses. Negate the row part and the col part separately.",
+                "clauses. Write NOT inside the group, in front of conditions on one axis, and join row "
+                "and col conditions with OR only.",
             )
         return Not(operand)
 
