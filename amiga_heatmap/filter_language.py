@@ -85,7 +85,10 @@ class And:
 
 @dataclass(frozen=True)
 class Or:
-    """Holds where any operand holds. Has at least two operands, none an ``Or``; only the root may mix axes."""
+    """Holds where any operand holds. Has at least two operands, none an ``Or``.
+
+    Only the root of a filter may mix row and col operands.
+    """
 
     operands: tuple[FilterNode, ...]
 

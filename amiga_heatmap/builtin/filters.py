@@ -1,4 +1,4 @@
-"""The built-in filter quantifiers (``any``, ``all``) and comparison operators (``>=``, ``<=``, ``>``, ``<``, ``=``).
+"""The built-in filter quantifiers (``any``, ``all``) and operators (``>=``, ``<=``, ``>``, ``<``, ``=``).
 
 Importing this module stays light: numpy is imported inside the quantifiers when a filter runs, and the
 operators are Python's own comparisons, which numpy arrays answer cell by cell.
