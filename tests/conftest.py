@@ -1,4 +1,5 @@
-"""Shared fixtures: the real example data, copied per test, and a command-line runner.
+"""Shared fixtures: the real example data, copied per test, a command-line runner, and the name tables a
+filter is parsed with.
 
 Entry-point plugins installed on the machine are switched off for the whole suite, so they can never
 change a test's result; tests that need a plugin register it explicitly.
@@ -10,7 +11,11 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from amiga_heatmap.builtin import filters
+from amiga_heatmap.components import Operator, Quantifier
 
 os.environ["AMIGA_HEATMAP_PLUGINS"] = ""
 
@@ -50,3 +55,49 @@ def run_cli():
         return CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
 
     return run
+
+def table_from_hook(hook, key):
+    """Call a registration hook the way the core does and collect what it registers, keyed by ``key``."""
+    table = {}
+
+    def register(component, override=False):
+        table[key(component)] = component
+
+    hook(register=register)
+    return table
+
+
+def _at_least(values, compare, axis, count):
+    return np.count_nonzero(compare(values), axis=axis) >= count
+
+
+def _within(values, compare, axis, low, high):
+    hits = np.count_nonzero(compare(values), axis=axis)
+    return (hits >= low) & (hits <= high)
+
+
+AT_LEAST = Quantifier("atleast", _at_least, "at least COUNT cells satisfy the comparison", ("count",))
+WITHIN = Quantifier("within", _within, "between LOW and HIGH cells satisfy the comparison", ("low", "high"))
+
+
+@pytest.fixture(scope="session")
+def builtin_quantifiers():
+    return table_from_hook(filters.register_quantifiers, lambda quantifier: quantifier.name)
+
+
+@pytest.fixture(scope="session")
+def builtin_operators():
+    return table_from_hook(filters.register_operators, lambda operator: operator.symbol)
+
+
+@pytest.fixture(scope="session")
+def quantifiers(builtin_quantifiers):
+    """The built-in quantifiers plus two parameterised test-only ones: atleast(count), within(low, high)."""
+    return {**builtin_quantifiers, "atleast": AT_LEAST, "within": WITHIN}
+
+
+@pytest.fixture(scope="session")
+def operators(builtin_operators):
+    """The built-in operators plus a test-only '!=' (NaN never satisfies it)."""
+    not_equal = Operator("!=", lambda values, threshold: (values != threshold) & ~np.isnan(values))
+    return {**builtin_operators, "!=": not_equal}

@@ -1,0 +1,62 @@
+"""Evaluating a parsed filter on a matrix: which rows and which columns it keeps."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import PluginError
+from .filter_language import ROW, And, Clause, FilterExpression, FilterNode, Not
+
+def evaluate_filter(expression: FilterExpression, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(row_mask, column_mask)``: the rows and the columns of ``values`` that ``expression`` keeps.
+
+    ``values`` is a 2-D array of floats (NaN marks a missing cell; ±inf are ordinary values). Each mask is
+    a 1-D boolean ndarray, one entry per row or per column; an axis the filter puts no condition on keeps
+    everything. Every clause is evaluated on the whole, unfiltered matrix, and a matrix with no rows or no
+    columns gives empty masks where due. The masks may keep nothing: reporting that is the caller's job.
+
+    Raises ``ValueError`` when ``values`` is not 2-D, and :class:`~amiga_heatmap.errors.PluginError`
+    when a quantifier returns a result of the wrong shape.
+    """
+    matrix = np.asarray(values, dtype=float)
+    if matrix.ndim != 2:
+        raise ValueError(f"a filter is evaluated on a 2-D matrix, not on an array of shape {matrix.shape}")
+    row_count, column_count = matrix.shape
+    return (
+        _mask(expression.row_condition, matrix, row_count),
+        _mask(expression.column_condition, matrix, column_count),
+    )
+
+
+def _mask(condition: FilterNode | None, matrix: np.ndarray, length: int) -> np.ndarray:
+    if condition is None:
+        return np.ones(length, dtype=bool)
+    return _evaluate(condition, matrix)
+
+
+def _evaluate(node: FilterNode, matrix: np.ndarray) -> np.ndarray:
+    """The mask of ``node``, a condition on a single axis."""
+    if isinstance(node, Clause):
+        return _evaluate_clause(node, matrix)
+    if isinstance(node, Not):
+        return np.logical_not(_evaluate(node.operand, matrix))
+    combine = np.logical_and if isinstance(node, And) else np.logical_or
+    return combine.reduce([_evaluate(operand, matrix) for operand in node.operands])
+
+
+def _evaluate_clause(clause: Clause, matrix: np.ndarray) -> np.ndarray:
+    axis = 1 if clause.axis == ROW else 0  # a row clause reduces along each row, a col clause each column
+    compare_cells, threshold = clause.operator.compare, clause.threshold
+
+    def compare(cells: np.ndarray) -> np.ndarray:
+        return compare_cells(cells, threshold)
+
+    mask = np.asarray(clause.quantifier.evaluate(matrix, compare, axis, *clause.arguments), dtype=bool)
+    expected_shape = (matrix.shape[1 - axis],)
+    if mask.shape != expected_shape:
+        raise PluginError(
+            f"The quantifier {clause.quantifier.name!r} returned a result of shape {mask.shape} for the "
+            f"clause '{clause.to_text()}' on a {matrix.shape[0]} x {matrix.shape[1]} matrix; it must "
+            f"return one boolean per {'row' if axis == 1 else 'column'}, shape {expected_shape}."
+        )
+    return mask
