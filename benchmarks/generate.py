@@ -72,7 +72,9 @@ COLUMNS = [
     *(f"norm({p})" for p in PARAMETERS),
 ]  # fmt: skip
 # Parameters sometimes left blank by the fit, and how often (non-control wells).
-MISSING_RATE = {"auc_lin": 0.0005, "auc_log": 0.001, "gr": 0.002, "dr": 0.002, "td": 0.002, "lagC": 0.002}
+MISSING_RATE = {
+    "auc_lin": 0.0005, "auc_log": 0.001, "gr": 0.002, "dr": 0.002, "td": 0.002, "lagC": 0.002,
+}  # fmt: skip
 # Decimal places kept in the file; the default keeps about six significant digits.
 DECIMALS = {"MSE": 13, "death_lin": 9, "death_log": 9, "dr": 8}
 DEFAULT_DECIMALS = 6
@@ -106,7 +108,12 @@ def plate_layout(n_substrates: int) -> pd.DataFrame:
     names[control] = CONTROL_NAME
     names[~control] = substrate_names(int((~control).sum()))
     return pd.DataFrame(
-        {"PM": pm, "Well": np.array(WELLS)[in_plate], "Substrate": names, "Control": control.astype(int)}
+        {
+            "PM": pm,
+            "Well": np.array(WELLS)[in_plate],
+            "Substrate": names,
+            "Control": control.astype(int),
+        }
     )
 
 
@@ -213,7 +220,9 @@ def _growth(rng: np.random.Generator, design: _Design, rows: _Rows) -> tuple[np.
     artefact = ~rows.control & (rng.random(n) < 0.002)
     fold[artefact] *= rng.uniform(0.0, 0.9, size=artefact.sum())
     auc_noise = np.where(
-        growing, rng.lognormal(0.0, 0.04, size=n), np.exp(np.clip(rng.normal(0.0, 0.01, size=n), -0.03, 0.03))
+        growing,
+        rng.lognormal(0.0, 0.04, size=n),
+        np.exp(np.clip(rng.normal(0.0, 0.01, size=n), -0.03, 0.03)),
     )
     auc_fold = fold * auc_noise
     fold[rows.control] = auc_fold[rows.control] = 1.0
@@ -231,6 +240,10 @@ def _raw_parameters(
     """Return the columns OD_Baseline .. MSE, rounded as written, some cells NaN."""
     n = rows.position.size
     control, plate, n_plates = rows.control, rows.plate, rows.control_row.size
+
+    def chance(probability: float) -> np.ndarray:
+        return rng.random(n) < probability
+
     # Negative-control levels: one draw per plate, broadcast to its wells.
     k_control = rng.normal(0.32, 0.01, size=n_plates)[plate]
     auc_control = k_control * 11.7 * rng.lognormal(0.0, 0.01, size=n_plates)[plate]
@@ -241,13 +254,14 @@ def _raw_parameters(
     k_lin = k_control * fold
     auc_lin = auc_control * auc_fold
     k_log = np.log((baseline + k_lin) / baseline)
-    gr = gr_control * np.sqrt(fold) * np.where(growing & ~control, rng.lognormal(0.0, 0.03, size=n), 1.0)
-    dies = rng.random(n) < 0.15
+    gr_noise = np.where(growing & ~control, rng.lognormal(0.0, 0.03, size=n), 1.0)
+    gr = gr_control * np.sqrt(fold) * gr_noise
+    dies = chance(0.15)
     death_lin = np.where(dies, rng.exponential(3e-4, size=n), 0.0)
-    odd = ~control & (rng.random(n) < 0.005)
+    long_lag = ~control & chance(0.005)
     raw = {
         "OD_Baseline": baseline,
-        "OD_Min": np.where(rng.random(n) < 0.01, baseline * rng.uniform(0.4, 0.95, size=n), baseline),
+        "OD_Min": np.where(chance(0.01), baseline * rng.uniform(0.4, 0.95, size=n), baseline),
         "OD_Max": baseline + k_lin,
         "OD_Emp_AUC": auc_lin + HOURS * baseline,
         "Fold_Change": fold,
@@ -259,19 +273,19 @@ def _raw_parameters(
         "death_lin": death_lin,
         "death_log": death_lin * rng.uniform(0.8, 1.6, size=n),
         "gr": gr,
-        "dr": np.where(rng.random(n) < 0.01, -rng.exponential(0.03, size=n), rng.normal(0.003, 0.004, size=n)),
+        "dr": np.where(chance(0.01), -rng.exponential(0.03, size=n), rng.normal(0.003, 0.004, size=n)),
         "td": np.log(2.0) / gr,
-        "lagC": np.where(odd, rng.uniform(5.0, 30.0, size=n), lag_control * rng.lognormal(0.0, 0.01, size=n)),
-        "lagP": np.where(~control & (rng.random(n) < 0.01), _sixths(rng.uniform(1.0, 12.0, size=n)), 0.0),
-        "t_k": np.where(growing & (rng.random(n) < 0.1), _sixths(rng.uniform(8.0, HOURS, size=n)), HOURS),
+        "lagC": np.where(long_lag, rng.uniform(5, 30, size=n), lag_control * rng.lognormal(0, 0.01, size=n)),
+        "lagP": np.where(~control & chance(0.01), _sixths(rng.uniform(1.0, 12.0, size=n)), 0.0),
+        "t_k": np.where(growing & chance(0.1), _sixths(rng.uniform(8.0, HOURS, size=n)), HOURS),
         "t_gr": np.clip(_sixths(rng.normal(3.67, 0.2, size=n)), 2 * READ_INTERVAL, HOURS),
-        "t_dr": np.where(rng.random(n) < 0.03, _sixths(rng.uniform(6.0, HOURS, size=n)), HOURS),
-        "diauxie": np.where(growing & (rng.random(n) < 0.03), 1.0, 0.0),
+        "t_dr": np.where(chance(0.03), _sixths(rng.uniform(6.0, HOURS, size=n)), HOURS),
+        "diauxie": np.where(growing & chance(0.03), 1.0, 0.0),
         "MSE": rng.lognormal(np.log(1e-7), 0.4, size=n) * np.where(growing, 2.0, 1.0),
     }
     for name, rate in MISSING_RATE.items():
-        raw[name][~control & (rng.random(n) < rate)] = np.nan
-    return {name: np.round(values, DECIMALS.get(name, DEFAULT_DECIMALS)) for name, values in raw.items()}
+        raw[name][~control & chance(rate)] = np.nan
+    return {name: np.round(value, DECIMALS.get(name, DEFAULT_DECIMALS)) for name, value in raw.items()}
 
 
 def _normalised(raw: dict[str, np.ndarray], rows: _Rows) -> dict[str, np.ndarray]:
@@ -282,7 +296,8 @@ def _normalised(raw: dict[str, np.ndarray], rows: _Rows) -> dict[str, np.ndarray
     control_of_row = rows.control_row[rows.plate]
     with np.errstate(divide="ignore", invalid="ignore"):
         return {
-            f"norm({p})": np.round(raw[p] / raw[p][control_of_row], DEFAULT_DECIMALS) for p in PARAMETERS
+            f"norm({p})": np.round(raw[p] / raw[p][control_of_row], DEFAULT_DECIMALS)
+            for p in PARAMETERS
         }
 
 
@@ -296,14 +311,14 @@ def _labels(design: _Design, rows: _Rows) -> dict[str, object]:
         for pm in range(1, int(layout["PM"].iloc[-1]) + 1)
         for rep in range(1, design.n_replicates + 1)
     ]
-    strains = range(rows.strain[0], rows.strain[-1] + 1)
+    strains = [_strain_name(s) for s in range(rows.strain[0], rows.strain[-1] + 1)]
     substrate_codes, substrates = pd.factorize(layout["Substrate"])
     return {
         "Sample_ID": first * len(layout) * design.n_replicates + np.arange(rows.position.size),
         "Well": pd.Categorical.from_codes(rows.position % WELLS_PER_PLATE, WELLS),
         "Plate_ID": pd.Categorical.from_codes(rows.plate, plates),
         "Species": pd.Categorical.from_codes(np.zeros_like(rows.position), [SPECIES]),
-        "Strain": pd.Categorical.from_codes(rows.strain - rows.strain[0], [_strain_name(s) for s in strains]),
+        "Strain": pd.Categorical.from_codes(rows.strain - rows.strain[0], strains),
         "Isolate": pd.Categorical.from_codes(rows.isolate, isolates),
         "PM": rows.pm,
         "Replicate": rows.replicate,
@@ -355,7 +370,8 @@ def _as_text(block: pd.DataFrame) -> bytes:
             text = pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
             arrays[name] = pc.replace_substring_regex(text, r"e-([0-9])$", r"e-0\1")
         elif column.dtype == np.bool_:
-            arrays[name] = pa.DictionaryArray.from_arrays(column.to_numpy().astype(np.int8), ["False", "True"])
+            codes = column.to_numpy().astype(np.int8)
+            arrays[name] = pa.DictionaryArray.from_arrays(codes, ["False", "True"])
         else:
             arrays[name] = pa.array(column)
     sink = pa.BufferOutputStream()
@@ -406,7 +422,9 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: ``generate.py {small,medium,large} [--out DIR] [--seed N]``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("size", choices=SIZES, help="isolates x substrates x replicates preset")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: %(default)s)")
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="output directory (default: %(default)s)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
