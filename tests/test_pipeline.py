@@ -93,11 +93,11 @@ def test_without_operation_unique_pairs_are_plotted_as_is(summary) -> None:
 
 def test_rows_with_missing_cells_are_dropped_with_a_warning(normalized) -> None:
     rows = read(normalized)
-    expected = expected_matrix(rows, "norm(lagC)", "Isolate", "Substrate", "mean")
+    expected = expected_matrix(rows, "norm(death_lin)", "Isolate", "Substrate", "mean")
     incomplete = expected.index[expected.isna().any(axis=1)]
-    assert len(incomplete) > 0, "the example data has blank norm(lagC) cells"
+    assert len(incomplete) > 0, "the example data has blank norm(death_lin) cells (0/0)"
     with pytest.warns(MissingCellsWarning, match=f"Dropped {len(incomplete)} of {len(expected)}"):
-        result = heatmap(normalized, value="norm(lagC)", x="Isolate", y="Substrate", operation="mean")
+        result = heatmap(normalized, value="norm(death_lin)", x="Isolate", y="Substrate", operation="mean")
     pd.testing.assert_frame_equal(result.matrix, expected.dropna(), rtol=1e-13)
     assert list(result.dropped) == list(incomplete)
     assert list(result.matrix.columns) == ["ER1", "ER2", "ER3", "ER4"], "columns are never dropped"

@@ -1,0 +1,160 @@
+"""The command line, flag by flag, on the real example data."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from .conftest import REPOSITORY
+
+
+def read_tsv(path) -> pd.DataFrame:
+    return pd.read_csv(path, sep="\t", index_col=0)
+
+
+def test_readme_example_writes_24_substrates_by_2_strains(run_cli, normalized) -> None:
+    result = run_cli(
+        "-i", normalized, "-o", "ER_norm_auc", "-x", "Strain", "-y", "Substrate",
+        "-v", "norm(auc_lin)", "-p", "mean", "-f", "row any > 1.2", "-t", "Normalized AUC",
+    )
+    assert result.exit_code == 0, result.stderr
+    written = normalized.parent / "ER_norm_auc.pdf"
+    assert written.read_bytes().startswith(b"%PDF")
+    assert "24 Substrate x 2 Strain" in result.stdout
+
+
+def test_tsv_output_is_the_plotted_matrix_at_full_precision(run_cli, normalized) -> None:
+    result = run_cli(
+        "-i", normalized, "-o", "strain", "-x", "Strain", "-y", "Substrate", "-v", "norm(gr)",
+        "-p", "median", "-f", "row any >= 1.3 OR row any <= 0.7", "--format", "tsv",
+    )
+    assert result.exit_code == 0, result.stderr
+    text = (normalized.parent / "strain.tsv").read_text()
+    assert text.splitlines()[0] == "Substrate\tMEX_2020\tUSA_1995"
+    written = read_tsv(normalized.parent / "strain.tsv")
+    rows = pd.read_csv(normalized, sep="\t")
+    expected = rows.groupby(["Substrate", "Strain"])["norm(gr)"].median().unstack("Strain")
+    keep = (expected >= 1.3).any(axis=1) | (expected <= 0.7).any(axis=1)
+    expected = expected[keep]
+    assert list(written.index) == list(expected.index)
+    # full round-trip precision: the floats read back are bit-for-bit the pandas values
+    np.testing.assert_allclose(written.to_numpy(), expected.to_numpy(), rtol=1e-15, atol=0)
+
+
+def test_x_y_spellings_of_the_spec_page_are_accepted(run_cli, summary) -> None:
+    for x_flag, y_flag in (("--x-variable", "--y-variable"), ("--x_variable", "--y_variable")):
+        result = run_cli("-i", summary, "-o", f"spell{x_flag[3]}", x_flag, "Isolate", y_flag, "Substrate",
+                         "-v", "gr", "-p", "mean", "-s", "PM:1", "--format", "tsv")
+        assert result.exit_code == 0, result.stderr
+        assert read_tsv(summary.parent / f"spell{x_flag[3]}.tsv").shape == (96, 4)
+
+
+def test_subset_flag(run_cli, summary) -> None:
+    result = run_cli("-i", summary, "-o", "pm2", "-x", "Isolate", "-y", "Substrate", "-v", "k_lin", "-p", "mean",
+                     "--subset", "PM:2;Isolate:ER4", "--format", "tsv")
+    assert result.exit_code == 0, result.stderr
+    written = read_tsv(summary.parent / "pm2.tsv")
+    rows = pd.read_csv(summary, sep="\t")
+    chosen = rows[(rows.PM == 2) & (rows.Isolate == "ER4")].groupby("Substrate")["k_lin"].mean()
+    assert list(written.columns) == ["ER4"]
+    np.testing.assert_allclose(written["ER4"].to_numpy(), chosen.sort_values(ascending=False).to_numpy(), rtol=1e-15)
+
+
+def test_output_dir_and_default_timestamp_name(run_cli, summary, tmp_path) -> None:
+    out = tmp_path / "figures"
+    out.mkdir()
+    result = run_cli("-i", summary, "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
+                     "--output-dir", out, "--format", "png")
+    assert result.exit_code == 0, result.stderr
+    written = list(out.iterdir())
+    assert len(written) == 1
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d\.png", written[0].name)
+
+
+def test_folder_input_writes_into_the_folder(run_cli, data_dir) -> None:
+    folder = data_dir / "per-plate"
+    result = run_cli("-i", folder, "-o", "plates", "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
+                     "--format", "svg")
+    assert result.exit_code == 0, result.stderr
+    assert (folder / "plates.svg").exists()
+
+
+def test_kwargs_reach_the_renderer_and_unknown_keys_are_refused(run_cli, summary) -> None:
+    ok = run_cli("-i", summary, "-o", "kw", "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
+                 "-s", "PM:1", "--kwargs", "cmap:RdBu_r; center:0.4; vmin:0; annot:false; linewidths:0.5")
+    assert ok.exit_code == 0, ok.stderr
+    bad = run_cli("-i", summary, "-o", "kw2", "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
+                  "--kwargs", "cmapp:viridis")
+    assert bad.exit_code == 2
+    assert "does not accept the option 'cmapp'" in bad.stderr and "'cmap'" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert not (summary.parent / "kw2.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["-v", "auc_lni"], 1, "Closest column names: 'auc_lin'"),
+        (["-v", "gr", "-p", "average"], 2, "Known aggregators: 'mean', 'median'"),
+        (["-v", "gr"], 1, "Add -p mean"),
+        (["-v", "gr", "-p", "mean", "-s", "Isolate:ER7"], 1, "selects no rows"),
+        (["-v", "gr", "-p", "mean", "-f", "row anny > 1"], 2, "Did you mean 'any'"),
+        (["-v", "gr", "-p", "mean", "-f", "row any > 100"], 1, "keeps no cells"),
+        (["-v", "gr", "-p", "mean", "--format", "jpeg"], 2, "Known formats: 'pdf', 'png', 'svg', 'tsv'"),
+        (["-v", "gr", "-p", "mean", "-o", "out/fig"], 2, "without a folder"),
+        (["-v", "gr", "-p", "mean", "--kwargs", "cmap"], 2, "KEY:VALUE"),
+    ],
+)
+def test_errors_are_one_paragraph_with_exit_status(run_cli, summary, args, status, message) -> None:
+    result = run_cli("-i", summary, "-x", "Isolate", "-y", "Substrate", "-o", "err", *args)
+    assert result.exit_code == status, result.stderr
+    assert message in result.stderr.replace("\n", " ") or message in result.stderr
+    assert result.stderr.startswith("Error: ")
+    assert "Traceback" not in result.stderr
+    assert not list(summary.parent.glob("err*"))
+
+
+def test_missing_input_exits_1(run_cli, tmp_path) -> None:
+    result = run_cli("-i", tmp_path / "none.txt", "-x", "Isolate", "-y", "Substrate", "-v", "gr")
+    assert result.exit_code == 1
+    assert "does not exist" in result.stderr
+
+
+def test_verbose_reports_stages_and_shows_tracebacks(summary) -> None:
+    command = [sys.executable, "-m", "amiga_heatmap", "-i", str(summary), "-o", "v", "-x", "Isolate",
+               "-y", "Substrate", "-v", "gr", "-p", "mean", "-f", "row any > 0.5", "--verbose"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPOSITORY)
+    assert done.returncode == 0, done.stderr
+    for stage in ("read 1536 rows", "aggregated with mean: 191 Substrate x 4 Isolate", "filter kept", "matrix:"):
+        assert stage in done.stderr
+    failing = subprocess.run(command[:-1] + ["-v", "nope", "--verbose"], capture_output=True, text=True, cwd=REPOSITORY)
+    assert failing.returncode == 1
+    assert "Traceback" in failing.stderr and "DataError" in failing.stderr
+
+
+def test_missing_cells_warning_is_printed(run_cli, normalized) -> None:
+    result = run_cli("-i", normalized, "-o", "lag", "-x", "Isolate", "-y", "Substrate", "-v", "norm(death_lin)",
+                     "-p", "mean", "--format", "tsv")
+    assert result.exit_code == 0
+    assert "Warning: Dropped" in result.stderr
+
+
+def test_output_equal_to_input_is_refused(run_cli, data_dir) -> None:
+    folder = data_dir / "per-plate"
+    target = folder / "ER1_PM1-1_summary.txt"
+    before = target.read_bytes()
+    result = run_cli("-i", folder, "-o", "ER1_PM1-1_summary", "-x", "Isolate", "-y", "Substrate", "-v", "gr",
+                     "-p", "mean", "--format", "tsv", "--renderer", "table")
+    # tsv is not txt, so this writes a new file; a real clash needs the same name and suffix
+    assert result.exit_code == 0
+    from amiga_heatmap.errors import UsageError
+    from amiga_heatmap.output import refuse_overwriting_inputs
+
+    with pytest.raises(UsageError, match="one of the input files"):
+        refuse_overwriting_inputs(target, [target])
+    assert target.read_bytes() == before
