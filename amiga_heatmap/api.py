@@ -1,7 +1,8 @@
 """The Python API: :func:`heatmap` runs the whole pipeline and returns a :class:`HeatmapResult`.
 
 The command line is a thin layer over this function. Stages, in order: read, subset, numeric check,
-aggregate and pivot, drop rows with missing cells, filter, order. Each stage logs what it did to the
+aggregate and pivot, missing cells (drop rows, drop columns, or keep), filter, order (sorted, sorted by
+a metadata column, or clustered), label colours and highlights. Each stage logs what it did to the
 ``amiga_heatmap`` logger at INFO level (``--verbose`` shows it).
 """
 
@@ -13,7 +14,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DataError, UsageError
+from .errors import DataError, UsageError, known_list
+from .highlight import HighlightArgument, resolve_highlight
+from .label_colors import ColorScheme, check_color, color_labels, given_colors
+from .ordering import AxisOrder, order_axes
 from .plugins import PluginSet, get_plugins
 from .result import HeatmapResult
 
@@ -35,6 +39,23 @@ def heatmap(
     filter: str | None = None,
     title: str | None = None,
     plugins: PluginSet | None = None,
+    *,
+    missing: str = "drop-rows",
+    sort_x: str | None = None,
+    sort_y: str | None = None,
+    cluster_x: bool = False,
+    cluster_y: bool = False,
+    cluster_method: str = "average",
+    cluster_metric: str = "euclidean",
+    color_x_by: str | None = None,
+    color_y_by: str | None = None,
+    color_scheme_x: ColorScheme = None,
+    color_scheme_y: ColorScheme = None,
+    color_file_x: str | os.PathLike[str] | None = None,
+    color_file_y: str | os.PathLike[str] | None = None,
+    missing_color: str | None = None,
+    highlight: HighlightArgument = None,
+    read_all_columns: bool = False,
 ) -> HeatmapResult:
     """Build the heatmap matrix of ``value`` with ``y`` as rows and ``x`` as columns.
 
@@ -49,14 +70,34 @@ def heatmap(
     :param filter: a filter expression such as ``"row any >= 1.2 OR row any <= 0.8"``.
     :param title: the figure title; defaults to ``value``.
     :param plugins: the plugin set to use; defaults to the built-ins plus installed plugins.
+    :param missing: what to do with missing cells: ``"drop-rows"`` (default), ``"drop-columns"`` or
+        ``"keep"`` (they are drawn in their own colour).
+    :param sort_x, sort_y: order the columns / rows by this metadata column (or the axis column itself);
+        each label must have one value.
+    :param cluster_x, cluster_y: order the columns / rows by hierarchical clustering instead (wins over
+        sorting); the linkage is kept on the result.
+    :param cluster_method, cluster_metric: the linkage method (``average``, ``complete``, ``single``,
+        ``weighted``, ``centroid``, ``median``, ``ward``) and distance metric (``euclidean``,
+        ``correlation``, ``cosine``, ...).
+    :param color_x_by, color_y_by: colour each column / row label by its value in this metadata column.
+    :param color_scheme_x, color_scheme_y: ``"value:color;value:color"`` or a mapping value -> colour.
+    :param color_file_x, color_file_y: a tab-separated file: header row, the value first, a ``Color``
+        column. Without scheme or file, an automatic categorical palette is used.
+    :param missing_color: colour for values the scheme or file leaves out (default: a distinct colour).
+    :param highlight: ``"y:LABEL,LABEL;x:LABEL"`` or ``{"y": [...], "x": [...]}``: labels drawn in bold red.
+    :param read_all_columns: read every input column, so that ``result.rows`` holds whole input rows
+        (needed by :meth:`HeatmapResult.save_filtered_table`).
     :return: a :class:`HeatmapResult` with the rows used, the matrix and the per-cell replicate counts.
-    :raises UsageError: for malformed subset or filter text or an unknown operation name.
+    :raises UsageError: for malformed subset, filter, colour or highlight text, or unknown operation,
+        clustering method or metric.
     :raises DataError: for missing inputs or columns, non-numeric values, or selections that leave
-        nothing to draw.
+        nothing to draw, or metadata with several values for one label.
     """
+    from .clustering import check_method_and_metric
     from .filter_evaluation import evaluate_filter
     from .filter_language import parse_filter
-    from .matrix import aggregate, drop_missing_rows, numeric_values, order_single_column
+    from .highlight import parse_highlight
+    from .matrix import MISSING_MODES, aggregate, handle_missing_cells, numeric_values, order_single_column
     from .subset import apply_subset, parse_subset
 
     plugins = plugins or get_plugins()
@@ -73,9 +114,26 @@ def heatmap(
             f"-x and -y both name {x!r}; a heatmap needs two different columns, e.g. -x Isolate -y Substrate."
         )
 
+    if missing not in MISSING_MODES:
+        raise UsageError(
+            f"missing={missing!r} is not a missing-cell mode; choose one of {known_list(MISSING_MODES)}."
+        )
+    if cluster_x or cluster_y:
+        check_method_and_metric(cluster_method, cluster_metric)
+    highlighted = parse_highlight(highlight, x, y)
+    palettes = {"x": given_colors("x", color_x_by, color_scheme_x, color_file_x),
+                "y": given_colors("y", color_y_by, color_scheme_y, color_file_y)}
+    if missing_color is not None:
+        missing_color = check_color(missing_color, "--missing-color")
     wanted = {value: "-v/--value", x: "-x/--x-variable", y: "-y/--y-variable"}
     wanted.update({column: "-s/--subset" for column in selection if column not in wanted})
-    rows, sample_column = _load_rows(data, wanted, plugins)
+    label_columns = {
+        "--sort-x-by": sort_x, "--sort-y-by": sort_y, "--color-x-by": color_x_by, "--color-y-by": color_y_by
+    }
+    for option, column in label_columns.items():
+        if column is not None:
+            wanted.setdefault(column, option)
+    rows, sample_column = _load_rows(data, wanted, plugins, read_all_columns)
     log.info("read %d rows", len(rows))
 
     rows = apply_subset(rows, selection)
@@ -88,9 +146,7 @@ def heatmap(
     log.info("aggregated with %s: %d %s x %d %s", operation or "no operation", matrix.shape[0], y, matrix.shape[1], x)
     if matrix.empty:
         raise DataError(f"No row has both an {x!r} and a {y!r} value; there is nothing to draw.")
-    before = matrix.index
-    matrix, counts = drop_missing_rows(matrix, counts)
-    dropped = list(before.difference(matrix.index, sort=False))
+    matrix, counts, dropped, dropped_columns = handle_missing_cells(matrix, counts, missing)
 
     if expression is not None:
         row_mask, column_mask = evaluate_filter(expression, matrix.to_numpy(dtype=float))
@@ -108,7 +164,20 @@ def heatmap(
 
     matrix, counts = order_single_column(matrix, counts)
     used = rows[rows[y].isin(matrix.index) & rows[x].isin(matrix.columns)]
+    ordered = order_axes(
+        matrix, counts, used, AxisOrder(sort_y, cluster_y), AxisOrder(sort_x, cluster_x),
+        cluster_method, cluster_metric,
+    )
+    matrix, counts = ordered.matrix, ordered.counts
     log.info("matrix: %d %s x %d %s", matrix.shape[0], y, matrix.shape[1], x)
+    colors = {
+        axis: color_labels(used, variable, labels, column, axis, palettes[axis], missing_color)
+        for axis, variable, labels, column in (
+            ("x", x, matrix.columns, color_x_by),
+            ("y", y, matrix.index, color_y_by),
+        )
+        if column is not None
+    }
     return HeatmapResult(
         rows=used,
         matrix=matrix,
@@ -120,16 +189,24 @@ def heatmap(
         operation=aggregator.name if aggregator else None,
         filter=filter,
         dropped=dropped,
+        dropped_columns=dropped_columns,
         plugins=plugins,
+        row_linkage=ordered.row_linkage,
+        column_linkage=ordered.column_linkage,
+        x_colors=colors.get("x"),
+        y_colors=colors.get("y"),
+        highlighted=resolve_highlight(highlighted, matrix),
+        missing=missing,
     )
 
 
 def _load_rows(
-    data: Any, wanted: dict[str, str], plugins: PluginSet
+    data: Any, wanted: dict[str, str], plugins: PluginSet, every_column: bool = False
 ) -> tuple[pd.DataFrame, str | None]:
     """Read (or take) the summary rows and check the needed columns exist.
 
-    Returns the rows and the name of the sample-id column (the first column of the files), if known.
+    Only the ``wanted`` columns (and the sample id) are read, unless ``every_column``. Returns the rows
+    and the name of the sample-id column (the first column of the files), if known.
     """
     import pandas as pd
 
@@ -141,7 +218,7 @@ def _load_rows(
     files = find_summary_files(data, plugins)
     header = plugins.reader_for(str(files[0])).header(str(files[0]))
     sample_column = header[0] if header else None
-    rows = read_summaries(files, plugins, frozenset(wanted) | {sample_column})
+    rows = read_summaries(files, plugins, None if every_column else frozenset(wanted) | {sample_column})
     check_columns(rows, wanted, files, plugins)
     return rows, sample_column
 

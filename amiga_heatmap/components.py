@@ -101,6 +101,13 @@ class Renderer:
       core refuses other keys with an error listing these, before anything is drawn.
     - ``figure(result, options)``: optional; return an in-memory object (a matplotlib Figure for the
       seaborn renderer) for notebooks, without writing a file.
+    - ``check_options(options, file_format)``: optional; raise
+      :class:`~amiga_heatmap.errors.UsageError` naming the option for a bad value (an unknown colour map,
+      a negative width). Called before any data is read, so mistakes fail fast; ``file_format`` is None
+      when no file is written (``figure``).
+    - ``companions(result, options, file_format)``: optional; extra files written next to the main
+      output, as ``{name suffix: write(path)}`` (the seaborn renderer's ``{"_x_legend.pdf": ...}``). Each
+      is written atomically to ``{main file's stem}{suffix}`` after the main file.
     """
 
     name: str
@@ -109,3 +116,7 @@ class Renderer:
     description: str = ""
     options_accepted: Mapping[str, str] = field(default_factory=dict)
     figure: Callable[[HeatmapResult, Mapping[str, Any]], Any] | None = None
+    check_options: Callable[[Mapping[str, Any], str | None], None] | None = None
+    companions: (
+        Callable[[HeatmapResult, Mapping[str, Any], str], Mapping[str, Callable[[str], None]]] | None
+    ) = None

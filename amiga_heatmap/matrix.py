@@ -18,6 +18,10 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger("amiga_heatmap")
 
 EXAMPLES_SHOWN = 5
+KEEP_HINTS = (
+    "--keep-rows-missing-data keeps them (dropping the incomplete columns instead)",
+    "--keep-columns-missing-data keeps them",
+)
 
 
 class MissingCellsWarning(UserWarning):
@@ -91,28 +95,76 @@ def aggregate(
     return matrix.astype(float), counts_matrix
 
 
-def drop_missing_rows(matrix: pd.DataFrame, counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Drop the matrix rows that have a missing cell, warning with their labels (AMiGA's documented
-    behaviour). Raises DataError when no row is complete."""
-    complete = matrix.notna().all(axis=1)
+MISSING_MODES = {
+    "drop-rows": "drop the rows holding a missing cell (the default)",
+    "drop-columns": "drop the columns holding a missing cell (--keep-rows-missing-data)",
+    "keep": "keep every cell; missing ones are drawn in their own colour (both --keep-... options)",
+}
+
+
+def handle_missing_cells(
+    matrix: pd.DataFrame, counts: pd.DataFrame, mode: str = "drop-rows"
+) -> tuple[pd.DataFrame, pd.DataFrame, list[object], list[object]]:
+    """Apply a missing-cell ``mode`` of :data:`MISSING_MODES` to the pivoted matrix.
+
+    Returns ``(matrix, counts, dropped_rows, dropped_columns)``. Dropping warns with the labels
+    dropped (MissingCellsWarning); a mode that would drop everything is a DataError. Raises UsageError
+    for an unknown mode.
+    """
+    if mode not in MISSING_MODES:
+        from .errors import UsageError, known_list
+
+        raise UsageError(f"Unknown missing-cell mode {mode!r}; known modes: {known_list(MISSING_MODES)}.")
+    if mode == "keep":
+        missing = int(matrix.isna().to_numpy().sum())
+        if missing:
+            log.info("kept %d missing cells", missing)
+        if matrix.isna().to_numpy().all():
+            raise DataError(
+                f"Every cell of the {matrix.shape[0]} x {matrix.shape[1]} heatmap is missing: the value "
+                "column has no number for the rows selected. Choose another value column or subset."
+            )
+        return matrix, counts, [], []
+    axis = 0 if mode == "drop-rows" else 1
+    kept, kept_counts, dropped = _drop_incomplete(matrix, counts, axis)
+    return (kept, kept_counts, dropped, []) if axis == 0 else (kept, kept_counts, [], dropped)
+
+
+def _drop_incomplete(
+    matrix: pd.DataFrame, counts: pd.DataFrame, axis: int
+) -> tuple[pd.DataFrame, pd.DataFrame, list[object]]:
+    """Drop the rows (``axis`` 0) or columns (1) holding a missing cell; return what is left and the
+    labels dropped."""
+    complete = matrix.notna().all(axis=1 - axis)
     if complete.all():
-        return matrix, counts
-    dropped = matrix.index[~complete]
+        return matrix, counts, []
+    labels = matrix.index if axis == 0 else matrix.columns
+    dropped = labels[~complete.to_numpy()]
+    kind = "rows" if axis == 0 else "columns"
     if not complete.any():
-        raise DataError(
-            f"Every row of the heatmap has at least one missing cell (no value for some "
-            f"{matrix.columns.name}), so dropping incomplete rows leaves nothing. Choose another value "
-            "column, or use --subset to leave out the x values without data."
+        other = matrix.columns.name if axis == 0 else matrix.index.name
+        fix = (
+            f"use --subset to leave out the {other} values without data, or keep the rows with "
+            "--keep-rows-missing-data"
+            if axis == 0
+            else f"use --subset to leave out the {other} values without data, or keep the columns with "
+            "--keep-columns-missing-data"
         )
-    shown = ", ".join(map(str, dropped[:EXAMPLES_SHOWN * 4]))
+        raise DataError(
+            f"Every {kind[:-1]} of the heatmap has at least one missing cell (no value for some {other}), "
+            f"so dropping incomplete {kind} leaves nothing. Choose another value column, or {fix}."
+        )
+    shown = ", ".join(map(str, dropped[: EXAMPLES_SHOWN * 4]))
     more = f" and {len(dropped) - EXAMPLES_SHOWN * 4} more" if len(dropped) > EXAMPLES_SHOWN * 4 else ""
     warnings.warn(
-        f"Dropped {len(dropped)} of {len(matrix)} {matrix.index.name} rows that have missing cells: "
-        f"{shown}{more}.",
+        f"Dropped {len(dropped)} of {len(labels)} {labels.name} {kind} that have missing cells: {shown}{more}. "
+        f"{KEEP_HINTS[axis]}; give both --keep-... options to keep every cell.",
         MissingCellsWarning,
-        stacklevel=2,
+        stacklevel=3,
     )
-    return matrix.loc[complete], counts.loc[complete]
+    if axis == 0:
+        return matrix.loc[complete], counts.loc[complete], list(dropped)
+    return matrix.loc[:, complete], counts.loc[:, complete], list(dropped)
 
 
 def order_single_column(matrix: pd.DataFrame, counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

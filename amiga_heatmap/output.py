@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .errors import DataError, UsageError
+from .own_outputs import record_output
 
 TIMESTAMP_FORMAT = "%Y-%m-%d_%H-%M-%S"
 
@@ -65,8 +66,9 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[str], None])
     """Call ``write(temporary_path)``, then move the finished file to ``path`` in one step.
 
     The temporary file sits in ``path``'s folder (so the final rename is atomic) and is removed if
-    ``write`` fails; an existing file at ``path`` is only replaced by a complete one. Raises DataError
-    when the folder does not exist or is not writable.
+    ``write`` fails; an existing file at ``path`` is only replaced by a complete one. The finished file
+    is recorded as ours (:mod:`amiga_heatmap.own_outputs`), so folder inputs never read it back. Raises
+    DataError when the folder does not exist or is not writable.
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -88,6 +90,7 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[str], None])
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+    record_output(path)
 
 
 def _current_umask() -> int:

@@ -1,7 +1,8 @@
 """``-i/--input``: find the summary files of a path and read them into one DataFrame.
 
 A file is read by the reader registered for its suffix; a folder is searched recursively for files some
-reader handles (hidden files and folders are skipped). Several files are concatenated with the union of
+reader handles (hidden files and folders, and files amiga-heatmap wrote itself, are skipped; see
+:mod:`amiga_heatmap.own_outputs`). Several files are concatenated with the union of
 their columns, in sorted path order so that results never depend on the file system's listing order.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import DataError, closest_names, known_list
+from .own_outputs import skip_own_outputs
 from .plugins import PluginSet, call_guarded
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,6 +50,7 @@ def find_summary_files(path: str | os.PathLike[str], plugins: PluginSet) -> list
         and not _is_hidden(candidate.relative_to(path))
         and plugins.reader_for(str(candidate)) is not None
     )
+    found = skip_own_outputs(found)
     if not found:
         raise DataError(
             f"The folder {str(path)!r} holds no summary files (files ending in {known_list(suffixes)}). "

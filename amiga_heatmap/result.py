@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
+    from .label_colors import LabelColors
     from .plugins import PluginSet
 
 
@@ -23,7 +25,15 @@ class HeatmapResult:
       each cell.
     - ``value``, ``x``, ``y``, ``title``, ``operation`` (aggregator name or None), ``filter`` (text or
       None): what was asked for.
-    - ``dropped``: the y labels dropped because they had missing cells.
+    - ``dropped``: the y labels dropped because they had missing cells; ``dropped_columns``: the x
+      labels dropped for the same reason (``missing="drop-columns"``).
+    - ``missing``: the missing-cell mode used (``"drop-rows"``, ``"drop-columns"`` or ``"keep"``).
+    - ``row_linkage`` / ``column_linkage``: scipy linkage matrices of the clustered rows / columns
+      (over the labels in sorted order, before reordering), or None for an axis not clustered; the
+      plotted order is ``scipy.cluster.hierarchy.leaves_list`` of them.
+    - ``x_colors`` / ``y_colors``: the colour strips (:class:`~amiga_heatmap.label_colors.LabelColors`:
+      value and colour per label, legend entries), or None.
+    - ``highlighted``: ``{"x": [...], "y": [...]}``, the plotted labels to draw in bold red.
     """
 
     rows: pd.DataFrame
@@ -37,6 +47,13 @@ class HeatmapResult:
     filter: str | None = None
     dropped: list[Any] = field(default_factory=list)
     plugins: PluginSet | None = field(default=None, repr=False)
+    dropped_columns: list[Any] = field(default_factory=list)
+    missing: str = "drop-rows"
+    row_linkage: np.ndarray | None = field(default=None, repr=False)
+    column_linkage: np.ndarray | None = field(default=None, repr=False)
+    x_colors: LabelColors | None = None
+    y_colors: LabelColors | None = None
+    highlighted: dict[str, list[Any]] = field(default_factory=lambda: {"x": [], "y": []})
 
     def _plugin_set(self) -> PluginSet:
         if self.plugins is None:
@@ -58,6 +75,8 @@ class HeatmapResult:
         if chosen.figure is None:
             raise UsageError(f"The renderer {renderer!r} writes files only; use save() instead.")
         check_accepted(options, chosen.options_accepted, renderer)
+        if chosen.check_options is not None:
+            chosen.check_options(options, None)
         return chosen.figure(self, options)
 
     def save(
@@ -67,22 +86,81 @@ class HeatmapResult:
 
         ``file_format`` defaults to the path's extension; the renderer is the one writing that format
         unless ``renderer`` names one. The file is written atomically: a failed run leaves no partial
-        file behind.
+        file behind. The renderer's companion files (the seaborn renderer's legends) are written next to
+        it; :meth:`companion_paths` names them.
         """
         from .output import write_atomically
-        from .renderer_options import check_accepted
 
         path = os.fspath(path)
+        file_format, chosen, plugin = self._checked_renderer(path, file_format, renderer, options)
+        stage = f"rendering with {chosen.name!r}"
+        write_atomically(
+            path,
+            lambda temporary: _guarded(plugin, stage, chosen.render, self, temporary, file_format, options),
+        )
+        for companion, write in self._companions(chosen, options, file_format).items():
+            target = _companion_path(path, companion)
+            write_atomically(
+                target,
+                lambda temporary, write=write, stage=f"writing {target}": _guarded(plugin, stage, write, temporary),
+            )
+        return path
+
+    def companion_paths(
+        self,
+        path: str | os.PathLike[str],
+        file_format: str | None = None,
+        renderer: str | None = None,
+        **options: Any,
+    ) -> list[str]:
+        """The extra files :meth:`save` writes next to ``path`` for these arguments (e.g. legends)."""
+        path = os.fspath(path)
+        file_format, chosen, _ = self._checked_renderer(path, file_format, renderer, options)
+        companions = self._companions(chosen, options, file_format)
+        return [_companion_path(path, companion) for companion in companions]
+
+    def save_filtered_table(self, path: str | os.PathLike[str]) -> str:
+        """Write the input rows behind the plotted cells (``rows``) to ``path``, tab-separated with a
+        header row, in input order, missing values empty (``--save-filtered-table``). Returns the path.
+
+        The rows hold the columns that were read: every column when the result was built with
+        ``read_all_columns=True``.
+        """
+        from .output import write_atomically
+
+        path = os.fspath(path)
+        def write(temporary: str) -> None:
+            self.rows.to_csv(temporary, sep="\t", index=False, na_rep="", lineterminator="\n")
+
+        write_atomically(path, write)
+        return path
+
+    def _checked_renderer(
+        self, path: str, file_format: str | None, renderer: str | None, options: dict[str, Any]
+    ) -> tuple[str, Any, str]:
+        from .renderer_options import check_accepted
+
         file_format = (file_format or os.path.splitext(path)[1].lstrip(".") or "pdf").lower()
         plugins = self._plugin_set()
         chosen = plugins.renderer_for_format(file_format, renderer)
         check_accepted(options, chosen.options_accepted, chosen.name)
-        plugin = plugins.renderers.plugin_of(chosen.name)
-        write_atomically(path, lambda temporary: _guarded_render(plugin, chosen, self, temporary, file_format, options))
-        return path
+        if chosen.check_options is not None:
+            chosen.check_options(options, file_format)
+        return file_format, chosen, plugins.renderers.plugin_of(chosen.name)
+
+    def _companions(self, chosen: Any, options: dict[str, Any], file_format: str) -> dict[str, Any]:
+        if chosen.companions is None:
+            return {}
+        return dict(chosen.companions(self, options, file_format))
 
 
-def _guarded_render(plugin: str, renderer: Any, result: HeatmapResult, path: str, file_format: str, options: Any) -> None:
+def _guarded(plugin: str, stage: str, function: Any, *arguments: Any) -> None:
     from .plugins import call_guarded
 
-    call_guarded(plugin, f"rendering with {renderer.name!r}", renderer.render, result, path, file_format, options)
+    call_guarded(plugin, stage, function, *arguments)
+
+
+def _companion_path(path: str, suffix: str) -> str:
+    """``figures/ER.pdf`` with suffix ``_x_legend.pdf`` -> ``figures/ER_x_legend.pdf``."""
+    stem, _ = os.path.splitext(path)
+    return stem + suffix

@@ -71,7 +71,7 @@ def test_output_dir_and_default_timestamp_name(run_cli, summary, tmp_path) -> No
     result = run_cli("-i", summary, "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
                      "--output-dir", out, "--format", "png")
     assert result.exit_code == 0, result.stderr
-    written = list(out.iterdir())
+    written = [path for path in out.iterdir() if not path.name.startswith(".")]  # .amiga-heatmap-outputs
     assert len(written) == 1
     assert re.fullmatch(r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d\.png", written[0].name)
 

@@ -1,0 +1,232 @@
+"""Colour strips along the heatmap's axes: ``--color-x-by``/``--color-y-by`` and their colours.
+
+Each label gets the colour of its value in a metadata column (:mod:`amiga_heatmap.label_metadata`).
+Colours come from a scheme (``"USA_1995:#1f77b4;MEX_2020:orange"``), a colour file (tab-separated,
+header row, first column the value, a column ``Color``), or, when neither is given, an automatic
+categorical palette. Values the scheme or file leave out, and labels without a value, share one
+"other" colour: ``missing_color`` if given, else the candidate colour farthest (in CIELAB) from every
+colour already used, so it is distinct and the same on every run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .errors import DataError, UsageError
+from .label_metadata import as_text, key_text, value_per_label
+from .text_lists import parse_key_values, unquote
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import pandas as pd
+
+ColorScheme = str | Mapping[object, str] | None
+
+COLOR_COLUMN = "Color"
+OTHER = "other"
+NO_VALUE = "no value"
+# Candidates for the "other" colour: matplotlib's qualitative palettes, strong to pale.
+OTHER_CANDIDATES = (
+    "tab10",
+    "Dark2",
+    "Set1",
+    "Pastel1",
+    "tab20b",
+)
+
+
+@dataclass(frozen=True)
+class LabelColors:
+    """The colour strip of one axis.
+
+    - ``axis``: ``"x"`` (columns) or ``"y"`` (rows); ``column``: the metadata column coloured by.
+    - ``values``: label -> value of ``column`` (NaN when the label has none), in plotted order.
+    - ``colors``: label -> colour as ``#rrggbb``, in plotted order.
+    - ``legend``: legend text -> colour, in legend order: the values present (sorted), then the shared
+      "other" / "no value" entry when some label has it.
+    """
+
+    axis: str
+    column: str
+    values: pd.Series
+    colors: pd.Series
+    legend: dict[str, str] = field(default_factory=dict)
+
+    def reordered(self, labels: pd.Index) -> LabelColors:
+        """The same colours for ``labels`` (a reordering of the labels coloured)."""
+        return LabelColors(
+            self.axis, self.column, self.values.reindex(labels), self.colors.reindex(labels), self.legend
+        )
+
+
+def given_colors(
+    axis: str,
+    column: str | None,
+    scheme: ColorScheme = None,
+    color_file: str | os.PathLike[str] | None = None,
+) -> dict[str, str] | None:
+    """The colours the user gave for the ``axis`` strip (``{value text: colour}``), or None for the
+    automatic palette. Raises UsageError for both a scheme and a file, either without ``column`` (the
+    ``--color-AXIS-by`` column), or a malformed scheme; DataError for an unreadable colour file."""
+    if scheme is None and color_file is None:
+        return None
+    if column is None:
+        raise UsageError(
+            f"--color-scheme-{axis} / --color-file-{axis} set the colours of --color-{axis}-by, which is not "
+            f"given. Add --color-{axis}-by COLUMN."
+        )
+    if scheme is not None and color_file is not None:
+        raise UsageError(
+            f"Give either --color-scheme-{axis} or --color-file-{axis}, not both: they both set the colours "
+            f"of --color-{axis}-by {column}."
+        )
+    if scheme is not None:
+        return parse_color_scheme(scheme, f"--color-scheme-{axis}")
+    return read_color_file(color_file, f"--color-file-{axis}")
+
+
+def color_labels(
+    rows: pd.DataFrame,
+    axis_column: str,
+    labels: pd.Index,
+    column: str,
+    axis: str,
+    given: dict[str, str] | None = None,
+    missing_color: str | None = None,
+) -> LabelColors:
+    """Colour each of ``labels`` (values of ``axis_column``) by its value in ``column``.
+
+    ``given`` maps value texts to colours (from :func:`given_colors`); None picks an automatic palette.
+    ``missing_color`` colours the values ``given`` leaves out and labels without a value (default: a
+    distinct colour). Raises DataError for a label with several values of ``column``.
+    """
+    import pandas as pd
+    from matplotlib.colors import to_hex
+
+    values = value_per_label(rows, axis_column, column, list(labels), f"--color-{axis}-by")
+    texts = values.map(as_text, na_action="ignore")
+    present = [as_text(value) for value in values.dropna().drop_duplicates().sort_values(kind="stable")]
+    if given is None:
+        given = dict(zip(present, automatic_palette(len(present))))
+    by_value = {text: given[text] for text in present if text in given}
+    colors = texts.map(by_value)
+    legend = dict(by_value)
+    unmatched = colors.isna()
+    if unmatched.any():
+        other = missing_color or distinct_color(list(given.values()))
+        colors = colors.fillna(other)
+        has_value = texts[unmatched].notna().any()
+        has_none = texts[unmatched].isna().any()
+        legend[OTHER if not has_none else (NO_VALUE if not has_value else f"{OTHER} or {NO_VALUE}")] = other
+    colors = pd.Series([to_hex(color) for color in colors], index=values.index, name=column)
+    legend = {text: to_hex(color) for text, color in legend.items()}
+    return LabelColors(axis=axis, column=column, values=values, colors=colors, legend=legend)
+
+
+def parse_color_scheme(scheme: str | Mapping[object, str], option: str) -> dict[str, str]:
+    """``"value:color;value:color"`` (or a mapping) as ``{value text: colour}``, colours checked."""
+    if isinstance(scheme, Mapping):
+        pairs = [(as_text(key), str(color)) for key, color in scheme.items()]
+    else:
+        pairs = [
+            (key, unquote(color))
+            for key, color in parse_key_values(scheme, option, "'USA_1995:#1f77b4;MEX_2020:orange'")
+        ]
+    if not pairs:
+        raise UsageError(
+            f"{option} is empty; give VALUE:COLOR pairs, e.g. 'USA_1995:#1f77b4;MEX_2020:orange'."
+        )
+    return {key_text(key): check_color(color, option, key) for key, color in pairs}
+
+
+def read_color_file(path: str | os.PathLike[str], option: str) -> dict[str, str]:
+    """Read a colour file: tab-separated, a header row, the value in the first column, the colour in
+    the column named ``Color`` (any case; ``Colour`` too)."""
+    import csv
+
+    path = os.fspath(path)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            table = [row for row in csv.reader(handle, delimiter="\t") if any(cell.strip() for cell in row)]
+    except OSError as error:
+        raise DataError(f"Cannot read the colour file {path!r} ({option}): {error.strerror}.") from error
+    header = [cell.strip() for cell in table[0]] if table else []
+    found = [i for i, name in enumerate(header) if name.lower() in ("color", "colour")]
+    if len(header) < 2 or not found:
+        raise DataError(
+            f"The colour file {path!r} ({option}) needs a tab-separated header row with the value column "
+            f"first and a column named {COLOR_COLUMN!r}; its header is {header!r}."
+        )
+    where = found[0]
+    colors: dict[str, str] = {}
+    for number, row in enumerate(table[1:], start=2):
+        if len(row) <= where or not row[0].strip():
+            raise DataError(f"Line {number} of the colour file {path!r} has no value or no colour: {row!r}.")
+        key = key_text(row[0])
+        color = check_color(row[where].strip(), f"{option} {path} line {number}", key, DataError)
+        if colors.get(key, color) != color:
+            raise DataError(
+                f"The colour file {path!r} gives {row[0].strip()!r} two colours ({colors[key]} and {color})."
+            )
+        colors[key] = color
+    return colors
+
+
+def check_color(color: str, option: str, value: str | None = None, error: type = UsageError) -> str:
+    """Return ``color`` if matplotlib understands it (``red``, ``#1f77b4``, ``C0``, ``0.5``), else raise."""
+    from matplotlib.colors import is_color_like
+
+    if is_color_like(color):
+        return color
+    where = f" for {value!r}" if value is not None else ""
+    raise error(
+        f"{option}: {color!r}{where} is not a colour. Use a name (red, steelblue), a hex code "
+        "(#1f77b4) or a grey level between 0 and 1 ('0.6')."
+    )
+
+
+def automatic_palette(count: int) -> list[str]:
+    """``count`` distinct categorical colours: tab10 up to 10, tab20 up to 20, else seaborn's evenly
+    spaced HUSL hues."""
+    import matplotlib
+    from matplotlib.colors import to_hex
+
+    if count <= 20:
+        return [
+            to_hex(color)
+            for color in matplotlib.colormaps["tab10" if count <= 10 else "tab20"].colors[:count]
+        ]
+    import seaborn as sns  # only here: importing seaborn costs about a second
+
+    return [to_hex(color) for color in sns.color_palette("husl", count)]
+
+
+def distinct_color(used: list[str]) -> str:
+    """The candidate colour farthest in CIELAB from every colour in ``used`` and from white (the page).
+
+    Deterministic: the same ``used`` colours always give the same answer.
+    """
+    import matplotlib
+    import numpy as np
+    from matplotlib.colors import to_hex, to_rgb
+
+    candidates = np.array(
+        [to_rgb(color) for name in OTHER_CANDIDATES for color in matplotlib.colormaps[name].colors]
+    )
+    taken = np.array([to_rgb(color) for color in [*used, "white"]])
+    distance = np.linalg.norm(_lab(candidates)[:, None, :] - _lab(taken)[None, :, :], axis=2).min(axis=1)
+    return to_hex(candidates[int(np.argmax(distance))])
+
+
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    """sRGB (0-1) rows to CIELAB (D65)."""
+    import numpy as np
+
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = linear @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
+    xyz = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], axis=1)
