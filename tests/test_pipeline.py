@@ -12,6 +12,8 @@ from amiga_heatmap import heatmap
 from amiga_heatmap.errors import DataError, UsageError
 from amiga_heatmap.matrix import MissingCellsWarning
 
+from .figure_parts import text_with_gid
+
 
 def read(path) -> pd.DataFrame:
     return pd.read_csv(path, sep="\t")
@@ -172,4 +174,4 @@ def test_api_never_touches_global_matplotlib_state(summary) -> None:
     import matplotlib.pyplot as plt
 
     assert plt.get_fignums() == []
-    assert figure.axes[0].get_title() == "gr"
+    assert text_with_gid(figure, "title") == "gr"

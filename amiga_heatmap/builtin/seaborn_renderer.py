@@ -1,85 +1,128 @@
 """The built-in ``seaborn`` renderer: the heatmap as a PDF, PNG or SVG figure.
 
-Figures are built on a standalone :class:`matplotlib.figure.Figure` (never through pyplot), so rendering
-changes no global matplotlib state and leaves no figure open.
+Figures are built on standalone :class:`matplotlib.figure.Figure` objects (never through pyplot), so
+rendering changes no global matplotlib state and leaves no figure open. The drawing itself lives in
+:mod:`amiga_heatmap.builtin.figure`; this module registers the renderer, checks its options, writes the
+files (a PDF of several pages with ``rows_per_page``) and the separate legend files.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..components import Renderer
+from ..errors import UsageError
 from ..hookspecs import hookimpl
+from .figure.options import OPTIONS_ACCEPTED, read_options
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
     from ..result import HeatmapResult
 
-OPTIONS_ACCEPTED = {
-    "cmap": "colour map name, e.g. viridis, RdBu_r",
-    "vmin": "value at the bottom of the colour scale",
-    "vmax": "value at the top of the colour scale",
-    "center": "value at the centre of a diverging colour scale",
-    "robust": "true: set the colour range from the 2nd and 98th percentiles",
-    "annot": "true: write each cell's value in the cell",
-    "fmt": "number format of annotations, e.g. .2f",
-    "linewidths": "width of the lines between cells",
-    "linecolor": "colour of the lines between cells",
-    "cbar": "false: draw no colour bar",
-    "square": "true: square cells",
-    "xticklabels": "true, false, or N to label every Nth column",
-    "yticklabels": "true, false, or N to label every Nth row",
-}
+log = logging.getLogger("amiga_heatmap")
 
 SAVE_METADATA = {
     "pdf": {"CreationDate": None, "Producer": None},
     "svg": {"Date": None},
     "png": {},
 }
-
-INCHES_PER_CELL = 0.3
-INCHES_PER_CHARACTER = 0.09
-
-
-def figure_size(result: HeatmapResult) -> tuple[float, float]:
-    """Width and height in inches: room for every cell and the longest labels."""
-    n_rows, n_columns = result.matrix.shape
-    longest_y = max((len(str(label)) for label in result.matrix.index), default=1)
-    longest_x = max((len(str(label)) for label in result.matrix.columns), default=1)
-    width = 2.5 + INCHES_PER_CHARACTER * longest_y + max(1.5, INCHES_PER_CELL * n_columns * 2)
-    height = 1.5 + INCHES_PER_CHARACTER * longest_x + max(1.5, INCHES_PER_CELL * n_rows)
-    return min(width, 200.0), min(height, 200.0)
-
-
-def build_figure(result: HeatmapResult, options: Mapping[str, Any]) -> Figure:
-    """Draw ``result`` with seaborn on a new Figure and return it."""
-    import seaborn as sns
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=figure_size(result), layout="constrained")
-    axes = figure.add_subplot()
-    drawing = {"cmap": "viridis", "xticklabels": True, "yticklabels": True, **options}
-    sns.heatmap(result.matrix, ax=axes, cbar_kws={"label": result.value}, **drawing)
-    axes.set_title(result.title)
-    axes.set_xlabel(result.x)
-    axes.set_ylabel(result.y)
-    return figure
-
-
 # Text stays text: TrueType fonts in PDF (accepted by journals, editable in Illustrator or Inkscape) and
 # real <text> elements in SVG. Applied only while saving, then restored.
 SAVE_SETTINGS = {"pdf.fonttype": 42, "svg.fonttype": "none", "svg.hashsalt": "amiga-heatmap"}
+DPI = 150
+LARGEST_IMAGE = 30e6  # pixels: PNGs of larger figures get a lower resolution
+
+
+def check_options(options: Mapping[str, Any], file_format: str | None) -> None:
+    """Raise UsageError for a bad option value (see :mod:`.figure.options`)."""
+    read_options(options, file_format)
+
+
+def build_figure(result: HeatmapResult, options: Mapping[str, Any]) -> Figure:
+    """Draw ``result`` on a new Figure and return it (one page: ``rows_per_page`` needs ``save``)."""
+    from .figure.draw import figure_pages, page_count
+
+    drawing = read_options(options)
+    pages = page_count(result, drawing)
+    if pages > 1:
+        raise UsageError(
+            f"rows_per_page={drawing.rows_per_page} splits the {result.matrix.shape[0]} rows over {pages} pages, "
+            "which one Figure cannot hold; save a PDF with result.save('name.pdf', rows_per_page=...) instead."
+        )
+    return next(figure_pages(result, drawing))
 
 
 def render(result: HeatmapResult, path: str, file_format: str, options: Mapping[str, Any]) -> None:
     """Write ``result`` as a ``file_format`` figure to ``path``, with no time stamp in the metadata."""
     import matplotlib
 
-    figure = build_figure(result, options)
+    from .figure.draw import figure_pages
+
+    drawing = read_options(options, file_format)
+    pages = figure_pages(result, drawing)
     with matplotlib.rc_context(SAVE_SETTINGS):
-        figure.savefig(path, format=file_format, metadata=SAVE_METADATA[file_format], dpi=150)
+        if file_format == "pdf":
+            from matplotlib.backends.backend_pdf import PdfPages
+
+            with PdfPages(path, metadata=SAVE_METADATA["pdf"]) as document:
+                for page in pages:
+                    document.savefig(page)
+        else:
+            figure = next(pages)
+            figure.savefig(
+                path,
+                format=file_format,
+                metadata=SAVE_METADATA[file_format],
+                dpi=image_dpi(figure, file_format),
+            )
+
+
+def image_dpi(figure: Figure, file_format: str) -> float:
+    """150 dots per inch, less for a PNG that would exceed :data:`LARGEST_IMAGE` pixels."""
+    width, height = figure.get_size_inches()
+    if file_format != "png" or width * height * DPI**2 <= LARGEST_IMAGE:
+        return DPI
+    dpi = math.floor(math.sqrt(LARGEST_IMAGE / (width * height)))
+    log.info(
+        "the %.0f x %.0f in figure is saved as PNG at %d dpi (at most %.0f million pixels)",
+        width,
+        height,
+        dpi,
+        LARGEST_IMAGE / 1e6,
+    )
+    return dpi
+
+
+def companions(result: HeatmapResult, options: Mapping[str, Any], file_format: str) -> dict[str, Any]:
+    """The separate legend files ``_x_legend.FORMAT`` / ``_y_legend.FORMAT`` of the colour strips
+    (unless ``legend`` is ``inside``)."""
+    drawing = read_options(options, file_format)
+    if drawing.legend == "inside":
+        return {}
+    return {
+        f"_{colors.axis}_legend.{file_format}": _legend_writer(
+            colors.column, colors.legend, colors.axis, file_format
+        )
+        for colors in (result.x_colors, result.y_colors)
+        if colors is not None
+    }
+
+
+def _legend_writer(title: str, entries: dict[str, str], axis: str, file_format: str):
+    def write(path: str) -> None:
+        import matplotlib
+
+        from .figure.legends import LegendSpec, legend_figure
+
+        figure = legend_figure(LegendSpec(title, entries, f"{axis} legend"))
+        with matplotlib.rc_context(SAVE_SETTINGS):
+            figure.savefig(path, format=file_format, metadata=SAVE_METADATA[file_format], dpi=DPI)
+
+    return write
 
 
 @hookimpl
@@ -90,8 +133,10 @@ def register_renderers(register):
             name="seaborn",
             formats=("pdf", "png", "svg"),
             render=render,
-            description="seaborn heatmap figure",
+            description="heatmap figure (colour bar, colour strips, dendrograms, legends)",
             options_accepted=OPTIONS_ACCEPTED,
             figure=build_figure,
+            check_options=check_options,
+            companions=companions,
         )
     )

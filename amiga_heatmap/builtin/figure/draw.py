@@ -1,0 +1,449 @@
+"""The figure(s) of a heatmap result: one matplotlib Figure per page, laid out by :mod:`.layout`.
+
+Figures are standalone (never pyplot). Each part sits on its own axes, named by its label so that
+callers and tests can find it: ``heatmap``, ``row labels``, ``column labels``, ``row colours``,
+``column colours``, ``row dendrogram``, ``column dendrogram``, ``colour bar``. Legends are figure
+legends whose ``gid`` is ``x legend``, ``y legend`` or ``missing cells``; the title and the axis names
+are figure texts with the ``gid`` ``title``, ``x name`` and ``y name``.
+
+Cells: up to :data:`VECTOR_CELLS` cells are vector rectangles; more are one image with a pixel per cell
+(``interpolation="none"``), so a 2,000 x 400 heatmap is a small PDF that opens quickly, while text and
+lines stay vector. Labels are plain text artists (not axis ticks, which cost several times more).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ...label_metadata import as_text
+from . import dendrogram
+from .labels import LINE_HEIGHT, AxisTexts, report_thinning, text_width, thinned
+from .layout import NAME_FONT, STRIP_GAP, TITLE_FONT, AxisLabels, Layout, LayoutRequest, plan_layout
+from .legends import LEGEND_FONT, MISSING_CELLS, LegendSpec, draw_legend
+from .options import Drawing
+from .scale import ColourScale, colour_scale
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ...result import HeatmapResult
+
+log = logging.getLogger("amiga_heatmap")
+
+VECTOR_CELLS = 5000
+ANNOTATION_FONT_LARGEST = 9.0
+HIGHLIGHT = {"color": "red", "fontweight": "bold"}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every page shares: the colour scale, the layout, the texts and the dendrograms."""
+
+    scale: ColourScale
+    layout: Layout
+    rows_per_page: int
+    row_texts: list[str]
+    column_texts: list[str]
+    row_highlighted: np.ndarray
+    column_highlighted: np.ndarray
+    row_shapes: np.ndarray | None
+    column_shapes: np.ndarray | None
+    legends: tuple[LegendSpec, ...]
+    missing_legend: LegendSpec | None
+
+
+def page_count(result: HeatmapResult, drawing: Drawing) -> int:
+    """How many pages ``result`` takes with these options."""
+    rows = result.matrix.shape[0]
+    return max(1, math.ceil(rows / (drawing.rows_per_page or rows or 1)))
+
+
+def figure_pages(result: HeatmapResult, drawing: Drawing) -> Iterator[Figure]:
+    """Yield the figure of each page in turn (one page unless ``rows_per_page`` splits the rows)."""
+    plan = plan_figure(result, drawing)
+    rows = result.matrix.shape[0]
+    pages = page_count(result, drawing)
+    for page in range(pages):
+        start = page * plan.rows_per_page
+        stop = min(rows, start + plan.rows_per_page)
+        yield draw_page(result, drawing, plan, start, stop, page, pages)
+
+
+def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
+    """Compute the colour scale, legends, label measurements and layout shared by every page."""
+    import numpy as np
+    from matplotlib.ticker import MaxNLocator
+
+    values = result.matrix.to_numpy(dtype=float)
+    scale = colour_scale(values, result.value, drawing)
+    row_texts = [as_text(label) for label in result.matrix.index]
+    column_texts = [as_text(label) for label in result.matrix.columns]
+    row_highlighted = _positions(result.matrix.index, result.highlighted.get("y", []))
+    column_highlighted = _positions(result.matrix.columns, result.highlighted.get("x", []))
+    rows_per_page = min(drawing.rows_per_page or len(row_texts), len(row_texts))
+    inside = drawing.legend in ("inside", "both")
+    legends = tuple(
+        LegendSpec(colors.column, colors.legend, f"{colors.axis} legend")
+        for colors in (result.x_colors, result.y_colors)
+        if colors is not None and inside
+    )
+    missing_legend = (
+        LegendSpec(None, {MISSING_CELLS: drawing.missing_cell_color}, "missing cells")
+        if np.isnan(values).any()
+        else None
+    )
+    ticks = MaxNLocator(6).tick_values(scale.vmin, scale.vmax)
+    tick_texts = [f"{tick:g}" for tick in ticks if scale.vmin <= tick <= scale.vmax] or [f"{scale.vmin:g}"]
+    row_shapes = _shapes(result.row_linkage, drawing)
+    column_shapes = _shapes(result.column_linkage, drawing)
+    if drawing.show_dendrogram and result.row_linkage is None and result.column_linkage is None:
+        warnings.warn(
+            "--show-dendrogram draws nothing: neither axis is clustered (add --cluster-x or --cluster-y).",
+            stacklevel=3,
+        )
+    request = LayoutRequest(
+        rows=rows_per_page,
+        row_labels=AxisLabels(
+            AxisTexts(row_texts, row_highlighted.tolist()), drawing.y_tick_labels_scale, drawing.yticklabels
+        ),
+        column_labels=AxisLabels(
+            AxisTexts(column_texts, column_highlighted.tolist()),
+            drawing.x_tick_labels_scale,
+            drawing.xticklabels,
+        ),
+        drawing=drawing,
+        title=result.title,
+        x_name=result.x,
+        y_name=result.y,
+        x_dendrogram=column_shapes is not None,
+        y_dendrogram=row_shapes is not None,
+        x_strip=result.x_colors is not None,
+        y_strip=result.y_colors is not None,
+        y_strip_name_width=text_width(result.y_colors.column) if result.y_colors is not None else 0.0,
+        legends=legends,
+        missing_legend=missing_legend,
+        colorbar_tick_width=max(text_width(text) for text in tick_texts),
+    )
+    layout = plan_layout(request)
+    report_thinning(
+        layout.row_plan, rows_per_page, f"{result.y} (row)", "--y-tick-labels-scale or yticklabels"
+    )
+    report_thinning(
+        layout.column_plan, len(column_texts), f"{result.x} (column)", "--x-tick-labels-scale or xticklabels"
+    )
+    log.info(
+        "figure: %.1f x %.1f in, %d cells%s",
+        layout.width,
+        layout.height,
+        values.size,
+        " drawn as an image" if values.size > VECTOR_CELLS else "",
+    )
+    return Plan(
+        scale,
+        layout,
+        rows_per_page,
+        row_texts,
+        column_texts,
+        row_highlighted,
+        column_highlighted,
+        row_shapes,
+        column_shapes,
+        legends,
+        missing_legend,
+    )
+
+
+def _positions(labels, chosen) -> np.ndarray:
+    import numpy as np
+
+    if not len(chosen):
+        return np.empty(0, dtype=int)
+    found = labels.get_indexer(list(chosen))
+    return np.sort(found[found >= 0])
+
+
+def _shapes(linkage, drawing: Drawing) -> np.ndarray | None:
+    """The dendrogram shapes of one axis, or None when not shown (not asked, or not clustered)."""
+    if not drawing.show_dendrogram or linkage is None or not len(linkage):
+        return None
+    from scipy.cluster.hierarchy import leaves_list
+
+    return dendrogram.segments(linkage, leaves_list(linkage))
+
+
+def draw_page(
+    result: HeatmapResult, drawing: Drawing, plan: Plan, start: int, stop: int, page: int, pages: int
+) -> Figure:
+    """The figure of rows ``start``..``stop`` (page ``page`` of ``pages``, counting from 0)."""
+    from matplotlib.figure import Figure
+
+    layout = plan.layout.for_page(stop - start, plan.rows_per_page)
+    figure = Figure(figsize=(layout.width, layout.height))
+    size = (layout.width, layout.height)
+    heat = figure.add_axes(layout.heatmap.fractions(*size), label="heatmap")
+    values = result.matrix.to_numpy(dtype=float)[start:stop]
+    _draw_cells(heat, values, plan.scale, drawing)
+    _draw_row_labels(figure, layout, plan, start, stop)
+    _draw_column_labels(figure, layout, plan)
+    _draw_strips(figure, layout, result, start, stop)
+    if plan.row_shapes is not None:
+        dendrogram.draw(
+            figure.add_axes(layout.y_dendrogram.fractions(*size), label="row dendrogram"),
+            plan.row_shapes,
+            "y",
+            start,
+            stop,
+        )
+    if plan.column_shapes is not None:
+        dendrogram.draw(
+            figure.add_axes(layout.x_dendrogram.fractions(*size), label="column dendrogram"),
+            plan.column_shapes,
+            "x",
+            0,
+            len(plan.column_texts),
+        )
+    if layout.colorbar is not None:
+        _draw_colorbar(figure, layout, plan.scale, result.value)
+    if plan.missing_legend is not None:
+        draw_legend(figure, plan.missing_legend, *layout.missing_legend_at, 1)
+    for spec, (left, top, columns) in zip(plan.legends, layout.legends_at):
+        draw_legend(figure, spec, left, top, columns)
+    _draw_names(figure, layout, result, page, pages)
+    return figure
+
+
+def _draw_cells(axes: Axes, values: np.ndarray, scale: ColourScale, drawing: Drawing) -> None:
+    """Vector rectangles for small matrices, one image (a pixel per cell) for large ones; lines
+    between cells are vector lines either way. Nothing goes through matplotlib's whole-figure
+    rasterisation, which would allocate an image the size of a 200-inch figure."""
+    import numpy as np
+
+    rows, columns = values.shape
+    shown = scale.drawable(values)
+    if values.size <= VECTOR_CELLS:
+        axes.pcolormesh(
+            np.arange(columns + 1),
+            np.arange(rows + 1),
+            shown,
+            cmap=scale.cmap,
+            norm=scale.norm,
+            edgecolors=drawing.linecolor if drawing.linewidths > 0 else "face",
+            linewidth=drawing.linewidths,
+        )
+    else:
+        axes.imshow(
+            shown,
+            cmap=scale.cmap,
+            norm=scale.norm,
+            interpolation="none",
+            aspect="auto",
+            extent=(0, columns, rows, 0),
+        )
+        if drawing.linewidths > 0:
+            from matplotlib.collections import LineCollection
+
+            across = [((0, row), (columns, row)) for row in range(rows + 1)]
+            down = [((column, 0), (column, rows)) for column in range(columns + 1)]
+            axes.add_collection(
+                LineCollection(across + down, colors=drawing.linecolor, linewidths=drawing.linewidths)
+            )
+    axes.set_xlim(0, columns)
+    axes.set_ylim(rows, 0)
+    axes.set_axis_off()
+    if drawing.annot:
+        _annotate(axes, values, scale, drawing)
+
+
+def _annotate(axes: Axes, values: np.ndarray, scale: ColourScale, drawing: Drawing) -> None:
+    """Write each cell's value in it, dark on light cells and light on dark ones."""
+    import numpy as np
+
+    figure_width, figure_height = axes.figure.get_size_inches()
+    box = axes.get_position()
+    rows, columns = values.shape
+    cell_height = box.height * figure_height * 72 / rows
+    cell_width = box.width * figure_width * 72 / columns
+    texts = [
+        [format(value, drawing.fmt) if np.isfinite(value) else "" for value in row] for row in values.tolist()
+    ]
+    longest = max((len(text) for row in texts for text in row), default=1) or 1
+    font = min(ANNOTATION_FONT_LARGEST, 0.45 * cell_height, 0.9 * cell_width / (0.6 * longest))
+    colours = scale.cmap(scale.norm(scale.drawable(values)))
+    light = (colours[..., :3] @ np.array([0.2126, 0.7152, 0.0722])) > 0.408
+    for (row, column), text in np.ndenumerate(np.array(texts, dtype=object)):
+        if text:
+            axes.text(
+                column + 0.5,
+                row + 0.5,
+                text,
+                ha="center",
+                va="center",
+                fontsize=font,
+                color="black" if light[row, column] else "white",
+                parse_math=False,
+            )
+
+
+def _draw_row_labels(figure: Figure, layout: Layout, plan: Plan, start: int, stop: int) -> None:
+    if layout.row_labels is None:
+        return
+    import numpy as np
+
+    axes = figure.add_axes(layout.row_labels.fractions(layout.width, layout.height), label="row labels")
+    axes.set_xlim(0, 1)
+    axes.set_ylim(stop - start, 0)
+    axes.set_axis_off()
+    on_page = plan.row_highlighted[(plan.row_highlighted >= start) & (plan.row_highlighted < stop)] - start
+    shown = (
+        thinned(stop - start, layout.row_plan.step, on_page)
+        if layout.row_plan.step > 1
+        else np.arange(stop - start)
+    )
+    highlighted = set(on_page.tolist())
+    for position in shown.tolist():
+        axes.text(
+            0,
+            position + 0.5,
+            plan.row_texts[start + position],
+            ha="left",
+            va="center",
+            fontsize=layout.row_plan.font,
+            parse_math=False,
+            **(HIGHLIGHT if position in highlighted else {}),
+        )
+
+
+def _draw_column_labels(figure: Figure, layout: Layout, plan: Plan) -> None:
+    if layout.column_labels is None:
+        return
+    axes = figure.add_axes(layout.column_labels.fractions(layout.width, layout.height), label="column labels")
+    axes.set_xlim(0, len(plan.column_texts))
+    axes.set_ylim(0, 1)
+    axes.set_axis_off()
+    rotation = layout.rotation
+    if rotation in (0, 90):
+        placement = {"ha": "center", "va": "top", "rotation_mode": "default"}
+    else:
+        # the label's end is anchored at its top corner; move it so the end's middle meets the column
+        from matplotlib.transforms import offset_copy
+
+        shift = LINE_HEIGHT * layout.column_plan.font / 2 * math.sin(math.radians(rotation))
+        placement = {
+            "ha": "right",
+            "va": "top",
+            "rotation_mode": "anchor",
+            "transform": offset_copy(axes.transData, figure, x=-shift, y=0, units="points"),
+        }
+    highlighted = set(plan.column_highlighted.tolist())
+    for position in layout.column_plan.shown.tolist():
+        axes.text(
+            position + 0.5,
+            1,
+            plan.column_texts[position],
+            rotation=rotation,
+            fontsize=layout.column_plan.font,
+            parse_math=False,
+            **placement,
+            **(HIGHLIGHT if position in highlighted else {}),
+        )
+
+
+def _draw_strips(figure: Figure, layout: Layout, result: HeatmapResult, start: int, stop: int) -> None:
+    import numpy as np
+    from matplotlib.colors import to_rgb
+
+    size = (layout.width, layout.height)
+    if result.y_colors is not None:
+        colours = np.array([to_rgb(color) for color in result.y_colors.colors.iloc[start:stop]])
+        axes = figure.add_axes(layout.y_strip.fractions(*size), label="row colours")
+        axes.imshow(colours[:, None, :], interpolation="none", aspect="auto", extent=(0, 1, stop - start, 0))
+        axes.set_axis_off()
+        figure.text(
+            layout.y_strip.left + layout.y_strip.width / 2,
+            layout.heatmap.bottom - STRIP_GAP,
+            result.y_colors.column,
+            rotation=90,
+            ha="center",
+            va="top",
+            fontsize=LEGEND_FONT,
+            parse_math=False,
+            transform=figure.dpi_scale_trans,
+        )
+    if result.x_colors is not None:
+        colours = np.array([to_rgb(color) for color in result.x_colors.colors])
+        axes = figure.add_axes(layout.x_strip.fractions(*size), label="column colours")
+        axes.imshow(colours[None, :, :], interpolation="none", aspect="auto", extent=(0, len(colours), 1, 0))
+        axes.set_axis_off()
+        figure.text(
+            layout.heatmap.right + STRIP_GAP,
+            layout.x_strip.bottom + layout.x_strip.height / 2,
+            result.x_colors.column,
+            ha="left",
+            va="center",
+            fontsize=LEGEND_FONT,
+            parse_math=False,
+            transform=figure.dpi_scale_trans,
+        )
+
+
+def _draw_colorbar(figure: Figure, layout: Layout, scale: ColourScale, value: str) -> None:
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+
+    axes = figure.add_axes(layout.colorbar.fractions(layout.width, layout.height), label="colour bar")
+    bar = figure.colorbar(ScalarMappable(norm=scale.norm, cmap=scale.cmap), cax=axes)
+    bar.solids.set_rasterized(False)  # vector, and no whole-figure rasterisation (see _draw_cells)
+    bar.locator = MaxNLocator(layout.colorbar_ticks)
+    bar.formatter = StrMethodFormatter("{x:g}")
+    bar.update_ticks()
+    bar.ax.tick_params(labelsize=layout.colorbar_font, length=3, width=0.6)
+    bar.outline.set_linewidth(0.6)
+    bar.set_label(value, fontsize=NAME_FONT)
+
+
+def _draw_names(figure: Figure, layout: Layout, result: HeatmapResult, page: int, pages: int) -> None:
+    """The title and the axis variables' names."""
+    title = result.title if pages == 1 else f"{result.title} (page {page + 1} of {pages})"
+    inches = figure.dpi_scale_trans
+    if title:
+        half = text_width(title, size=TITLE_FONT) / 72 / 2
+        centre = min(max(layout.title_at[0], half + 0.1), layout.width - half - 0.1)
+        figure.text(
+            centre,
+            layout.title_at[1],
+            title,
+            ha="center",
+            va="top",
+            fontsize=TITLE_FONT,
+            parse_math=False,
+            transform=inches,
+            gid="title",
+        )
+    figure.text(
+        *layout.x_name_at,
+        result.x,
+        ha="center",
+        va="top",
+        fontsize=NAME_FONT,
+        parse_math=False,
+        transform=inches,
+        gid="x name",
+    )
+    figure.text(
+        *layout.y_name_at,
+        result.y,
+        rotation=90,
+        ha="left",
+        va="center",
+        fontsize=NAME_FONT,
+        parse_math=False,
+        transform=inches,
+        gid="y name",
+    )

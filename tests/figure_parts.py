@@ -1,0 +1,57 @@
+"""Reading the parts of a heatmap Figure back: labels, cell values, strips, legends (see
+amiga_heatmap/builtin/figure/draw.py for the names)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def axes_named(figure, label):
+    """The axes of ``figure`` labelled ``label``, or None."""
+    found = [axes for axes in figure.axes if axes.get_label() == label]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def row_labels(figure) -> list[str]:
+    axes = axes_named(figure, "row labels")
+    return [] if axes is None else [text.get_text() for text in axes.texts]
+
+
+def column_labels(figure) -> list[str]:
+    axes = axes_named(figure, "column labels")
+    return [] if axes is None else [text.get_text() for text in axes.texts]
+
+
+def cell_values(figure) -> np.ma.MaskedArray:
+    """The values drawn in the heatmap cells (vector mesh or image), masked where missing."""
+    heat = axes_named(figure, "heatmap")
+    artist = heat.images[0] if heat.images else heat.collections[0]
+    return artist.get_array()
+
+
+def strip_colors(figure, label) -> list[str]:
+    """The colours of a colour strip (``row colours`` or ``column colours``), as hex, in order."""
+    from matplotlib.colors import to_hex
+
+    pixels = np.asarray(axes_named(figure, label).images[0].get_array())
+    return [to_hex(pixel) for pixel in pixels.reshape(-1, pixels.shape[-1])]
+
+
+def legend(figure, gid):
+    """``{entry text: hex colour}`` and the title of the figure legend with this gid."""
+    from matplotlib.colors import to_hex
+
+    for candidate in figure.legends:
+        if candidate.get_gid() == gid:
+            entries = {
+                text.get_text(): to_hex(handle.get_facecolor())
+                for text, handle in zip(candidate.texts, candidate.legend_handles)
+            }
+            return candidate.get_title().get_text(), entries
+    return None
+
+
+def text_with_gid(figure, gid) -> str | None:
+    found = [text.get_text() for text in figure.texts if text.get_gid() == gid]
+    return found[0] if found else None
