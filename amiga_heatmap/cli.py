@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from .cli_figure_options import FigureFlags, figure_options
 from .cli_help import DefaultCommandGroup, SectionedCommand, SectionOption
 from .errors import AmigaHeatmapError
 
@@ -110,6 +111,7 @@ def main() -> None:
 @option("-t", "--title", section=DRAWING, metavar="TEXT", help="Figure title. Default: the value name.")
 @option("--kwargs", "kwargs_text", section=DRAWING, metavar="KEY:VALUE;...",
         help="Renderer options, e.g. 'cmap:RdBu_r;center:1;vmin:0'.")
+@figure_options
 @option("--verbose", is_flag=True, section=GENERAL, help="Report every stage; show tracebacks on errors.")
 @reports_errors
 def heatmap(
@@ -126,6 +128,7 @@ def heatmap(
     renderer: str | None,
     title: str | None,
     kwargs_text: str | None,
+    figure: FigureFlags,
     verbose: bool,
 ) -> None:
     """Draw a heatmap of one growth parameter from AMiGA summary files.
@@ -145,9 +148,15 @@ def heatmap(
     file_format = file_format.lower()
     chosen = plugins.renderer_for_format(file_format, renderer)
     options = parse_kwargs(kwargs_text)
+    pipeline = figure.pipeline_arguments(options)
+    options = figure.renderer_options(options, chosen)
     check_accepted(options, chosen.options_accepted, chosen.name)
+    if chosen.check_options is not None:
+        chosen.check_options(options, file_format)
     target = output_path(input_path, output, file_format, output_dir)
-    refuse_overwriting_inputs(target, find_summary_files(input_path, plugins))
+    inputs = find_summary_files(input_path, plugins)
+    refuse_overwriting_inputs(target, inputs)
+    figure.check_extra_outputs(target, inputs)
 
     result = build(
         input_path,
@@ -159,6 +168,10 @@ def heatmap(
         filter=filter_text,
         title=title,
         plugins=plugins,
+        **pipeline,
     )
     result.save(target, file_format=file_format, renderer=chosen.name, **options)
     click.echo(f"Wrote {target} ({result.matrix.shape[0]} {y_variable} x {result.matrix.shape[1]} {x_variable}).")
+    extras = result.companion_paths(target, file_format, chosen.name, **options)
+    for extra in extras + figure.write_extras(result, target):
+        click.echo(f"Wrote {extra}.")
