@@ -87,11 +87,10 @@ def test_variable_chooses_the_entry_points(site) -> None:
     assert {plugin["source"] for plugin in plugins.values()} == {"built-in"} and problems == []
     plugins, problems = listing(run(site, "plugins", "--json", plugins=" lab , labb "))
     assert "lab" in plugins
-    assert problems == [
-        "AMIGA_HEATMAP_PLUGINS names the plugin 'labb', which no installed distribution provides. Did you "
-        "mean 'lab'? Installed plugins: " + ", ".join(repr(name) for name in sorted(installed(site)))
-        + "."
-    ]
+    (problem,) = problems
+    assert problem.startswith("AMIGA_HEATMAP_PLUGINS names the plugin 'labb', which no installed distribution "
+                              "provides. Did you mean 'lab'")
+    assert "Installed plugins: 'broken', 'lab'" in problem
 
 
 def test_disable_plugin_leaves_an_entry_point_unloaded(site) -> None:
@@ -101,11 +100,3 @@ def test_disable_plugin_leaves_an_entry_point_unloaded(site) -> None:
     assert done.returncode == 0
     assert "Disabled: broken, lab" in done.stdout and "lab 1.2.3" not in done.stdout
 
-
-def installed(site) -> list[str]:
-    """The names of every amiga_heatmap entry point visible with ``site`` on the path."""
-    code = ("from importlib.metadata import entry_points\n"
-            "print(' '.join(point.name for point in entry_points(group='amiga_heatmap')))")
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(REPOSITORY)])}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True)
-    return done.stdout.split()
