@@ -136,6 +136,7 @@ def test_fixture_registers_for_one_test_only(pytester) -> None:
 
 
 def test_fixture_ignores_installed_and_folder_plugins(amiga_heatmap_plugin, monkeypatch) -> None:
+    monkeypatch.delenv("AMIGA_HEATMAP_PLUGINS")  # as on a user's machine: every installed plugin wanted
     plugins = amiga_heatmap_plugin(Maximum())
     assert {info.source for info in plugins.info.values()} == {"built-in", "registered in code"}
     assert plugins.info["Maximum"].origin.startswith("<tests.test_plugin_loading.Maximum")
