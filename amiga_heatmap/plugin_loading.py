@@ -46,6 +46,7 @@ from .plugins import (
     ENTRY_POINT,
     ENTRY_POINT_GROUP,
     IN_CODE,
+    PLUGINS_DIR_VARIABLE,
     PLUGINS_FOLDER,
     PLUGINS_VARIABLE,
     PluginInfo,
@@ -148,7 +149,7 @@ class PluginLoading:
         if not folder.is_dir():
             self.problem(
                 f"The plugins folder {str(folder)!r} does not exist or is not a folder; nothing was loaded "
-                f"from it. Check --plugins-dir and the {PLUGINS_VARIABLE}_DIR variable."
+                f"from it. Check --plugins-dir and the {PLUGINS_DIR_VARIABLE} variable."
             )
             return
         files = sorted(path for path in folder.glob("*.py") if not path.name.startswith(("_", ".")))
@@ -179,8 +180,8 @@ class PluginLoading:
         if taken is not None:
             self.problem(
                 f"Two plugins are named {name!r}: the {taken.source} one ({taken.origin}) and the "
-                f"{info.source} one ({info.origin}); the second was skipped. Rename one of them, or "
-                f"disable the unwanted one."
+                f"{info.source} one ({info.origin}); the second was skipped. Rename one of them (a "
+                "folder plugin is named after its file) or uninstall the unwanted one."
             )
             return
         try:
