@@ -55,11 +55,20 @@ class LabelColors:
     colors: pd.Series
     legend: dict[str, str] = field(default_factory=dict)
 
-    def reordered(self, labels: pd.Index) -> LabelColors:
-        """The same colours for ``labels`` (a reordering of the labels coloured)."""
-        return LabelColors(
-            self.axis, self.column, self.values.reindex(labels), self.colors.reindex(labels), self.legend
-        )
+    def as_strip(self) -> ColourStrip:
+        """The strip as plain text, for renderers that need no pandas (see :class:`ColourStrip`)."""
+        texts = tuple("" if value != value else as_text(value) for value in self.values.tolist())  # noqa: PLR0124
+        return ColourStrip(variable=self.column, values=texts, colours=tuple(self.colors.tolist()))
+
+
+@dataclass(frozen=True)
+class ColourStrip:
+    """A colour strip as plain text: the metadata ``variable``, and for each label in plotted order its
+    value as text (``""`` when it has none) and its colour (``#rrggbb``)."""
+
+    variable: str
+    values: tuple[str, ...]
+    colours: tuple[str, ...]
 
 
 def given_colors(

@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-    from .label_colors import LabelColors
+    from .label_colors import ColourStrip, LabelColors
     from .plugins import PluginSet
 
 
@@ -54,6 +54,13 @@ class HeatmapResult:
     x_colors: LabelColors | None = None
     y_colors: LabelColors | None = None
     highlighted: dict[str, list[Any]] = field(default_factory=lambda: {"x": [], "y": []})
+
+    @property
+    def colour_strips(self) -> dict[str, ColourStrip]:
+        """The colour strips as plain text by axis (``{"x": ..., "y": ...}``, only those asked for), for
+        renderers: each has ``variable``, and per label in plotted order ``values`` and ``colours``."""
+        pairs = (("x", self.x_colors), ("y", self.y_colors))
+        return {axis: colors.as_strip() for axis, colors in pairs if colors is not None}
 
     def _plugin_set(self) -> PluginSet:
         if self.plugins is None:

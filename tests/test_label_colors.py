@@ -201,3 +201,25 @@ def test_colour_file_without_a_color_column(summary, tmp_path) -> None:
             color_x_by="Strain",
             color_file_x=bad,
         )
+
+
+def test_colour_strips_as_plain_text_reach_a_plugin_renderer(normalized) -> None:
+    result = heatmap(
+        normalized,
+        value="norm(auc_lin)",
+        x="Isolate",
+        y="Substrate",
+        operation="mean",
+        filter="row any > 1.5",
+        color_x_by="Strain",
+        color_y_by="PM",
+        color_scheme_y="1:black;2:grey",
+    )
+    strips = result.colour_strips
+    assert strips["x"].variable == "Strain" and strips["x"].colours == tuple(result.x_colors.colors)
+    assert strips["x"].values == tuple(strains(normalized)[list(result.matrix.columns)])
+    assert set(strips["y"].values) == {"1", "2"}
+    plotly_renderer = pytest.importorskip("amiga_heatmap_plotly.renderer")
+    figure = plotly_renderer.build_figure(result, {})
+    strip_traces = [trace for trace in figure.data if trace.name in ("Strain", "PM")]
+    assert {trace.name for trace in strip_traces} == {"Strain", "PM"}
