@@ -62,18 +62,21 @@ def test_dropping_when_every_row_and_column_has_a_gap_says_what_to_do(normalized
             heatmap(normalized, value="norm(lagP)", x="Plate_ID", y="Substrate", missing=missing)
 
 
-def test_keeping_every_cell_draws_missing_cells_in_their_own_colour(normalized) -> None:
+def test_keeping_every_cell_draws_missing_and_infinite_cells_in_their_own_colours(normalized) -> None:
     expected = pivot(normalized)
     result, messages = build(normalized, "keep")
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-13)
     assert messages == [] and result.matrix.isna().to_numpy().sum() == expected.isna().to_numpy().sum() > 0
-    figure = result.figure(missing_cell_color="#ff00ff")
+    figure = result.figure(missing_cell_color="#ff00ff", infinite_cell_color="#00ff00")
+    values = expected.to_numpy()
     drawn = cell_values(figure)
-    assert np.array_equal(np.ma.getmaskarray(drawn).reshape(expected.shape), expected.isna().to_numpy())
-    assert legend(figure, "missing cells") == ("", {"no value": "#ff00ff"})
+    assert np.array_equal(np.ma.getmaskarray(drawn).reshape(values.shape), ~np.isfinite(values))
+    assert legend(figure, "missing cells") == ("", {"no value": "#ff00ff", "infinite": "#00ff00"})
     heat = axes_named(figure, "heatmap")
-    artist = heat.images[0] if heat.images else heat.collections[0]
-    assert artist.get_cmap().get_bad().tolist() == [1.0, 0.0, 1.0, 1.0]
+    cells, infinite = (heat.images or heat.collections)[:2]
+    assert cells.get_cmap().get_bad().tolist() == [1.0, 0.0, 1.0, 1.0]
+    assert np.array_equal(~np.ma.getmaskarray(infinite.get_array()).reshape(values.shape), np.isinf(values))
+    assert infinite.get_cmap()(0.0) == (0.0, 1.0, 0.0, 1.0)
 
 
 def test_infinite_cells_do_not_set_the_colour_scale(normalized) -> None:

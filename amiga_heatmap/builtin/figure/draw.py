@@ -24,7 +24,7 @@ from ...label_metadata import as_text
 from . import dendrogram
 from .labels import LINE_HEIGHT, AxisTexts, report_thinning, text_width, thinned
 from .layout import NAME_FONT, STRIP_GAP, TITLE_FONT, AxisLabels, Layout, LayoutRequest, plan_layout
-from .legends import LEGEND_FONT, MISSING_CELLS, LegendSpec, draw_legend
+from .legends import INFINITE_CELLS, LEGEND_FONT, MISSING_CELLS, LegendSpec, draw_legend
 from .options import Drawing
 from .scale import ColourScale, colour_scale
 
@@ -94,11 +94,10 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
         for colors in (result.x_colors, result.y_colors)
         if colors is not None and inside
     )
-    missing_legend = (
-        LegendSpec(None, {MISSING_CELLS: drawing.missing_cell_color}, "missing cells")
-        if np.isnan(values).any()
-        else None
-    )
+    special = {MISSING_CELLS: drawing.missing_cell_color} if np.isnan(values).any() else {}
+    if np.isinf(values).any():
+        special[INFINITE_CELLS] = drawing.infinite_cell_color
+    missing_legend = LegendSpec(None, special, "missing cells") if special else None
     ticks = MaxNLocator(6).tick_values(scale.vmin, scale.vmax)
     tick_texts = [f"{tick:g}" for tick in ticks if scale.vmin <= tick <= scale.vmax] or [f"{scale.vmin:g}"]
     row_shapes = _shapes(result.row_linkage, drawing)
@@ -224,6 +223,7 @@ def _draw_cells(axes: Axes, values: np.ndarray, scale: ColourScale, drawing: Dra
     between cells are vector lines either way. Nothing goes through matplotlib's whole-figure
     rasterisation, which would allocate an image the size of a 200-inch figure."""
     import numpy as np
+    from matplotlib.colors import ListedColormap
 
     rows, columns = values.shape
     shown = scale.drawable(values)
@@ -237,6 +237,14 @@ def _draw_cells(axes: Axes, values: np.ndarray, scale: ColourScale, drawing: Dra
             edgecolors=drawing.linecolor if drawing.linewidths > 0 else "face",
             linewidth=drawing.linewidths,
         )
+        if np.isinf(values).any():
+            axes.pcolormesh(
+                np.arange(columns + 1),
+                np.arange(rows + 1),
+                _infinite_cells(values),
+                cmap=ListedColormap([drawing.infinite_cell_color]),
+                edgecolors="face",
+            )
     else:
         axes.imshow(
             shown,
@@ -246,6 +254,14 @@ def _draw_cells(axes: Axes, values: np.ndarray, scale: ColourScale, drawing: Dra
             aspect="auto",
             extent=(0, columns, rows, 0),
         )
+        if np.isinf(values).any():
+            axes.imshow(
+                _infinite_cells(values),
+                cmap=ListedColormap([drawing.infinite_cell_color]),
+                interpolation="none",
+                aspect="auto",
+                extent=(0, columns, rows, 0),
+            )
         if drawing.linewidths > 0:
             from matplotlib.collections import LineCollection
 
@@ -259,6 +275,13 @@ def _draw_cells(axes: Axes, values: np.ndarray, scale: ColourScale, drawing: Dra
     axes.set_axis_off()
     if drawing.annot:
         _annotate(axes, values, scale, drawing)
+
+
+def _infinite_cells(values: np.ndarray) -> np.ndarray:
+    """A masked array showing only the infinite cells (drawn over the masked cells in their colour)."""
+    import numpy as np
+
+    return np.ma.masked_array(np.zeros(values.shape), mask=~np.isinf(values))
 
 
 def _annotate(axes: Axes, values: np.ndarray, scale: ColourScale, drawing: Drawing) -> None:

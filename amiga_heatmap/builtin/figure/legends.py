@@ -26,6 +26,7 @@ COLUMN_SPACING = 2.0
 BORDER_PAD = 0.4
 SAFETY = 1.06
 MISSING_CELLS = "no value"
+INFINITE_CELLS = "infinite"
 
 
 @dataclass(frozen=True)

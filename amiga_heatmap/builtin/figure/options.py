@@ -44,6 +44,7 @@ OPTIONS_ACCEPTED = {
     "show_dendrogram": "true: draw the dendrogram of each clustered axis (--show-dendrogram)",
     "rows_per_page": "split the rows over pages of this many rows, one colour scale (PDF; --rows-per-page)",
     "missing_cell_color": "colour of cells without a value (default light grey)",
+    "infinite_cell_color": "colour of infinite cells, e.g. ratios to a zero control (default black)",
 }
 
 FLAGS = {
@@ -96,6 +97,7 @@ class Drawing:
     show_dendrogram: bool = False
     rows_per_page: int | None = None
     missing_cell_color: str = "#d0d0d0"
+    infinite_cell_color: str = "black"
 
 
 def read_options(options: Mapping[str, Any], file_format: str | None = None) -> Drawing:
@@ -264,4 +266,5 @@ _CHECKS = {
     "show_dendrogram": _boolean,
     "rows_per_page": _rows_per_page,
     "missing_cell_color": _colour,
+    "infinite_cell_color": _colour,
 }

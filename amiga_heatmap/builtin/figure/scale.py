@@ -6,7 +6,8 @@
   centred at 1 (a diverging map, RdBu_r unless ``cmap`` is given) unless the user sets center, vmin or
   vmax. A centred scale spans the same distance on both sides of the centre, and the colour bar shows
   only the part the data (or the limits) cover, as seaborn does.
-- Missing cells are drawn in ``missing_cell_color``; infinite cells in the colour of the nearer end.
+- Missing cells are drawn in ``missing_cell_color``, infinite ones (a ratio to a control that did not
+  grow) in ``infinite_cell_color``; the legend under the colour bar explains both.
 """
 
 from __future__ import annotations
@@ -37,11 +38,11 @@ class ColourScale:
     center: float | None
 
     def drawable(self, values: np.ndarray) -> np.ndarray:
-        """``values`` as a masked array ready to draw: missing cells masked, infinite ones at the ends."""
+        """``values`` as a masked array ready to draw: missing and infinite cells masked (infinite ones
+        are drawn over them in their own colour, see :func:`.draw._draw_cells`)."""
         import numpy as np
 
-        clipped = np.where(np.isposinf(values), self.vmax, np.where(np.isneginf(values), self.vmin, values))
-        return np.ma.masked_invalid(clipped)
+        return np.ma.masked_invalid(values)
 
 
 def colour_scale(values: np.ndarray, value_name: str, drawing: Drawing) -> ColourScale:
