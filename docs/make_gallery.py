@@ -1,0 +1,241 @@
+"""Regenerate docs/gallery.md and its pictures (docs/images/gallery/) from the example data.
+
+    python docs/make_gallery.py                      # from anywhere; writes into docs/
+    python docs/make_gallery.py --out /tmp/gallery   # gallery.md and images/gallery/ elsewhere
+
+Every picture is drawn by running the command shown above it in the gallery (in-process, with
+``--output-dir`` and ``--format png`` added), so the page shows exactly what the commands draw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+IMAGES = "images/gallery"
+WIDTH = 100  # characters per line of a command shown
+NORMALIZED = "-i examples/randomii/ER_all_summary_normalized.txt"
+SUMMARY = "-i examples/randomii/ER_all_summary.txt"
+GROWERS = "-x Isolate -y Substrate -v 'norm(auc_lin)' -p mean -f 'row any >= 1.5'"
+SOME_SUBSTRATES = (
+    "'PM:1;Substrate:D-Fructose,D-Galactose,D-Mannitol,D-Sorbitol,D-Threonine,Fumaric Acid,Lactulose,"
+    "Negative Control,Pyruvic Acid,Sucrose,Tween 20,m-Inositol'"
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gallery picture: ``command`` (the arguments after ``amiga-heatmap``, in shell syntax; ``-o``
+    names the picture), a title and a caption. ``pictures`` lists the output files shown (default: the
+    figure); ``page`` shows that page (from 0) of a multi-page PDF instead; ``table`` shows the first lines
+    of a text output."""
+
+    title: str
+    caption: str
+    command: str
+    pictures: tuple[str, ...] = ("{name}.png",)
+    page: int | None = None
+    table: str | None = None
+
+    @property
+    def arguments(self) -> list[str]:
+        return shlex.split(self.command)
+
+    @property
+    def name(self) -> str:
+        arguments = self.arguments
+        return arguments[arguments.index("-o") + 1]
+
+
+ENTRIES = (
+    Entry("The README example",
+          "Mean normalised area under the curve of two strains on the substrates where either grows at least "
+          "20 % better than on the negative control. `norm(...)` values get a diverging scale centred at 1.",
+          f"{NORMALIZED} -o basic -x Strain -y Substrate -v 'norm(auc_lin)' -p mean -f 'row any > 1.2' "
+          "-t 'Normalized AUC'"),
+    Entry("`--cluster-x`, `--cluster-y`, `--show-dendrogram`",
+          "Rows and columns ordered by average-linkage clustering of euclidean distances, with the dendrograms.",
+          f"{NORMALIZED} -o cluster {GROWERS} --cluster-x --cluster-y --show-dendrogram"),
+    Entry("`--cluster-method`, `--cluster-metric`",
+          "Complete linkage of correlation distances groups substrates by the shape of their profile across "
+          "isolates, whatever its level.",
+          f"{NORMALIZED} -o cluster-metric -x Isolate -y Substrate -v 'norm(gr)' -p median "
+          "-f 'row any >= 1.3 OR row any <= 0.7' --cluster-y --cluster-method complete "
+          "--cluster-metric correlation --show-dendrogram"),
+    Entry("`--sort-x-by`, `--sort-y-by`",
+          "Columns sorted by strain and rows by Biolog plate (each label must have one value of the column), "
+          "shown by colour strips of the same columns.",
+          f"{NORMALIZED} -o sort {GROWERS} --sort-x-by Strain --sort-y-by PM --color-x-by Strain --color-y-by PM"),
+    Entry("`--color-x-by`, `--color-y-by`, `--color-scheme-x`, `--color-scheme-y`",
+          "Colour strips along the columns (strain) and rows (plate), with their legends.",
+          f"{NORMALIZED} -o colours {GROWERS} --color-x-by Strain --color-scheme-x 'USA_1995:#1b9e77;MEX_2020:#d95f02' "
+          "--color-y-by PM --color-scheme-y '1:black;2:#bbbbbb'"),
+    Entry("`--color-file-x`, `--missing-color`",
+          "Colours from a tab-separated file ([gallery-strain-colours.txt](gallery-strain-colours.txt): a "
+          "header, the value first, a `Color` column). It lists one strain only; the other gets "
+          "`--missing-color` and the legend entry \"other\" (without `--missing-color`, a colour distinct "
+          "from the given ones).",
+          f"{NORMALIZED} -o colour-file {GROWERS} --color-x-by Strain "
+          "--color-file-x docs/gallery-strain-colours.txt --missing-color lightgrey"),
+    Entry("`--color-x-by` without colours",
+          "Without a scheme or file, values get a categorical palette (AMiGA stops with an error here).",
+          f"{SUMMARY} -o automatic-palette -x Isolate -y Substrate -v k_lin -p mean -s PM:2 -f 'row any > 0.8' "
+          "--color-x-by Isolate --color-y-by Substrate"),
+    Entry("`--color-x-ratio`, `--color-y-ratio`, `--colorbar-ratio`",
+          "The colour strips take 5 % of the figure's height and width, the colour bar 6 % of its width.",
+          f"{NORMALIZED} -o ratios {GROWERS} --color-x-by Strain --color-y-by PM --color-x-ratio 0.05 "
+          "--color-y-ratio 0.05 --colorbar-ratio 0.06"),
+    Entry("`--legend separate`",
+          "Legends go to `NAME_x_legend.png` / `NAME_y_legend.png` (AMiGA's place) instead of the figure; "
+          "`--legend both` (the default) does both. Shown: the figure and its x legend.",
+          f"{NORMALIZED} -o legend-separate {GROWERS} --color-x-by Strain --legend separate",
+          pictures=("{name}.png", "{name}_x_legend.png")),
+    Entry("`--keep-rows-missing-data --keep-columns-missing-data`",
+          "Both flags keep every cell. Cells without a value and infinite cells (a ratio to a control that did "
+          "not grow) get their own colours, which the legend under the colour bar explains.",
+          f"{NORMALIZED} -o keep-missing -x Isolate -y Substrate -v 'norm(death_lin)' -p mean "
+          f"-s {SOME_SUBSTRATES} --keep-rows-missing-data --keep-columns-missing-data"),
+    Entry("`--keep-rows-missing-data`",
+          "Keeps the rows with missing cells and drops the columns holding them instead: of these substrates, "
+          "only ER2 has a value on every one. A one-column heatmap is sorted by value.",
+          f"{NORMALIZED} -o keep-rows -x Isolate -y Substrate -v 'norm(death_lin)' -p mean "
+          f"-s {SOME_SUBSTRATES} --keep-rows-missing-data"),
+    Entry("`--width-height`",
+          "A figure of exactly 6 x 4 inches; the heatmap takes what the labels, colour bar and legend leave.",
+          f"{NORMALIZED} -o size {GROWERS} --width-height 6 4"),
+    Entry("`--x-tick-labels-scale`, `--y-tick-labels-scale`, `--color-bar-labels-scale`",
+          "Each label may take this share of its row or column (default 0.8); sizes are computed from the layout.",
+          f"{NORMALIZED} -o label-scales {GROWERS} --x-tick-labels-scale 0.4 --y-tick-labels-scale 0.45 "
+          "--color-bar-labels-scale 0.4"),
+    Entry("`--x-rotation`",
+          "Column labels at 45 degrees (default 90).",
+          f"{NORMALIZED} -o rotation -x Substrate -y Isolate -v 'norm(auc_lin)' -p mean -f 'col any >= 2' "
+          "--x-rotation 45"),
+    Entry("`--highlight-labels`",
+          "Labels in bold red. Labels holding `,` `:` or `;` can be quoted: `y:\"Tween 20, 1%\"`.",
+          f"{NORMALIZED} -o highlight {GROWERS} --highlight-labels 'y:Sucrose,D-Sorbitol;x:ER3'"),
+    Entry("Crowded labels",
+          "191 substrates in 7 inches: only every 3rd label would be legible, so only those are drawn "
+          "(`--verbose` says so); highlighted labels are always drawn.",
+          f"{SUMMARY} -o thinning -x Isolate -y Substrate -v auc_lin -p mean --width-height 5 7 "
+          "--highlight-labels 'y:Negative Control'"),
+    Entry("`--rows-per-page`",
+          "All 191 substrates over four PDF pages of 50 rows with one colour scale. Shown: page 2.",
+          f"{SUMMARY} -o pages -x Isolate -y Substrate -v auc_lin -p mean --rows-per-page 50",
+          pictures=(), page=1),
+    Entry("`--kwargs` (seaborn's options)",
+          "Renderer options: a seaborn colour map, annotations with a number format, lines between cells.",
+          f"{NORMALIZED} -o kwargs -x Strain -y Substrate -v 'norm(auc_lin)' -p mean -f 'row any > 2.5' "
+          "--kwargs 'cmap:vlag;annot:true;fmt:.2f;linewidths:1'"),
+    Entry("`--save-filtered-table`",
+          "Writes the input rows behind the plotted cells, every column, to `NAME_filtered.txt` beside the figure "
+          "(first lines and columns shown). Folder inputs never read it back.",
+          f"{NORMALIZED} -o filtered-table {GROWERS} --save-filtered-table",
+          pictures=(), table="{name}_filtered.txt"),
+)  # fmt: skip
+
+
+def run(arguments: list[str]) -> None:
+    """Run ``amiga-heatmap ARGUMENTS`` in this process; raise if it fails."""
+    from amiga_heatmap.cli import main
+
+    try:
+        main(arguments, standalone_mode=False)
+    except SystemExit as stop:
+        if stop.code:
+            raise RuntimeError(f"amiga-heatmap {shlex.join(arguments)} exited with {stop.code}") from None
+
+
+def render(entry: Entry, work: Path, images: Path) -> list[str]:
+    """Make the pictures of ``entry`` in ``images``; return the markdown under its heading."""
+    is_pdf = entry.page is not None
+    run([*entry.arguments, "--output-dir", str(work), "--format", "pdf" if is_pdf else "png"])
+    lines = [f"## {entry.title}", "", entry.caption, "", "```", command_text(entry), "```", ""]
+    shown = [picture.format(name=entry.name) for picture in entry.pictures]
+    if is_pdf:
+        shown = [f"{entry.name}-page{entry.page + 1}.png"]
+        page_picture(entry, work / shown[0])
+    for picture in shown:
+        shutil.copy(work / picture, images / picture)
+        lines += [f"![{entry.name}]({IMAGES}/{picture})", ""]
+    if entry.table:
+        table = (work / entry.table.format(name=entry.name)).read_text().splitlines()
+        lines += ["```", *("\t".join(line.split("\t")[:10]) for line in table[:4]), "...", "```", ""]
+    return lines
+
+
+def page_picture(entry: Entry, target: Path) -> None:
+    """Draw page ``entry.page`` of the entry's multi-page figure as a PNG, as the PDF holds it."""
+    import matplotlib
+
+    from amiga_heatmap import heatmap
+    from amiga_heatmap.builtin.figure.draw import figure_pages
+    from amiga_heatmap.builtin.figure.options import read_options
+    from amiga_heatmap.builtin.seaborn_renderer import SAVE_SETTINGS
+
+    words = entry.arguments
+    given = dict(zip(words[::2], words[1::2]))  # the paged entry is "-i FILE -o NAME -x COLUMN ..." pairs
+    named = {"-i": "data", "-x": "x", "-y": "y", "-v": "value", "-p": "operation"}
+    result = heatmap(**{named[flag]: value for flag, value in given.items() if flag in named})
+    pages = list(figure_pages(result, read_options({"rows_per_page": int(given["--rows-per-page"])})))
+    with matplotlib.rc_context(SAVE_SETTINGS):
+        pages[entry.page].savefig(target, format="png", dpi=150)
+
+
+def command_text(entry: Entry) -> str:
+    """The command as a user types it, wrapped before an option when a line would pass WIDTH."""
+    lines, current = [], "amiga-heatmap"
+    for word in (shlex.quote(word) for word in entry.arguments):
+        if word.startswith("-") and len(current) + 1 + len(word) > WIDTH:
+            lines.append(current + " \\")
+            current = "    " + word
+        else:
+            current += " " + word
+    lines.append(current)
+    return "\n".join(lines)
+
+
+def gallery(out: Path) -> Path:
+    """Render every entry into ``out/images/gallery`` and write ``out/gallery.md``; return its path."""
+    images = out / IMAGES
+    if images.exists():
+        shutil.rmtree(images)
+    images.mkdir(parents=True)
+    markdown = [
+        "# Gallery",
+        "",
+        (
+            "Every option, drawn from the example data in `examples/randomii/` (AMiGA summaries of four "
+            "*E. randomii* isolates on Biolog plates PM1 and PM2). Regenerate the pictures and this page with "
+            "`python docs/make_gallery.py`; the [usage guide](usage.md) explains each option."
+        ),
+        "",
+    ]
+    with tempfile.TemporaryDirectory() as work:
+        for entry in ENTRIES:
+            markdown += render(entry, Path(work), images)
+    target = out / "gallery.md"
+    target.write_text("\n".join(markdown).rstrip("\n") + "\n")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default=str(REPOSITORY / "docs"), help="folder for gallery.md and images/gallery/")
+    arguments = parser.parse_args(argv)
+    out = Path(arguments.out).resolve()
+    os.chdir(REPOSITORY)  # the commands name the example data relative to the repository
+    written = gallery(out)
+    print(f"Wrote {written} and {len(list((out / IMAGES).iterdir()))} pictures.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
