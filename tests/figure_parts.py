@@ -13,14 +13,30 @@ def axes_named(figure, label):
     return found[0] if found else None
 
 
+def labels(figure, axes_label: str) -> list[tuple[str, float, object]]:
+    """(text, position along the axis, the artist drawing it) of every label drawn on ``axes_label``
+    (``row labels`` or ``column labels``), in position order."""
+    from amiga_heatmap.builtin.figure.label_artist import LabelArtist
+
+    axes = axes_named(figure, axes_label)
+    if axes is None:
+        return []
+    along = 1 if axes_label == "row labels" else 0
+    found = [
+        (text, float(anchor[along]), artist)
+        for artist in axes.artists
+        if isinstance(artist, LabelArtist)
+        for text, anchor in zip(artist.texts, artist.anchors)
+    ]
+    return sorted(found, key=lambda item: item[1])
+
+
 def row_labels(figure) -> list[str]:
-    axes = axes_named(figure, "row labels")
-    return [] if axes is None else [text.get_text() for text in axes.texts]
+    return [text for text, _, _ in labels(figure, "row labels")]
 
 
 def column_labels(figure) -> list[str]:
-    axes = axes_named(figure, "column labels")
-    return [] if axes is None else [text.get_text() for text in axes.texts]
+    return [text for text, _, _ in labels(figure, "column labels")]
 
 
 def cell_values(figure) -> np.ma.MaskedArray:

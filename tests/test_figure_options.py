@@ -15,7 +15,7 @@ from amiga_heatmap import heatmap
 from amiga_heatmap.errors import UsageError
 
 from .conftest import REPOSITORY
-from .figure_parts import axes_named, column_labels, row_labels, text_with_gid
+from .figure_parts import axes_named, column_labels, labels, row_labels, text_with_gid
 
 
 @pytest.fixture(scope="module")
@@ -66,19 +66,19 @@ def test_five_thousand_labels_are_thinned_to_a_legible_subset(tall, caplog) -> N
     with caplog.at_level(logging.INFO, logger="amiga_heatmap"):
         figure = tall.figure()
     shown = row_labels(figure)
-    labels = [str(label) for label in tall.matrix.index]
-    positions = [labels.index(text) for text in shown]
-    assert 500 < len(shown) < len(labels) == 4993  # 7 isolates lack a value and are dropped
+    names = [str(label) for label in tall.matrix.index]
+    positions = [names.index(text) for text in shown]
+    assert 500 < len(shown) < len(names) == 4993  # 7 isolates lack a value and are dropped
     assert {"ES2501", "ES2502", "ES17"} <= set(shown)
-    highlighted = {labels.index(name) for name in ("ES2501", "ES2502", "ES17")}
+    highlighted = {names.index(name) for name in ("ES2501", "ES2502", "ES17")}
     regular = [position for position in positions if position not in highlighted]
     steps = set(np.diff(regular).tolist())
     step = min(steps)
     assert step > 1 and steps <= {step, 2 * step, 3 * step}  # every step-th, gaps only around highlights
-    fonts = {text.get_fontsize() for text in axes_named(figure, "row labels").texts}
+    fonts = {artist.fontsize for _, _, artist in labels(figure, "row labels")}
     assert min(fonts) >= 5
-    assert heat_height_points(figure) / len(labels) * step * 0.8 / 1.2 == pytest.approx(fonts.pop(), rel=1e-6)
-    assert f"showing {len(shown)} of {len(labels)} Isolate (row) labels" in caplog.text
+    assert heat_height_points(figure) / len(names) * step * 0.8 / 1.2 == pytest.approx(fonts.pop(), rel=1e-6)
+    assert f"showing {len(shown)} of {len(names)} Isolate (row) labels" in caplog.text
 
 
 def test_large_matrices_draw_cells_as_one_image_and_keep_text_vector(tall, small, tmp_path) -> None:
@@ -103,7 +103,7 @@ def test_label_scales_set_font_sizes_arithmetically(summary) -> None:
     fonts = {}
     for scale in (0.5, 0.8):
         figure = result.figure(height=40, y_tick_labels_scale=scale)
-        font = axes_named(figure, "row labels").texts[0].get_fontsize()
+        font = labels(figure, "row labels")[0][2].fontsize
         assert font == pytest.approx(scale * heat_height_points(figure) / 191 / 1.2)
         fonts[scale] = font
     assert fonts[0.5] < fonts[0.8] < 10
@@ -115,7 +115,7 @@ def test_label_scales_set_font_sizes_arithmetically(summary) -> None:
     ]
     assert size[0] < size[1]
     narrow = result.figure(width=6, x_tick_labels_scale=0.3)
-    assert axes_named(narrow, "column labels").texts[0].get_fontsize() < 10
+    assert labels(narrow, "column labels")[0][2].fontsize < 10
 
 
 def test_rotation_ratios_and_highlights(normalized) -> None:
@@ -132,15 +132,15 @@ def test_rotation_ratios_and_highlights(normalized) -> None:
     )
     figure = result.figure(x_rotation=45, colorbar_ratio=0.05, color_x_ratio=0.04, color_y_ratio=0.03)
     width = figure.get_size_inches()[0]
-    assert {text.get_rotation() for text in axes_named(figure, "column labels").texts} == {45}
+    assert {artist.rotation for _, _, artist in labels(figure, "column labels")} == {45}
     bar = axes_named(figure, "colour bar").get_position()
     assert bar.width * width == pytest.approx(0.05 * width)
     assert axes_named(figure, "column colours").get_position().height == pytest.approx(0.04)
     assert axes_named(figure, "row colours").get_position().width == pytest.approx(0.03)
     bold = {
-        text.get_text(): (to_hex(text.get_color()), text.get_fontweight())
+        text: (to_hex(artist.color), artist.weight)
         for axes in ("row labels", "column labels")
-        for text in axes_named(figure, axes).texts
+        for text, _, artist in labels(figure, axes)
     }
     assert bold["Sucrose"] == ("#ff0000", "bold") and bold["ER3"] == ("#ff0000", "bold")
     assert bold["ER1"] == ("#000000", "normal")

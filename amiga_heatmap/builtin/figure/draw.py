@@ -8,7 +8,8 @@ are figure texts with the ``gid`` ``title``, ``x name`` and ``y name``.
 
 Cells: up to :data:`VECTOR_CELLS` cells are vector rectangles; more are one image with a pixel per cell
 (``interpolation="none"``), so a 2,000 x 400 heatmap is a small PDF that opens quickly, while text and
-lines stay vector. Labels are plain text artists (not axis ticks, which cost several times more).
+lines stay vector. Row and column labels are :class:`.label_artist.LabelArtist` objects (not axis
+ticks, nor one Text each, which cost several times more), regular and highlighted ones apart.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import TYPE_CHECKING
 
 from ...label_metadata import as_text
 from . import dendrogram
-from .labels import LINE_HEIGHT, AxisTexts, report_thinning, text_width, thinned
+from .label_artist import LabelArtist
+from .labels import AxisTexts, report_thinning, text_width, thinned
 from .layout import NAME_FONT, STRIP_GAP, TITLE_FONT, AxisLabels, Layout, LayoutRequest, plan_layout
 from .legends import INFINITE_CELLS, LEGEND_FONT, MISSING_CELLS, LegendSpec, draw_legend
 from .options import Drawing
@@ -39,7 +41,7 @@ log = logging.getLogger("amiga_heatmap")
 
 VECTOR_CELLS = 5000
 ANNOTATION_FONT_LARGEST = 9.0
-HIGHLIGHT = {"color": "red", "fontweight": "bold"}
+HIGHLIGHT = {"color": "red", "weight": "bold"}
 
 
 @dataclass(frozen=True)
@@ -329,53 +331,41 @@ def _draw_row_labels(figure: Figure, layout: Layout, plan: Plan, start: int, sto
         if layout.row_plan.step > 1
         else np.arange(stop - start)
     )
-    highlighted = set(on_page.tolist())
-    for position in shown.tolist():
-        axes.text(
-            0,
-            position + 0.5,
-            plan.row_texts[start + position],
-            ha="left",
-            va="center",
-            fontsize=layout.row_plan.font,
-            parse_math=False,
-            **(HIGHLIGHT if position in highlighted else {}),
-        )
+    for positions, style in _split_highlighted(shown, on_page):
+        anchors = np.column_stack([np.zeros(len(positions)), positions + 0.5])
+        texts = [plan.row_texts[start + position] for position in positions.tolist()]
+        _add_labels(axes, LabelArtist(texts, anchors, layout.row_plan.font, "left", **style))
 
 
 def _draw_column_labels(figure: Figure, layout: Layout, plan: Plan) -> None:
     if layout.column_labels is None:
         return
+    import numpy as np
+
     axes = figure.add_axes(layout.column_labels.fractions(layout.width, layout.height), label="column labels")
     axes.set_xlim(0, len(plan.column_texts))
     axes.set_ylim(0, 1)
     axes.set_axis_off()
-    rotation = layout.rotation
-    if rotation in (0, 90):
-        placement = {"ha": "center", "va": "top", "rotation_mode": "default"}
-    else:
-        # the label's end is anchored at its top corner; move it so the end's middle meets the column
-        from matplotlib.transforms import offset_copy
-
-        shift = LINE_HEIGHT * layout.column_plan.font / 2 * math.sin(math.radians(rotation))
-        placement = {
-            "ha": "right",
-            "va": "top",
-            "rotation_mode": "anchor",
-            "transform": offset_copy(axes.transData, figure, x=-shift, y=0, units="points"),
-        }
-    highlighted = set(plan.column_highlighted.tolist())
-    for position in layout.column_plan.shown.tolist():
-        axes.text(
-            position + 0.5,
-            1,
-            plan.column_texts[position],
-            rotation=rotation,
-            fontsize=layout.column_plan.font,
-            parse_math=False,
-            **placement,
-            **(HIGHLIGHT if position in highlighted else {}),
+    for positions, style in _split_highlighted(layout.column_plan.shown, plan.column_highlighted):
+        anchors = np.column_stack([positions + 0.5, np.ones(len(positions))])
+        texts = [plan.column_texts[position] for position in positions.tolist()]
+        artist = LabelArtist(
+            texts, anchors, layout.column_plan.font, "below", rotation=layout.rotation, **style
         )
+        _add_labels(axes, artist)
+
+
+def _split_highlighted(shown: np.ndarray, highlighted: np.ndarray) -> list[tuple[np.ndarray, dict]]:
+    """The regular and the highlighted positions of ``shown``, each with its text style."""
+    import numpy as np
+
+    marked = np.isin(shown, highlighted)
+    return [(shown[~marked], {}), (shown[marked], HIGHLIGHT)]
+
+
+def _add_labels(axes: Axes, artist: LabelArtist) -> None:
+    artist.set_transform(axes.transData)
+    axes.add_artist(artist)
 
 
 def _draw_strips(figure: Figure, layout: Layout, result: HeatmapResult, start: int, stop: int) -> None:
