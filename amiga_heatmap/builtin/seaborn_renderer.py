@@ -54,17 +54,23 @@ def figure_size(result: HeatmapResult) -> tuple[float, float]:
 
 
 def build_figure(result: HeatmapResult, options: Mapping[str, Any]) -> Figure:
-    """Draw ``result`` with seaborn on a new Figure and return it."""
+    """Draw ``result`` with seaborn on a new Figure and return it.
+
+    Labels and titles are shown as written: ``$5 $10`` or ``$\\alpha$`` is not read as mathematical
+    notation (which would typeset or reject it).
+    """
+    import matplotlib
     import seaborn as sns
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=figure_size(result), layout="constrained")
-    axes = figure.add_subplot()
-    drawing = {"cmap": "viridis", "xticklabels": True, "yticklabels": True, **options}
-    sns.heatmap(result.matrix, ax=axes, cbar_kws={"label": result.value}, **drawing)
-    axes.set_title(result.title)
-    axes.set_xlabel(result.x)
-    axes.set_ylabel(result.y)
+    with matplotlib.rc_context({"text.parse_math": False}):
+        figure = Figure(figsize=figure_size(result), layout="constrained")
+        axes = figure.add_subplot()
+        drawing = {"cmap": "viridis", "xticklabels": True, "yticklabels": True, **options}
+        sns.heatmap(result.matrix, ax=axes, cbar_kws={"label": result.value}, **drawing)
+        axes.set_title(result.title)
+        axes.set_xlabel(result.x)
+        axes.set_ylabel(result.y)
     return figure
 
 
