@@ -446,3 +446,43 @@ def test_fast_and_careful_tiers_give_the_same_table(plate, tmp_path, columns):
         pd.testing.assert_frame_equal(readers.read_table(str(path), columns, "\t"), fast)
         if path.parent == tmp_path and columns:
             assert fast["Substrate"].isin(HOSTILE_LABELS.values()).sum() == len(HOSTILE_LABELS) * 8
+
+
+# ------------------------------------------------------------------------------- infinite cells drawn
+
+
+def cell_colours(figure) -> np.ndarray:
+    """The RGBA colour of every heatmap cell, row by row, as the figure would paint it."""
+    mesh = figure.axes[0].collections[0]
+    return mesh.to_rgba(mesh.get_array()).reshape(*mesh.get_array().shape, 4)
+
+
+def test_infinite_cells_are_drawn_beyond_the_colour_scale_not_blank():
+    from amiga_heatmap import heatmap
+
+    values = {"r1": [0.0, 1.0], "r2": [np.inf, 0.5], "r3": [-np.inf, 2.0]}
+    rows = pd.DataFrame(
+        [{"x": x, "y": y, "v": value} for y, pair in values.items() for x, value in zip("ab", pair)]
+    )
+    figure = heatmap(rows, value="v", x="x", y="y").figure(annot=True)
+    mesh = figure.axes[0].collections[0]
+    assert np.ma.count_masked(mesh.get_array()) == 0, "no cell is left blank"
+    assert (mesh.norm.vmin, mesh.norm.vmax) == (0.0, 2.0), "the scale spans the finite values"
+    colours = cell_colours(figure)
+    assert (colours[1, 0] == colours[2, 1]).all() and (colours[1, 0] == mesh.cmap(1.0)).all()
+    assert (colours[2, 0] == colours[0, 0]).all() and (colours[2, 0] == mesh.cmap(0.0)).all()
+    assert len({tuple(colour) for colour in colours.reshape(-1, 4)}) == 4
+    assert mesh.colorbar.extend == "both"
+    annotations = [text.get_text() for text in figure.axes[0].texts]
+    assert annotations == ["0", "1", "inf", "0.5", "-inf", "2"]
+
+
+def test_infinite_cells_of_the_real_data_are_drawn(normalized):
+    from amiga_heatmap import heatmap
+
+    with pytest.warns(UserWarning, match="Dropped"):
+        result = heatmap(normalized, value="norm(death_lin)", x="Isolate", y="Substrate", operation="mean")
+    assert np.isposinf(result.matrix.to_numpy()).any()
+    mesh = result.figure(vmax=0.5).axes[0].collections[0]
+    assert np.ma.count_masked(mesh.get_array()) == 0
+    assert mesh.norm.vmax == 0.5 and mesh.colorbar.extend == "max"
