@@ -440,10 +440,12 @@ def test_fast_and_careful_tiers_give_the_same_table(plate, tmp_path, columns):
         layout = sniff(str(path), "\t")
         positions = readers._positions(str(path), layout, columns)
         fast = readers._read_fast(str(path), layout, positions)
-        assert fast is not None, path
         careful = readers._read_careful(str(path), layout, positions)
-        pd.testing.assert_frame_equal(fast, careful, check_exact=True)
-        pd.testing.assert_frame_equal(readers.read_table(str(path), columns, "\t"), fast)
+        if fast is None:  # reading every column, pandas would rename the repeated one: left to careful
+            assert path.name == "repeated.txt" and columns is None
+        else:
+            pd.testing.assert_frame_equal(fast, careful, check_exact=True)
+        pd.testing.assert_frame_equal(readers.read_table(str(path), columns, "\t"), careful)
         if path.parent == tmp_path and columns:
             assert fast["Substrate"].isin(HOSTILE_LABELS.values()).sum() == len(HOSTILE_LABELS) * 8
 
@@ -486,3 +488,22 @@ def test_infinite_cells_of_the_real_data_are_drawn(normalized):
     mesh = result.figure(vmax=0.5).axes[0].collections[0]
     assert np.ma.count_masked(mesh.get_array()) == 0
     assert mesh.norm.vmax == 0.5 and mesh.colorbar.extend == "max"
+
+
+def test_a_quote_that_never_closes_loses_no_rows_silently(tmp_path, heatmap_tsv):
+    # pyarrow reads large files in parallel blocks and silently drops the rows after such a quote
+    rows = pd.read_csv(EXAMPLES / "ER_all_summary.txt", sep="\t")
+    lines = pd.concat([rows] * 3).to_csv(sep="\t", index=False).splitlines()
+    lines[2] = lines[2].replace("\tER1\t", '\t"ER1\t', 1)
+    source = tmp_path / "quote.txt"
+    source.write_text("\n".join(lines) + "\n")
+    assert source.stat().st_size > 2**20  # more than one of pyarrow's 1 MB blocks
+    result, _ = heatmap_tsv(source, value="gr")
+    fails_naming(result, str(source), "row 3 has 6 cells", "A double quote that opens a cell and never closes")
+
+
+def test_zero_bytes_left_by_a_crash_are_refused(plate, tmp_path, heatmap_tsv):
+    data = plate.to_csv(sep="\t", index=False).encode()
+    source = tmp_path / "crashed.txt"
+    source.write_bytes(data[: 200_000] + b"\x00" * 4096)  # the sniffed first 64 kB are clean
+    fails_naming(heatmap_tsv(source)[0], str(source), "holds zero bytes from line", "damaged")

@@ -34,7 +34,15 @@ from typing import TYPE_CHECKING
 from ..components import Reader
 from ..errors import DataError
 from ..hookspecs import hookimpl
-from .text_layout import ENCODING_NAMES, SEPARATOR_NAMES, UTF8_ENCODINGS, Layout, sniff, whole_file_encoding
+from .text_layout import (
+    ENCODING_NAMES,
+    SEPARATOR_NAMES,
+    UTF8_ENCODINGS,
+    Layout,
+    count_lines,
+    sniff,
+    whole_file_encoding,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -109,8 +117,9 @@ def _read_fast(path: str, layout: Layout, positions: list[int]) -> pd.DataFrame 
     """Read with pandas' pyarrow engine, or return None when the careful tier must decide.
 
     None is returned when pyarrow cannot parse the file (ragged rows, text after numbers further down,
-    bytes that are not UTF-8) or infers a column type the C engine would not (dates, binary data), so
-    both tiers always agree.
+    bytes that are not UTF-8), infers a column type the C engine would not (dates, binary data), or
+    returns fewer rows than the file has lines: reading blocks in parallel, pyarrow silently loses the
+    rows after a quote that never closes. So both tiers always agree.
     """
     import pandas as pd
 
@@ -119,6 +128,8 @@ def _read_fast(path: str, layout: Layout, positions: list[int]) -> pd.DataFrame 
     except ImportError:  # pragma: no cover - pyarrow is a dependency; stay correct without it
         return None
     fields = [layout.fields[position] for position in positions]
+    if "" in fields or any(layout.fields.count(field) > 1 for field in fields):
+        return None  # pandas would rename such columns; the careful tier reads by position
     try:
         frame = pd.read_csv(
             path, sep=layout.separator, engine="pyarrow", usecols=fields, keep_default_na=False, na_values=[""]
@@ -131,6 +142,9 @@ def _read_fast(path: str, layout: Layout, positions: list[int]) -> pd.DataFrame 
         for dtype in frame.dtypes
     )
     if not plain:
+        return None
+    if len(frame) != count_lines(path) - 1:
+        log.info("the fast reader passed %s to the careful one: the rows do not match the lines", path)
         return None
     frame = frame[fields]
     frame.columns = [layout.names[position] for position in positions]
@@ -199,6 +213,8 @@ def _check_row_lengths(path: str, layout: Layout, encoding: str) -> None:
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
+    if count_lines(path, encoding) < 2:
+        return  # a header alone: no rows to check (zero bytes are refused on the way)
     width = len(layout.fields)
     names = [f"column {position}" for position in range(width)]
     ragged = []
@@ -226,11 +242,17 @@ def _check_row_lengths(path: str, layout: Layout, encoding: str) -> None:
             f"row {row.number} has {row.actual_columns} cells ({_shorten(row.text)})" for row in ragged[:ROWS_SHOWN]
         )
         more = f"; and {len(ragged) - ROWS_SHOWN} more rows" if len(ragged) > ROWS_SHOWN else ""
+        quote = (
+            " A double quote that opens a cell and never closes joins the rest of the file into that cell;"
+            " check the quotes in those rows."
+            if any('"' in row.text for row in ragged[:ROWS_SHOWN])
+            else ""
+        )
         raise DataError(
             f"The file {path} has rows whose number of cells differs from the {width} columns of its "
             f"header ({SEPARATOR_NAMES[layout.separator]}-separated): {shown}{more}. Rows are counted "
             "with the header as row 1, skipping blank lines. Cells were probably added or lost when the "
-            "file was edited, or the file was cut short; fix or delete those rows."
+            f"file was edited, or the file was cut short; fix or delete those rows.{quote}"
         )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -97,25 +98,21 @@ def sniff(path: str, default_separator: str) -> Layout:
     them. Raises DataError for an empty file, a binary file, or text mixing UTF-8 with another encoding.
     """
     sample, complete = _read_sample(path)
-    if not sample.strip():
+    encoding = _sample_encoding(path, sample, complete)
+    text = _decode_sample(path, sample, encoding, complete)
+    lines = [line for line in LINE_BREAK.split(text) if line.strip()]
+    if not lines:
         raise DataError(
             f"The file {path} is empty: a summary file needs a header row naming its columns, then one row "
             "per well. Remove the file from the input folder, or point -i at another file; if it should "
             "hold data, the program that wrote it was probably interrupted, so write it again."
         )
-    encoding = _sample_encoding(path, sample, complete)
-    text = _decode_sample(sample, encoding, complete)
-    lines = [line for line in LINE_BREAK.split(text) if line.strip()]
     if not complete and len(lines) > 1:
         lines.pop()  # the sample may end inside a line
     separator = _choose_separator(lines[: SNIFF_ROWS + 1], default_separator)
-    rows = _split(lines[: SNIFF_ROWS * 4 + 1], separator)
-    if not rows:
-        raise DataError(
-            f"Cannot split the first line of {path} into columns: it holds a quote that is never closed. "
-            "Check the file's header row."
-        )
-    return Layout(encoding, separator, _decimal_mark(rows[1:], separator), tuple(rows[0]))
+    header = _header(path, lines[0], separator)
+    rows = _split(lines[1 : SNIFF_ROWS * 4 + 1], separator)
+    return Layout(encoding, separator, _decimal_mark(rows, separator), tuple(header))
 
 
 def whole_file_encoding(path: str, layout: Layout) -> str:
@@ -125,14 +122,44 @@ def whole_file_encoding(path: str, layout: Layout) -> str:
     Windows-1252 leaves a byte undefined). Raises DataError for a file mixing UTF-8 with another encoding.
     """
     if layout.encoding == "utf-16":
+        offset, reason = _first_undecodable(path, "utf-16")
+        if offset is not None:
+            raise _undecodable(path, layout.encoding, offset, reason)
         return layout.encoding
     if layout.encoding in UTF8_ENCODINGS:
-        offset = _first_non_utf8(path)
+        offset, _ = _first_undecodable(path, "utf-8")
         if offset is None:
             return layout.encoding
     else:
         offset = None
     return _single_byte_encoding(path, _chunks(path), offset)
+
+
+def count_lines(path: str, encoding: str = "utf-8") -> int:
+    """How many lines ``path`` has, counting a last line without a line break (lines end in ``\\n``,
+    or in ``\\r`` in a file without any ``\\n``).
+
+    Raises DataError if a file in an 8-bit encoding holds a zero byte (no text character is one).
+    """
+    if encoding == "utf-16":
+        with open(path, encoding=encoding, newline="") as handle:
+            text = handle.read()
+        return len(LINE_BREAK.findall(text)) + (not text.endswith(("\n", "\r")))
+    newlines = returns = 0
+    last = b""
+    for start, chunk in _chunks(path, overlap=0):
+        zero = chunk.find(b"\x00")
+        if zero >= 0:
+            raise DataError(
+                f"The file {path} holds zero bytes from line {_line_of(path, start + zero)} on, so it is "
+                "damaged: a computer that crashes while writing a file can leave its end filled with zero "
+                "bytes. Write the file again, or delete the damaged lines."
+            )
+        newlines += chunk.count(b"\n")
+        returns += chunk.count(b"\r")
+        last = chunk[-1:]
+    breaks = newlines or returns
+    return breaks + (last not in (b"", b"\n", b"\r"))
 
 
 def _read_sample(path: str) -> tuple[bytes, bool]:
@@ -178,23 +205,18 @@ def _sample_encoding(path: str, sample: bytes, complete: bool) -> str:
     return "utf-8"
 
 
-def _first_non_utf8(path: str) -> int | None:
-    """The offset of the first byte of ``path`` that is not valid UTF-8, or None."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+def _first_undecodable(path: str, encoding: str) -> tuple[int | None, str]:
+    """The offset of the first byte of ``path`` that ``encoding`` cannot decode and why, or (None, "")."""
+    decoder = codecs.getincrementaldecoder(encoding)()
     consumed = 0
-    for _, chunk in _chunks(path, overlap=0):
+    for _, chunk in [*_chunks(path, overlap=0), (None, b"")]:
         pending = len(decoder.getstate()[0])
         try:
-            decoder.decode(chunk)
+            decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as error:
-            return consumed - pending + error.start
+            return max(0, consumed - pending + error.start), error.reason
         consumed += len(chunk)
-    pending = len(decoder.getstate()[0])
-    try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError as error:
-        return consumed - pending + error.start
-    return None
+    return None, ""
 
 
 def _chunks(path: str, size: int = 1 << 22, overlap: int = 3) -> Iterator[tuple[int, bytes]]:
@@ -245,9 +267,31 @@ def _line_of(path: str, offset: int) -> int:
     return breaks + 1
 
 
-def _decode_sample(sample: bytes, encoding: str, complete: bool) -> str:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    return decoder.decode(sample, final=complete)
+def _decode_sample(path: str, sample: bytes, encoding: str, complete: bool) -> str:
+    try:
+        return codecs.getincrementaldecoder(encoding)().decode(sample, final=complete)
+    except UnicodeDecodeError as error:  # only UTF-16 gets here: the other encodings were checked
+        raise _undecodable(path, encoding, error.start, error.reason) from error
+
+
+def _undecodable(path: str, encoding: str, offset: int, reason: str) -> DataError:
+    return DataError(
+        f"The file {path} is {ENCODING_NAMES[encoding]} text, but its bytes from byte {offset} of "
+        f"{os.path.getsize(path)} cannot be decoded ({reason}); the file was probably cut short. Save the "
+        "table again from the program that made it."
+    )
+
+
+def _header(path: str, line: str, separator: str) -> list[str]:
+    """The cells of the header ``line``; DataError if a quote in it is never closed."""
+    try:
+        cells = next(csv.reader([line], delimiter=separator, strict=True))
+    except csv.Error as error:
+        raise DataError(
+            f"Cannot split the header (first line) of {path} into columns: {error}. Check the header row: "
+            "a cell that starts with a double quote must end with one."
+        ) from error
+    return cells
 
 
 def _split(lines: list[str], separator: str) -> list[list[str]]:
