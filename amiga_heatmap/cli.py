@@ -136,7 +136,7 @@ def heatmap(
           -v "norm(auc_lin)" -p mean -f "row any > 1.2" -t "Normalized AUC"
     """
     from .api import heatmap as build
-    from .output import output_path, refuse_overwriting_inputs
+    from .output import check_output_folder, output_path, refuse_overwriting_inputs
     from .plugins import get_plugins
     from .reading import find_summary_files
     from .renderer_options import check_accepted, parse_kwargs
@@ -148,6 +148,7 @@ def heatmap(
     check_accepted(options, chosen.options_accepted, chosen.name)
     target = output_path(input_path, output, file_format, output_dir)
     refuse_overwriting_inputs(target, find_summary_files(input_path, plugins))
+    check_output_folder(target)
 
     result = build(
         input_path,

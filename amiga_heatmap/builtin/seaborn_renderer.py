@@ -64,7 +64,9 @@ def build_figure(result: HeatmapResult, options: Mapping[str, Any]) -> Figure:
     import seaborn as sns
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context({"text.parse_math": False}):
+    from ..renderer_options import option_values_checked
+
+    with option_values_checked(options, "seaborn"), matplotlib.rc_context({"text.parse_math": False}):
         figure = Figure(figsize=figure_size(result), layout="constrained")
         axes = figure.add_subplot()
         data, limits, colour_bar = infinite_cells(result.matrix, options)
