@@ -22,6 +22,7 @@ INPUT = "Input and selection"
 MATRIX = "Matrix"
 OUTPUT = "Output"
 DRAWING = "Drawing"
+PLUGINS = "Plugins"
 GENERAL = "General"
 
 
@@ -62,6 +63,33 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 for warning in caught:
                     click.echo(f"Warning: {warning.message}", err=True)
 
+    return run
+
+
+def with_plugin_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--plugins-dir``, ``--disable-plugin`` and ``--strict-plugins`` to ``command`` and load
+    plugins with them while it runs (:func:`amiga_heatmap.plugins.plugin_options`)."""
+
+    @functools.wraps(command)
+    def run(*args: Any, plugins_dirs: tuple[str, ...], disabled_plugins: tuple[str, ...], strict_plugins: bool,
+            **kwargs: Any) -> Any:
+        from .plugins import plugin_options
+
+        with plugin_options(directories=plugins_dirs, disabled=disabled_plugins, strict=strict_plugins):
+            return command(*args, **kwargs)
+
+    decorators = (
+        option("--plugins-dir", "plugins_dirs", multiple=True, section=PLUGINS, metavar="DIR",
+               type=click.Path(exists=True, file_okay=False),
+               help="Also load every *.py file in DIR as a plugin (repeatable; adds to "
+                    "$AMIGA_HEATMAP_PLUGINS_DIR)."),
+        option("--disable-plugin", "disabled_plugins", multiple=True, section=PLUGINS, metavar="NAME",
+               help="Do not load the plugin NAME (repeatable); 'amiga-heatmap plugins' lists the names."),
+        option("--strict-plugins", is_flag=True, section=PLUGINS,
+               help="Stop when a plugin fails to load, instead of skipping it with a warning."),
+    )
+    for decorator in reversed(decorators):
+        run = decorator(run)
     return run
 
 
@@ -110,6 +138,7 @@ def main() -> None:
 @option("-t", "--title", section=DRAWING, metavar="TEXT", help="Figure title. Default: the value name.")
 @option("--kwargs", "kwargs_text", section=DRAWING, metavar="KEY:VALUE;...",
         help="Renderer options, e.g. 'cmap:RdBu_r;center:1;vmin:0'.")
+@with_plugin_options
 @option("--verbose", is_flag=True, section=GENERAL, help="Report every stage; show tracebacks on errors.")
 @reports_errors
 def heatmap(
@@ -163,3 +192,34 @@ def heatmap(
     )
     result.save(target, file_format=file_format, renderer=chosen.name, **options)
     click.echo(f"Wrote {target} ({result.matrix.shape[0]} {y_variable} x {result.matrix.shape[1]} {x_variable}).")
+
+
+@main.command(
+    "plugins",
+    cls=SectionedCommand,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Plugin author guide: docs/plugins.md.",
+)
+@option("--json", "as_json", is_flag=True, section=OUTPUT, help="Print JSON instead of text, for scripts.")
+@with_plugin_options
+@option("--verbose", is_flag=True, section=GENERAL, help="Log how plugins load; show tracebacks on errors.")
+@reports_errors
+def list_plugins(as_json: bool, verbose: bool) -> None:
+    """List the active plugins: name, version, where each came from, and what it provides.
+
+    \b
+    Sources: built-in, entry point (installed distributions), plugins folder
+    (--plugins-dir, $AMIGA_HEATMAP_PLUGINS_DIR). $AMIGA_HEATMAP_PLUGINS chooses
+    entry-point plugins: unset loads all, empty none, 'a,b' only those.
+    """
+    import json
+
+    from .plugin_listing import describe_plugins, format_plugins
+    from .plugins import PluginWarning, current_options, load_plugins
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginWarning)  # the listing shows the problems itself
+        plugin_set = load_plugins(current_options(), allow_conflicts=True)
+    description = describe_plugins(plugin_set)
+    click.echo(json.dumps(description, indent=2) if as_json else format_plugins(description))
+    plugin_set.check()

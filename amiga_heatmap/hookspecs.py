@@ -15,17 +15,20 @@ From these calls the core builds one name table per stage (readers by name and s
 quantifiers and renderers by name, operators by symbol), which ``amiga-heatmap plugins`` lists and error
 messages quote ("known: mean, median").
 
-Precedence and clashes, the same for every hook:
+Precedence and clashes, the same for every hook (docs/plugins.md tells the whole story):
 
-- ``register(obj)`` claims ``obj``'s name. Two plugins claiming one name is a
-  :class:`~amiga_heatmap.errors.PluginError` naming both plugins.
+- ``register(obj)`` claims ``obj``'s name. Two third-party plugins claiming one name is a
+  :class:`~amiga_heatmap.errors.PluginError` naming both, raised for every run until one is disabled.
 - ``register(obj, override=True)`` replaces a built-in of the same name on purpose; the replacement is
-  shown by ``amiga-heatmap plugins`` and under ``--verbose``. Overriding another third-party plugin's
-  name is still a clash.
+  shown by ``amiga-heatmap plugins`` and under ``--verbose``. Taking a built-in's name without
+  ``override=True`` skips the plugin with a warning; overriding another third-party plugin's name is
+  still a clash.
 - Implementations never give their arguments default values (pluggy ignores them), and new arguments
   are only ever added to these specs, never renamed, so plugins written today keep working.
 
-An exception raised inside a hook is reported as a PluginError that names the plugin and the hook.
+The hooks are called once per plugin while plugins load. A plugin whose hook raises is skipped with a
+warning naming the plugin and the hook (an error with ``--strict-plugins``); a function a plugin
+registered that raises during a run stops that run with a PluginError naming the plugin and the stage.
 """
 
 from __future__ import annotations

@@ -1,17 +1,27 @@
-"""Finding, loading and registering plugins, and the name tables they fill.
+"""The active plugins: which ones to load, the name tables they fill, and guarded calls into them.
 
-Built-in plugins are ordinary modules listed in :data:`DEFAULT_PLUGINS` and registered through the same
-``PluginManager.register`` call as third-party plugins, which come from the ``amiga_heatmap`` entry-point
-group. Loading happens lazily, once per process (:func:`get_plugins`); nothing here imports pandas or
-matplotlib, so listing plugins and ``--help`` stay fast.
+Plugins come from four places, loaded in this order (see :mod:`amiga_heatmap.plugin_loading`):
+
+1. **built-in**: the modules of :data:`DEFAULT_PLUGINS`, registered through the same
+   ``PluginManager.register`` call as every other plugin;
+2. **entry point**: installed distributions declaring ``[project.entry-points.amiga_heatmap]``, chosen by
+   the ``AMIGA_HEATMAP_PLUGINS`` variable (unset: all; empty: none; ``a,b``: only those);
+3. **plugins folder**: every ``*.py`` file in the folders of ``AMIGA_HEATMAP_PLUGINS_DIR`` (separated like
+   ``PATH``) and of ``--plugins-dir``;
+4. **registered in code**: plugin objects handed over in :attr:`PluginOptions.extra` (the pytest fixture
+   :func:`amiga_heatmap.testing.amiga_heatmap_plugin` uses this).
+
+:func:`get_plugins` loads them lazily, once per process, with the options last set by
+:func:`configure_plugins` or :func:`plugin_options`. Nothing here imports pandas or matplotlib, so listing
+plugins and ``--help`` stay fast.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pluggy
@@ -31,59 +41,111 @@ DEFAULT_PLUGINS = (
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
 PLUGINS_VARIABLE = "AMIGA_HEATMAP_PLUGINS"
+PLUGINS_DIR_VARIABLE = "AMIGA_HEATMAP_PLUGINS_DIR"
+
+BUILT_IN = "built-in"
+ENTRY_POINT = "entry point"
+PLUGINS_FOLDER = "plugins folder"
+IN_CODE = "registered in code"
+
+
+@dataclass(frozen=True)
+class PluginOptions:
+    """What to load besides the built-ins; the command line's plugin options fill it.
+
+    - ``disabled``: plugin names not to load (``--disable-plugin``); built-ins can be disabled too.
+    - ``directories``: folders of single-file plugins (``--plugins-dir``), loaded after those of
+      ``AMIGA_HEATMAP_PLUGINS_DIR``.
+    - ``strict``: a plugin that fails to load or register stops the run (``--strict-plugins``) instead
+      of being skipped with a warning.
+    - ``entry_points``: False ignores installed entry-point plugins whatever ``AMIGA_HEATMAP_PLUGINS``
+      says.
+    - ``extra``: ``(name, plugin)`` pairs registered after everything else: any object or module with
+      ``@hookimpl`` functions.
+    """
+
+    disabled: tuple[str, ...] = ()
+    directories: tuple[str, ...] = ()
+    strict: bool = False
+    entry_points: bool = True
+    extra: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """Where a loaded plugin came from.
+
+    ``source`` is one of ``"built-in"``, ``"entry point"``, ``"plugins folder"``, ``"registered in
+    code"``; ``version`` is the distribution's version (or the module's ``__version__``), None when
+    unknown; ``origin`` says where exactly: the module, the distribution, or the file.
+    """
+
+    name: str
+    source: str
+    version: str | None
+    origin: str
 
 
 @dataclass
 class PluginSet:
     """The loaded plugins and the name tables built from their registrations.
 
-    ``sources`` maps each plugin name to where it came from (``"built-in"``, ``"entry point"``, ...);
-    ``problems`` holds one message per optional plugin that failed to load and was skipped.
+    ``info`` maps each loaded plugin's name to its :class:`PluginInfo`, in loading order. ``problems``
+    holds one message per plugin (or hook) that was skipped; ``conflicts`` one message per name two
+    plugins claim (fatal: :meth:`check` raises them); ``disabled`` the plugins left out on request.
     """
 
     manager: pluggy.PluginManager
-    sources: dict[str, str] = field(default_factory=dict)
+    info: dict[str, PluginInfo] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
-    readers: Registry[Reader] = field(default_factory=lambda: Registry("reader", lambda r: r.name))
+    conflicts: list[str] = field(default_factory=list)
+    disabled: list[str] = field(default_factory=list)
+    readers: Registry[Reader] = field(default_factory=lambda: Registry("reader", lambda r: r.name, Reader))
     aggregators: Registry[Aggregator] = field(
-        default_factory=lambda: Registry("aggregator", lambda a: a.name)
+        default_factory=lambda: Registry("aggregator", lambda a: a.name, Aggregator)
     )
     quantifiers: Registry[Quantifier] = field(
-        default_factory=lambda: Registry("quantifier", lambda q: q.name)
+        default_factory=lambda: Registry("quantifier", lambda q: q.name, Quantifier)
     )
-    operators: Registry[Operator] = field(default_factory=lambda: Registry("operator", lambda o: o.symbol))
-    renderers: Registry[Renderer] = field(default_factory=lambda: Registry("renderer", lambda r: r.name))
+    operators: Registry[Operator] = field(
+        default_factory=lambda: Registry("operator", lambda o: o.symbol, Operator)
+    )
+    renderers: Registry[Renderer] = field(
+        default_factory=lambda: Registry("renderer", lambda r: r.name, Renderer)
+    )
+    suffixes: dict[str, str] = field(default_factory=dict)
+
+    def registries(self) -> dict[str, Registry[Any]]:
+        """The name tables by their plural kind: ``{"readers": ..., "aggregators": ..., ...}``."""
+        return {
+            "readers": self.readers,
+            "aggregators": self.aggregators,
+            "quantifiers": self.quantifiers,
+            "operators": self.operators,
+            "renderers": self.renderers,
+        }
 
     def is_builtin(self, plugin: str) -> bool:
         """True for the plugins shipped inside amiga_heatmap."""
-        return self.sources.get(plugin) == "built-in"
+        info = self.info.get(plugin)
+        return info is not None and info.source == BUILT_IN
+
+    def check(self) -> None:
+        """Raise PluginError when two plugins claim one name (every clash, in one message)."""
+        if self.conflicts:
+            raise PluginError(" ".join(self.conflicts))
 
     def reader_for(self, path: str) -> Reader | None:
-        """The reader whose suffix ends ``path`` (case-insensitive), or None."""
+        """The reader whose suffix ends ``path`` (case-insensitive; the longest suffix wins), or None."""
         lowered = str(path).lower()
-        for suffix, reader in sorted(self.suffix_table().items(), key=lambda item: -len(item[0])):
+        for suffix in sorted(self.suffixes, key=len, reverse=True):
             if lowered.endswith(suffix):
-                return reader
+                return self.readers.get(self.suffixes[suffix])
         return None
 
     def suffix_table(self) -> dict[str, Reader]:
-        """``suffix -> reader`` over every registered reader; a suffix two readers claim is a clash,
-        unless one of them overrides a built-in (then the override wins)."""
-        table: dict[str, Reader] = {}
-        owners: dict[str, str] = {}
-        for _, entry in self.readers.entries():
-            for suffix in entry.item.suffixes:
-                suffix = suffix.lower()
-                previous = owners.get(suffix)
-                if previous is not None and not (self.is_builtin(previous) or self.is_builtin(entry.plugin)):
-                    raise PluginError(
-                        f"Plugins {previous!r} and {entry.plugin!r} both read files ending in {suffix!r}. "
-                        "Disable one of them (--disable-plugin NAME)."
-                    )
-                if previous is None or self.is_builtin(previous):
-                    table[suffix] = entry.item
-                    owners[suffix] = entry.plugin
-        return table
+        """``suffix -> reader`` over every registered reader (see :meth:`reader_for`)."""
+        return {suffix: self.readers.get(name) for suffix, name in sorted(self.suffixes.items())}
 
     def renderer_for_format(self, file_format: str, renderer: str | None = None) -> Renderer:
         """Choose the renderer writing ``file_format``: ``renderer`` if named, else the only one that
@@ -118,73 +180,6 @@ class PluginSet:
         return sorted({fmt for _, entry in self.renderers.entries() for fmt in entry.item.formats})
 
 
-_HOOK_TABLES: tuple[tuple[str, str], ...] = (
-    ("register_readers", "readers"),
-    ("register_aggregators", "aggregators"),
-    ("register_quantifiers", "quantifiers"),
-    ("register_operators", "operators"),
-    ("register_renderers", "renderers"),
-)
-
-
-def new_manager() -> pluggy.PluginManager:
-    """A plugin manager that knows amiga-heatmap's hook specifications and no plugins yet."""
-    manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
-    manager.add_hookspecs(hookspecs)
-    return manager
-
-
-def build_plugin_set(
-    manager: pluggy.PluginManager, sources: dict[str, str], problems: list[str] | None = None
-) -> PluginSet:
-    """Check the registered plugins' hook names and fill the name tables by calling every hook.
-
-    Built-in plugins are called first, so third-party registrations meet them as existing names and
-    must override them explicitly. Raises PluginError for unknown hook names, name clashes, and
-    exceptions raised inside a hook (naming the plugin and the hook).
-    """
-    try:
-        manager.check_pending()
-    except pluggy.PluginValidationError as error:
-        raise PluginError(
-            f"Plugin {error.plugin_name!r} implements a hook amiga-heatmap does not define: {error}. "
-            "Check the function's name against the plugin author guide (docs/plugins.md)."
-        ) from error
-    plugin_set = PluginSet(manager=manager, sources=dict(sources), problems=list(problems or []))
-    for hook_name, table_name in _HOOK_TABLES:
-        table: Registry[Any] = getattr(plugin_set, table_name)
-        implementations = getattr(manager.hook, hook_name).get_hookimpls()
-        ordered = sorted(implementations, key=lambda impl: not plugin_set.is_builtin(impl.plugin_name))
-        for implementation in ordered:
-            _call_registration(implementation, hook_name, table, plugin_set.is_builtin(implementation.plugin_name))
-    return plugin_set
-
-
-def _call_registration(implementation: Any, hook_name: str, table: Registry[Any], builtin: bool) -> None:
-    """Call one plugin's registration hook with a ``register`` bound to that plugin."""
-    register = table.callback(implementation.plugin_name, builtin)
-    arguments = {"register": register}
-    try:
-        implementation.function(*(arguments[name] for name in implementation.argnames))
-    except PluginError:
-        raise
-    except Exception as error:  # a plugin's own bug: name the plugin and the hook
-        raise PluginError(
-            f"Plugin {implementation.plugin_name!r} raised {type(error).__name__} in its {hook_name} "
-            f"hook: {error}. Report this to the plugin's author, or disable it with "
-            f"--disable-plugin {implementation.plugin_name}."
-        ) from error
-
-
-def register_builtins(manager: pluggy.PluginManager, sources: dict[str, str]) -> None:
-    """Import and register every module of :data:`DEFAULT_PLUGINS` under its short name."""
-    for module_name in DEFAULT_PLUGINS:
-        module = importlib.import_module(module_name)
-        name = "builtin." + module_name.rsplit(".", 1)[-1]
-        manager.register(module, name=name)
-        sources[name] = "built-in"
-
-
 def call_guarded(plugin: str, stage: str, function: Callable[..., Any], *args: Any) -> Any:
     """Run a plugin-provided ``function`` for a pipeline ``stage``, turning an unexpected exception
     into a PluginError that names the plugin and the stage. Errors of amiga-heatmap's own kinds pass
@@ -203,31 +198,69 @@ def call_guarded(plugin: str, stage: str, function: Callable[..., Any], *args: A
         ) from error
 
 
+def plugin_folders(options: PluginOptions) -> list[str]:
+    """The plugins folders to load: ``AMIGA_HEATMAP_PLUGINS_DIR``'s (split on ``os.pathsep``), then
+    ``options.directories``, without repeats."""
+    from_environment = [part for part in os.environ.get(PLUGINS_DIR_VARIABLE, "").split(os.pathsep) if part]
+    return list(dict.fromkeys([*from_environment, *options.directories]))
+
+
+def load_plugins(options: PluginOptions | None = None, *, allow_conflicts: bool = False) -> PluginSet:
+    """Load the built-ins and the plugins ``options`` (default: the configured ones) ask for.
+
+    A plugin that fails to import or register, or that implements a hook no spec defines, is reported
+    in a :class:`PluginWarning` naming it and its error, and the others keep working; with
+    ``options.strict`` those problems raise one PluginError instead. Two plugins claiming one name
+    raise PluginError naming both, unless ``allow_conflicts`` (then they are in ``conflicts``; the
+    ``plugins`` command uses this to show them).
+    """
+    from .plugin_loading import PluginLoading
+
+    plugin_set = PluginLoading(options if options is not None else _options).run()
+    if not allow_conflicts:
+        plugin_set.check()
+    return plugin_set
+
+
+class PluginWarning(UserWarning):
+    """An optional plugin, or one of its hooks, was skipped because it failed to load or register."""
+
+
+_options = PluginOptions()
 _loaded: PluginSet | None = None
 
 
 def get_plugins() -> PluginSet:
-    """The process-wide plugin set: built-ins plus installed entry-point plugins, loaded once."""
+    """The process-wide plugin set for the configured options, loaded on first use and then reused."""
     global _loaded
     if _loaded is None:
-        _loaded = load_plugins()
+        _loaded = load_plugins(_options)
     return _loaded
 
 
-def load_plugins() -> PluginSet:
-    """Load the built-in plugins and the installed ``amiga_heatmap`` entry-point plugins.
+def current_options() -> PluginOptions:
+    """The options :func:`get_plugins` loads with."""
+    return _options
 
-    ``AMIGA_HEATMAP_PLUGINS`` chooses the entry-point plugins: unset loads all, empty loads none, a
-    comma-separated list loads only those names.
+
+def configure_plugins(options: PluginOptions) -> None:
+    """Make :func:`get_plugins` load with ``options`` from now on (the next call loads afresh)."""
+    global _options, _loaded
+    _options, _loaded = options, None
+
+
+@contextmanager
+def plugin_options(**changes: Any) -> Iterator[PluginOptions]:
+    """Within the block, load plugins with the current options changed by ``changes`` (fields of
+    :class:`PluginOptions`); afterwards the previous options and the previously loaded set return.
+
+    The command line wraps each command in this with its ``--plugins-dir``, ``--disable-plugin`` and
+    ``--strict-plugins`` values; the pytest fixture adds plugins with it.
     """
-    manager = new_manager()
-    sources: dict[str, str] = {}
-    register_builtins(manager, sources)
-    chosen = os.environ.get(PLUGINS_VARIABLE)
-    names = [None] if chosen is None else sorted({name.strip() for name in chosen.split(",") if name.strip()})
-    before = set(manager.get_plugins())
-    for name in names:
-        manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=name)
-    for plugin in set(manager.get_plugins()) - before:
-        sources[manager.get_name(plugin)] = "entry point"
-    return build_plugin_set(manager, sources)
+    global _options, _loaded
+    saved = (_options, _loaded)
+    configure_plugins(replace(_options, **changes))
+    try:
+        yield _options
+    finally:
+        _options, _loaded = saved

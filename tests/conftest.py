@@ -1,8 +1,9 @@
 """Shared fixtures: the real example data, copied per test, a command-line runner, and the name tables a
 filter is parsed with.
 
-Entry-point plugins installed on the machine are switched off for the whole suite, so they can never
-change a test's result; tests that need a plugin register it explicitly.
+Entry-point plugins installed on the machine and plugins folders named in the environment are switched
+off for the whole suite, so they can never change a test's result; tests that need a plugin register it
+with the ``amiga_heatmap_plugin`` fixture (amiga_heatmap/testing.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ from amiga_heatmap.builtin import filters
 from amiga_heatmap.components import Operator, Quantifier
 
 os.environ["AMIGA_HEATMAP_PLUGINS"] = ""
+os.environ.pop("AMIGA_HEATMAP_PLUGINS_DIR", None)
+
+# The amiga_heatmap_plugin fixture; installed copies of amiga-heatmap also provide it as a pytest11
+# entry point of the same name, which pytest then does not load twice.
+pytest_plugins = ["amiga_heatmap.testing"]
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 EXAMPLES = REPOSITORY / "examples" / "randomii"

@@ -1,0 +1,121 @@
+"""What ``amiga-heatmap plugins`` prints: every active plugin, where it came from and what it provides.
+
+:func:`describe_plugins` turns a :class:`~amiga_heatmap.plugins.PluginSet` into plain data (the
+``--json`` output); :func:`format_plugins` writes that data as text for people. Neither imports pandas,
+numpy or matplotlib, and nothing a plugin provides is called: only names, suffixes, formats and
+descriptions are read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .components import Aggregator, Operator, Quantifier, Reader, Renderer
+from .plugins import PluginSet
+
+KIND_ORDER = ("readers", "aggregators", "quantifiers", "operators", "renderers")
+
+
+def component_record(component: Any) -> dict[str, Any]:
+    """The listed facts of one registered object: its name (an operator's symbol) and description, and
+    a reader's suffixes, a quantifier's parameters or a renderer's formats and options."""
+    if isinstance(component, Operator):
+        return {"symbol": component.symbol, "description": component.description}
+    record: dict[str, Any] = {"name": component.name, "description": component.description}
+    if isinstance(component, Reader):
+        record["suffixes"] = list(component.suffixes)
+    elif isinstance(component, Quantifier):
+        record["parameters"] = list(component.parameters)
+    elif isinstance(component, Renderer):
+        record["formats"] = list(component.formats)
+        record["options"] = sorted(component.options_accepted)
+    elif not isinstance(component, Aggregator):
+        raise TypeError(f"not a plugin component: {component!r}")
+    return record
+
+
+def describe_plugins(plugin_set: PluginSet) -> dict[str, Any]:
+    """The plugins of ``plugin_set`` as JSON-ready data.
+
+    ``{"plugins": [...], "disabled": [...], "problems": [...], "conflicts": [...]}``; each plugin is
+    ``{"name", "version", "source", "origin", "hooks", "provides", "overrides"}`` where ``provides`` maps
+    each kind (``readers``, ``aggregators``, ...) it registered to its records (see
+    :func:`component_record`; a built-in's record replaced by another plugin carries ``overridden_by``),
+    and ``overrides`` lists ``{"kind", "name", "replaces"}`` for each built-in it replaced.
+    """
+    plugins: dict[str, dict[str, Any]] = {
+        name: {
+            "name": name,
+            "version": info.version,
+            "source": info.source,
+            "origin": info.origin,
+            "hooks": sorted(
+                caller.name for caller in plugin_set.manager.get_hookcallers(plugin_set.manager.get_plugin(name)) or []
+            ),
+            "provides": {},
+            "overrides": [],
+        }
+        for name, info in plugin_set.info.items()
+    }
+    for kind, table in plugin_set.registries().items():
+        for name, entry in table.entries():
+            plugins[entry.plugin]["provides"].setdefault(kind, []).append(component_record(entry.item))
+            if entry.replaced is not None:
+                plugins[entry.plugin]["overrides"].append(
+                    {"kind": table.kind, "name": name, "replaces": entry.replaced.plugin}
+                )
+                replaced = {**component_record(entry.replaced.item), "overridden_by": entry.plugin}
+                plugins[entry.replaced.plugin]["provides"].setdefault(kind, []).append(replaced)
+    for plugin in plugins.values():
+        plugin["provides"] = {
+            kind: sorted(plugin["provides"][kind], key=lambda record: record.get("name", record.get("symbol")))
+            for kind in KIND_ORDER
+            if kind in plugin["provides"]
+        }
+    return {
+        "plugins": list(plugins.values()),
+        "disabled": sorted(set(plugin_set.disabled)),
+        "problems": list(plugin_set.problems),
+        "conflicts": list(plugin_set.conflicts),
+    }
+
+
+def component_text(kind: str, record: dict[str, Any]) -> str:
+    """One provided object in a line of the text listing, e.g. ``amiga-text (.txt, .tsv)``."""
+    if kind == "operators":
+        text = record["symbol"]
+    elif kind == "quantifiers" and record["parameters"]:
+        text = f"{record['name']}({', '.join(record['parameters'])})"
+    else:
+        text = record["name"]
+    if kind == "readers":
+        text += f" ({', '.join(record['suffixes'])})"
+    elif kind == "renderers":
+        text += f" ({', '.join(record['formats'])})"
+    if "overridden_by" in record:
+        text += f" [overridden by {record['overridden_by']}]"
+    return text
+
+
+def format_plugins(description: dict[str, Any]) -> str:
+    """The text listing of :func:`describe_plugins`'s data: one block per plugin, then what was
+    disabled, the problems and the conflicts."""
+    lines: list[str] = []
+    for plugin in description["plugins"]:
+        version = f" {plugin['version']}" if plugin["version"] else ""
+        lines.append(f"{plugin['name']}{version} ({plugin['source']}: {plugin['origin']})")
+        for kind, records in plugin["provides"].items():
+            lines.append(f"    {kind}: {', '.join(component_text(kind, record) for record in records)}")
+        for override in plugin["overrides"]:
+            lines.append(
+                f"    overrides the built-in {override['kind']} {override['name']!r} of {override['replaces']}"
+            )
+        if not plugin["provides"]:
+            lines.append("    provides nothing")
+    if description["disabled"]:
+        lines.append(f"Disabled: {', '.join(description['disabled'])}")
+    for heading, key in (("Problems", "problems"), ("Conflicts", "conflicts")):
+        if description[key]:
+            lines.append(f"{heading}:")
+            lines.extend(f"  - {message}" for message in description[key])
+    return "\n".join(lines)

@@ -1,0 +1,46 @@
+"""amiga-heatmap-labtools: extensions labs ask for, as one amiga-heatmap plugin named ``labtools``.
+
+- aggregators (``-p``): ``geomean``, ``min``, ``max``, ``sd``, ``cv``, ``count``;
+- filter quantifiers (``-f``): ``none``, ``most``, the statistics ``mean`` and ``median``, and
+  ``atleast(k)``;
+- the filter operator ``~=`` (equal up to floating-point rounding);
+- a reader for Parquet files (``.parquet``, ``.pq``).
+
+Importing this package imports neither pandas nor numpy nor pyarrow: they load when a heatmap is built.
+"""
+
+from amiga_heatmap import hookimpl
+
+from .aggregators import AGGREGATORS
+from .operators import OPERATORS
+from .parquet_reader import PARQUET_READER
+from .quantifiers import QUANTIFIERS
+
+__version__ = "0.1.0"
+
+
+@hookimpl
+def register_aggregators(register):
+    """Register geomean, min, max, sd, cv and count."""
+    for aggregator in AGGREGATORS:
+        register(aggregator)
+
+
+@hookimpl
+def register_quantifiers(register):
+    """Register none, most, mean, median and atleast(k)."""
+    for quantifier in QUANTIFIERS:
+        register(quantifier)
+
+
+@hookimpl
+def register_operators(register):
+    """Register ~=."""
+    for operator in OPERATORS:
+        register(operator)
+
+
+@hookimpl
+def register_readers(register):
+    """Register the Parquet reader."""
+    register(PARQUET_READER)

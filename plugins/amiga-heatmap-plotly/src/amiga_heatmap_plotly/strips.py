@@ -1,0 +1,58 @@
+"""Colour bars along the heatmap's axes, as in the PDF: one coloured cell per label, coloured by the
+value a metadata column has for that label (for example each isolate's strain).
+
+The core attaches colour bars to a result when ``--color-x-by`` / ``--color-y-by`` ask for them;
+:func:`colour_strips` reads them from ``result.colour_strips`` (``{"x": strip, "y": strip}``, each
+with the attributes of :class:`ColourStrip`) and returns nothing for results without colour bars.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from amiga_heatmap.result import HeatmapResult
+
+AXES = ("x", "y")
+
+
+@dataclass(frozen=True)
+class ColourStrip:
+    """A colour bar along one axis: the metadata ``variable`` it shows, and for each label of that axis,
+    in plotted order, the variable's ``values`` and their ``colours`` (CSS colours, e.g. ``#1f77b4``)."""
+
+    variable: str
+    values: Sequence[str]
+    colours: Sequence[str]
+
+
+def colour_strips(result: HeatmapResult) -> dict[str, Any]:
+    """The colour bars ``result`` carries, by axis (``"x"`` along the columns, ``"y"`` along the rows)."""
+    provided: Mapping[str, Any] = getattr(result, "colour_strips", None) or {}
+    return {axis: provided[axis] for axis in AXES if provided.get(axis) is not None}
+
+
+def strip_trace(strip: Any, axis: str, labels: Sequence[str]):
+    """A plotly heatmap trace drawing ``strip`` along ``axis`` for the axis ``labels`` (plotted order):
+    each distinct value one colour, hover showing the label and the value."""
+    import numpy as np
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    codes, distinct = pd.factorize(pd.Series(list(strip.values), dtype=str))
+    colour_of = dict(zip(strip.values, strip.colours))
+    count = max(len(distinct), 1)
+    scale = []
+    for index, value in enumerate(distinct):
+        scale += [[index / count, colour_of[value]], [(index + 1) / count, colour_of[value]]]
+    hover = np.char.add(f"{strip.variable}: ", np.asarray(list(strip.values), dtype=str))
+    z, text = codes[None, :], hover[None, :]
+    placement = {"x": list(labels), "y": [strip.variable]}
+    if axis == "y":
+        z, text, placement = codes[:, None], hover[:, None], {"x": [strip.variable], "y": list(labels)}
+    return go.Heatmap(
+        z=z.tolist(), customdata=text.tolist(), hovertemplate="%{customdata}<extra></extra>",
+        colorscale=scale, zmin=-0.5, zmax=count - 0.5, showscale=False, name=strip.variable, **placement,
+    )

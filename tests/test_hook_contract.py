@@ -1,0 +1,62 @@
+"""The hook contract, its documentation and its tests cannot drift apart: every hook in hookspecs.py has a
+section in docs/plugins.md whose example is a working plugin, and a test in test_hooks.py."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import types
+
+import pytest
+
+from amiga_heatmap import hookspecs
+from amiga_heatmap.plugin_loading import HOOK_TABLES
+
+from . import test_hooks
+from .conftest import REPOSITORY
+
+GUIDE = (REPOSITORY / "docs" / "plugins.md").read_text(encoding="utf-8")
+HOOKS = sorted(
+    name for name, function in vars(hookspecs).items()
+    if inspect.isfunction(function) and hasattr(function, f"{hookspecs.PROJECT_NAME}_spec")
+)
+
+
+def section(hook: str) -> str:
+    """The text of the guide's section on ``hook``, up to the next heading of the same or a higher level."""
+    match = re.search(rf"^### `{hook}`\n(.*?)(?=^##)", GUIDE, flags=re.MULTILINE | re.DOTALL)
+    assert match, f"docs/plugins.md has no section '### `{hook}`'"
+    return match.group(1)
+
+
+def test_the_hooks_are_the_five_registration_hooks() -> None:
+    assert HOOKS == sorted(HOOK_TABLES) == [
+        "register_aggregators", "register_operators", "register_quantifiers", "register_readers",
+        "register_renderers",
+    ]
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_hook_is_documented_with_its_contract(hook: str) -> None:
+    text = section(hook)
+    assert "**Contract.**" in text and "```python" in text
+    assert f"[`{hook}`](#{hook})" in GUIDE, "listed in the guide's table of contents"
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_hook_has_a_test(hook: str) -> None:
+    tests = [name for name, function in vars(test_hooks).items()
+             if inspect.isfunction(function) and name.startswith(f"test_{hook}_")]
+    assert tests, f"tests/test_hooks.py has no test_{hook}_... test"
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_documented_example_is_a_working_plugin(hook: str, amiga_heatmap_plugin) -> None:
+    code = re.search(r"```python\n(.*?)```", section(hook), flags=re.DOTALL).group(1)
+    module = types.ModuleType(f"guide_example_{hook}")
+    exec(compile(code, f"docs/plugins.md ({hook})", "exec"), module.__dict__)
+    plugins = amiga_heatmap_plugin(module, name=f"guide-{hook}")
+    table = plugins.registries()[HOOK_TABLES[hook]]
+    provided = [name for name, entry in table.entries() if entry.plugin == f"guide-{hook}"]
+    assert len(provided) == 1, provided
+    assert plugins.problems == []
