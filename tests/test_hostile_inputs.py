@@ -445,7 +445,7 @@ def test_fast_and_careful_tiers_give_the_same_table(plate, tmp_path, columns):
             assert path.name == "repeated.txt" and columns is None
         else:
             pd.testing.assert_frame_equal(fast, careful, check_exact=True)
-        pd.testing.assert_frame_equal(readers.read_table(str(path), columns, "\t"), careful)
+        pd.testing.assert_frame_equal(readers.read_delimited(str(path), columns, "\t"), careful)
         if path.parent == tmp_path and columns:
             assert fast["Substrate"].isin(HOSTILE_LABELS.values()).sum() == len(HOSTILE_LABELS) * 8
 

@@ -62,18 +62,20 @@ class GuessedEncodingWarning(UserWarning):
     """A file was not UTF-8, so its encoding was inferred (Windows-1252 or Latin-1)."""
 
 
-def read_header(path: str, default_separator: str) -> list[str]:
-    """The column names of the table in ``path``, in order, without reading its rows."""
-    return sniff(path, default_separator).names
+def read_header(path: str, separator: str) -> list[str]:
+    """The column names of the table in ``path``, in order, without reading its rows (``separator`` as
+    for :func:`read_delimited`)."""
+    return sniff(path, separator).names
 
 
-def read_table(path: str, columns: frozenset[str] | None, default_separator: str) -> pd.DataFrame:
+def read_delimited(path: str, columns: frozenset[str] | None, separator: str) -> pd.DataFrame:
     """Read the table in ``path``, keeping the columns named in ``columns`` (every column for None).
 
-    The columns come in file order under their header names. Raises DataError for the files described
-    in the module docstring.
+    ``separator`` is the one to expect; a file whose first lines split consistently into more cells on
+    another of tab, semicolon and comma is read with that one instead. The columns come in file order
+    under their header names. Raises DataError for the files described in the module docstring.
     """
-    layout = sniff(path, default_separator)
+    layout = sniff(path, separator)
     positions = _positions(path, layout, columns)
     frame = None
     if layout.encoding in UTF8_ENCODINGS and layout.decimal == ".":
@@ -267,8 +269,8 @@ def register_readers(register):
         Reader(
             name="amiga-text",
             suffixes=(".txt", ".tsv"),
-            read=partial(read_table, default_separator="\t"),
-            header=partial(read_header, default_separator="\t"),
+            read=partial(read_delimited, separator="\t"),
+            header=partial(read_header, separator="\t"),
             description="AMiGA summary files and other text tables: tab-, comma- or semicolon-separated",
         )
     )
@@ -276,8 +278,8 @@ def register_readers(register):
         Reader(
             name="csv",
             suffixes=(".csv",),
-            read=partial(read_table, default_separator=","),
-            header=partial(read_header, default_separator=","),
+            read=partial(read_delimited, separator=","),
+            header=partial(read_header, separator=","),
             description="comma- (or semicolon-) separated summary tables with a header row",
         )
     )
