@@ -55,7 +55,7 @@ def refuse_overwriting_inputs(target: Path, inputs: Iterable[Path]) -> None:
     one, or (when it exists) the same file under another name (a hard link, or other letter case on a
     case-insensitive file system)."""
     resolved = target.resolve()
-    exists = target.exists()
+    exists = os.path.exists(target)  # False, not an error, for a name too long for the file system
     for source in inputs:
         if Path(source).resolve() == resolved or (exists and os.path.samefile(source, target)):
             raise UsageError(

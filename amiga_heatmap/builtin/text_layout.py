@@ -58,6 +58,7 @@ UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|
 CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 BYTE_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+LINE_BREAK_BYTE = re.compile(rb"[\r\n]")
 DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+(?:[eE][-+]?\d+)?")
 DECIMAL_POINT = re.compile(r"[-+]?\d*\.\d+(?:[eE][-+]?\d+)?")
 
@@ -167,16 +168,16 @@ def _read_sample(path: str) -> tuple[bytes, bool]:
     the whole file."""
     try:
         with open(path, "rb") as handle:
-            sample = handle.read(SAMPLE_BYTES)
-            while sample and not re.search(rb"[\r\n]", sample) and len(sample) < MAX_HEADER_BYTES:
-                more = handle.read(SAMPLE_BYTES)
-                if not more:
-                    break
-                sample += more
+            pieces = [handle.read(SAMPLE_BYTES)]
+            size = len(pieces[0])
+            while pieces[-1] and not LINE_BREAK_BYTE.search(pieces[-1]) and size < MAX_HEADER_BYTES:
+                pieces.append(handle.read(SAMPLE_BYTES))
+                size += len(pieces[-1])
             complete = not handle.read(1)
     except OSError as error:
         raise DataError(f"Cannot read {path}: {error.strerror}. Check that the file is readable.") from error
-    if not complete and not re.search(rb"[\r\n]", sample):
+    sample = b"".join(pieces)
+    if not complete and not LINE_BREAK_BYTE.search(pieces[-1]):
         raise DataError(
             f"The file {path} has no line break in its first {MAX_HEADER_BYTES >> 20} MB, so it is not a "
             "summary table. Remove it from the input folder, or point -i at the summary files."
