@@ -34,7 +34,8 @@ def option(*names: str, section: str, **kwargs: Any) -> Callable[[Callable[..., 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Run ``command`` turning amiga-heatmap's errors into a one-paragraph message and exit status.
 
-    Warnings are printed as ``Warning: ...`` lines. With ``verbose=True`` every stage is logged and errors
+    Warnings are printed as ``Warning: ...`` lines, except libraries' deprecation notices, which are
+    for developers. With ``verbose=True`` every stage is logged and errors
     show their full traceback.
     """
 
@@ -61,7 +62,8 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 sys.exit(1)
             finally:
                 for warning in caught:
-                    click.echo(f"Warning: {warning.message}", err=True)
+                    if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning)):
+                        click.echo(f"Warning: {warning.message}", err=True)
 
     return run
 

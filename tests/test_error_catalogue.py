@@ -394,3 +394,11 @@ def test_every_message_in_the_source_is_quoted_in_the_catalogue() -> None:
     assert len(messages) > 60
     missing = [f"{where}: {piece!r}" for where, piece in messages if piece not in text]
     assert not missing, "messages not in docs/errors.md:\n" + "\n".join(missing)
+
+
+def test_library_deprecation_notices_are_not_shown_to_users(summary, run_cli, tmp_path) -> None:
+    # seaborn's centred colour maps trigger a matplotlib deprecation notice meant for developers
+    result = run_cli("-i", summary, "--output-dir", tmp_path, "-o", "centred", "-x", "Isolate", "-y", "Substrate",
+                     "-v", "gr", "-p", "mean", "-s", "PM:1", "--kwargs", "cmap:RdBu_r;center:0.4", "--format", "png")
+    assert result.exit_code == 0, result.stderr
+    assert "deprecat" not in result.stderr.lower()
