@@ -40,6 +40,7 @@ from .text_layout import (
     UTF8_ENCODINGS,
     Layout,
     count_lines,
+    scan_bytes,
     sniff,
     whole_file_encoding,
 )
@@ -119,9 +120,10 @@ def _read_fast(path: str, layout: Layout, positions: list[int]) -> pd.DataFrame 
     """Read with pandas' pyarrow engine, or return None when the careful tier must decide.
 
     None is returned when pyarrow cannot parse the file (ragged rows, text after numbers further down,
-    bytes that are not UTF-8), infers a column type the C engine would not (dates, binary data), or
-    returns fewer rows than the file has lines: reading blocks in parallel, pyarrow silently loses the
-    rows after a quote that never closes. So both tiers always agree.
+    bytes that are not UTF-8, zero bytes), infers a column type the C engine would not (dates, binary
+    data), or, in a file holding quotes, returns fewer rows than the file has lines: reading blocks in
+    parallel, pyarrow silently loses the rows after a quote that never closes. So both tiers always
+    agree.
     """
     import pandas as pd
 
@@ -132,6 +134,9 @@ def _read_fast(path: str, layout: Layout, positions: list[int]) -> pd.DataFrame 
     fields = [layout.fields[position] for position in positions]
     if "" in fields or any(layout.fields.count(field) > 1 for field in fields):
         return None  # pandas would rename such columns; the careful tier reads by position
+    has_quote, zero = scan_bytes(path)
+    if zero is not None:
+        return None  # the careful tier names the damaged line
     try:
         frame = pd.read_csv(
             path, sep=layout.separator, engine="pyarrow", usecols=fields, keep_default_na=False, na_values=[""]
@@ -145,7 +150,7 @@ def _read_fast(path: str, layout: Layout, positions: list[int]) -> pd.DataFrame 
     )
     if not plain:
         return None
-    if len(frame) != count_lines(path) - 1:
+    if has_quote and len(frame) != count_lines(path) - 1:
         log.info("the fast reader passed %s to the careful one: the rows do not match the lines", path)
         return None
     frame = frame[fields]
