@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import mmap
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -59,8 +60,9 @@ CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 BYTE_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 LINE_BREAK_BYTE = re.compile(rb"[\r\n]")
-DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+(?:[eE][-+]?\d+)?")
-DECIMAL_POINT = re.compile(r"[-+]?\d*\.\d+(?:[eE][-+]?\d+)?")
+DECIMAL_COMMA = re.compile(r"^[ \t]*[-+]?\d+,\d+(?:[eE][-+]?\d+)?[ \t]*$", re.MULTILINE)
+DECIMAL_POINT = re.compile(r"^[ \t]*[-+]?\d*\.\d+(?:[eE][-+]?\d+)?[ \t]*$", re.MULTILINE)
+"""A whole cell holding a number with a decimal comma (or point), searched one cell per line."""
 
 
 @dataclass(frozen=True)
@@ -166,13 +168,11 @@ def scan_bytes(path: str) -> tuple[bool, int | None]:
 
     Both are searched with ``memchr``: about 0.05 s for 540 MB in the page cache.
     """
-    has_quote = False
-    for start, chunk in _chunks(path, overlap=0):
-        zero = chunk.find(b"\x00")
-        if zero >= 0:
-            return has_quote or b'"' in chunk, start + zero
-        has_quote = has_quote or b'"' in chunk
-    return has_quote, None
+    if os.path.getsize(path) == 0:
+        return False, None
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as content:
+        zero = content.find(b"\x00")
+        return content.find(b'"') >= 0, zero if zero >= 0 else None
 
 
 def _read_sample(path: str) -> tuple[bytes, bool]:
@@ -333,7 +333,6 @@ def _decimal_mark(rows: list[list[str]], separator: str) -> str:
     """``","`` when the sampled cells hold numbers written with decimal commas and none with points."""
     if separator == ",":
         return "."
-    cells = {cell.strip() for row in rows for cell in row}
-    with_comma = any(DECIMAL_COMMA.fullmatch(cell) for cell in cells)
-    with_point = any(DECIMAL_POINT.fullmatch(cell) for cell in cells)
-    return "," if with_comma and not with_point else "."
+    cells = "\n".join(cell for row in rows for cell in row)  # one cell per line, searched in one go
+    with_comma = DECIMAL_COMMA.search(cells)
+    return "," if with_comma and not DECIMAL_POINT.search(cells) else "."
