@@ -149,12 +149,10 @@ def test_an_output_that_is_an_input_under_another_name_is_refused(run_cli, tmp_p
 
 def test_the_input_guard_notices_a_modified_input(tmp_path) -> None:
     plate = write_plate(tmp_path, "plate.txt")
-    with pytest.raises(AssertionError, match="plate.txt"):
-        with inputs_unchanged([tmp_path]):
-            plate.write_text(plate.read_text().replace("ER1", "ER9"))
-    with pytest.raises(AssertionError, match="plate.txt"):
-        with inputs_unchanged([tmp_path]):
-            plate.unlink()
+    with pytest.raises(AssertionError, match="plate.txt"), inputs_unchanged([tmp_path]):
+        plate.write_text(plate.read_text().replace("ER1", "ER9"))
+    with pytest.raises(AssertionError, match="plate.txt"), inputs_unchanged([tmp_path]):
+        plate.unlink()
 
 
 # ------------------------------------------------------------------------ no execution of user text

@@ -277,11 +277,11 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     """),
     "plugin.name-clash": lambda c: plugin_run(c, first=MAXIMUM, second=MAXIMUM),
     "plugin.suffix-clash": lambda c: plugin_run(c, **{
-        name: """
+        name: f"""
         @hookimpl
         def register_readers(register):
-            register(Reader("%s", (".xls",), print, print))
-        """ % name for name in ("xls_one", "xls_two")}),
+            register(Reader("{name}", (".xls",), print, print))
+        """ for name in ("xls_one", "xls_two")}),
     "plugin.strict": lambda c: plugin_run(c, "--strict-plugins", broken="raise ImportError('no lab here')",
                                           hookless="def register_aggregators(register):\n    pass\n"),
     # plugin problems (warnings)

@@ -423,10 +423,10 @@ def hostile_but_readable(plate, folder):
     rows.loc[::11, VALUE] = np.inf
     rows.loc[::13, "Isolate"] = np.nan
     files = {
-        "clean.txt": dict(sep="\t"),
-        "bom_crlf.txt": dict(sep="\t", encoding="utf-8-sig", lineterminator="\r\n"),
-        "semicolons.csv": dict(sep=";"),
-        "commas.txt": dict(sep=","),
+        "clean.txt": {"sep": "\t"},
+        "bom_crlf.txt": {"sep": "\t", "encoding": "utf-8-sig", "lineterminator": "\r\n"},
+        "semicolons.csv": {"sep": ";"},
+        "commas.txt": {"sep": ","},
     }
     for name, options in files.items():
         rows.to_csv(folder / name, index=False, **options)
@@ -507,3 +507,14 @@ def test_zero_bytes_left_by_a_crash_are_refused(plate, tmp_path, heatmap_tsv):
     source = tmp_path / "crashed.txt"
     source.write_bytes(data[: 200_000] + b"\x00" * 4096)  # the sniffed first 64 kB are clean
     fails_naming(heatmap_tsv(source)[0], str(source), "holds zero bytes from line", "damaged")
+
+
+def test_bytes_windows_1252_leaves_undefined_are_read_as_latin_1(plate, tmp_path, heatmap_tsv):
+    rows = plate.copy()
+    rows["Substrate"] = rows.Substrate.replace({"D-Fructose": "D-Fructose \x9d 2 µM"})  # 0x9D: no cp1252 letter
+    source = tmp_path / "latin1.txt"
+    rows.to_csv(source, sep="\t", index=False, encoding="latin-1")
+    result, written = heatmap_tsv(source)
+    assert result.exit_code == 0, result.stderr
+    assert "Latin-1 (ISO-8859-1)" in result.stderr
+    assert_same(written, expected(rows))
