@@ -304,7 +304,7 @@ class FigureFlags:
                 )
             if key in options:
                 raise UsageError(
-                    f"{flag} and '{key}' in --kwargs set the same option; give only one of them."
+                    f"{flag} and {key!r} in --kwargs set the same option; give only one of them."
                 )
             options[key] = value
         return options

@@ -9,7 +9,7 @@ import warnings
 from typing import TYPE_CHECKING
 
 from .components import Aggregator
-from .errors import DataError
+from .errors import DataError, shortened
 from .plugins import call_guarded
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,7 +46,7 @@ def numeric_values(rows: pd.DataFrame, value: str, sample_column: str | None) ->
                 offenders[sample_column].astype(str) if sample_column in rows.columns else offenders.index.astype(str)
             )
             examples = ", ".join(
-                f"{label} ({text!r})"
+                f"{shortened(label)} ({shortened(text)!r})"
                 for label, text in list(zip(labels, offenders[value].astype(str)))[:EXAMPLES_SHOWN]
             )
             raise DataError(
@@ -79,7 +79,7 @@ def aggregate(
         sizes = groups.size()
         repeated = sizes[sizes > 1]
         if len(repeated):
-            examples = ", ".join(f"{x}={xv!r} {y}={yv!r} ({n} rows)" for (yv, xv), n in repeated.head(EXAMPLES_SHOWN).items())
+            examples = ", ".join(f"{x}={shortened(xv)!r} {y}={shortened(yv)!r} ({n} rows)" for (yv, xv), n in repeated.head(EXAMPLES_SHOWN).items())
             raise DataError(
                 f"{len(repeated)} (x, y) pairs have more than one row (replicates), for example {examples}, "
                 "but no -p/--operation was given to combine them. Add -p mean or -p median, or narrow "
@@ -154,7 +154,7 @@ def _drop_incomplete(
             f"Every {kind[:-1]} of the heatmap has at least one missing cell (no value for some {other}), "
             f"so dropping incomplete {kind} leaves nothing. Choose another value column, or {fix}."
         )
-    shown = ", ".join(map(str, dropped[: EXAMPLES_SHOWN * 4]))
+    shown = ", ".join(map(shortened, dropped[: EXAMPLES_SHOWN * 4]))
     more = f" and {len(dropped) - EXAMPLES_SHOWN * 4} more" if len(dropped) > EXAMPLES_SHOWN * 4 else ""
     warnings.warn(
         f"Dropped {len(dropped)} of {len(labels)} {labels.name} {kind} that have missing cells: {shown}{more}. "

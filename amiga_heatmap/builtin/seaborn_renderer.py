@@ -3,7 +3,9 @@
 Figures are built on standalone :class:`matplotlib.figure.Figure` objects (never through pyplot), so
 rendering changes no global matplotlib state and leaves no figure open. The drawing itself lives in
 :mod:`amiga_heatmap.builtin.figure`; this module registers the renderer, checks its options, writes the
-files (a PDF of several pages with ``rows_per_page``) and the separate legend files.
+files (a PDF of several pages with ``rows_per_page``) and the separate legend files. Option values are
+checked before drawing (:mod:`.figure.options`); a value matplotlib still rejects while drawing becomes
+a UsageError too (:func:`amiga_heatmap.renderer_options.option_values_checked`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..components import Renderer
 from ..errors import UsageError
 from ..hookspecs import hookimpl
+from ..renderer_options import option_values_checked
 from .figure.options import OPTIONS_ACCEPTED, read_options
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,7 +56,8 @@ def build_figure(result: HeatmapResult, options: Mapping[str, Any]) -> Figure:
             f"rows_per_page={drawing.rows_per_page} splits the {result.matrix.shape[0]} rows over {pages} pages, "
             "which one Figure cannot hold; save a PDF with result.save('name.pdf', rows_per_page=...) instead."
         )
-    return next(figure_pages(result, drawing))
+    with option_values_checked(options, "seaborn"):
+        return next(figure_pages(result, drawing))
 
 
 def render(result: HeatmapResult, path: str, file_format: str, options: Mapping[str, Any]) -> None:
@@ -64,7 +68,7 @@ def render(result: HeatmapResult, path: str, file_format: str, options: Mapping[
 
     drawing = read_options(options, file_format)
     pages = figure_pages(result, drawing)
-    with matplotlib.rc_context(SAVE_SETTINGS):
+    with option_values_checked(options, "seaborn"), matplotlib.rc_context(SAVE_SETTINGS):
         if file_format == "pdf":
             from matplotlib.backends.backend_pdf import PdfPages
 

@@ -182,7 +182,19 @@ def _shapes(linkage, drawing: Drawing) -> np.ndarray | None:
 def draw_page(
     result: HeatmapResult, drawing: Drawing, plan: Plan, start: int, stop: int, page: int, pages: int
 ) -> Figure:
-    """The figure of rows ``start``..``stop`` (page ``page`` of ``pages``, counting from 0)."""
+    """The figure of rows ``start``..``stop`` (page ``page`` of ``pages``, counting from 0).
+
+    Every text is drawn as written: a label such as ``$5 $\\alpha$`` is never read as mathematics.
+    """
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False}):
+        return _draw_page(result, drawing, plan, start, stop, page, pages)
+
+
+def _draw_page(
+    result: HeatmapResult, drawing: Drawing, plan: Plan, start: int, stop: int, page: int, pages: int
+) -> Figure:
     from matplotlib.figure import Figure
 
     layout = plan.layout.for_page(stop - start, plan.rows_per_page)
@@ -287,8 +299,10 @@ def _infinite_cells(values: np.ndarray) -> np.ndarray:
 
 
 def _annotate(axes: Axes, values: np.ndarray, scale: ColourScale, drawing: Drawing) -> None:
-    """Write each cell's value in it, dark on light cells and light on dark ones."""
+    """Write each cell's value in it (``inf``/``-inf`` for infinite ones, nothing in missing ones), dark
+    on light cells and light on dark ones."""
     import numpy as np
+    from matplotlib.colors import to_rgba
 
     figure_width, figure_height = axes.figure.get_size_inches()
     box = axes.get_position()
@@ -296,11 +310,16 @@ def _annotate(axes: Axes, values: np.ndarray, scale: ColourScale, drawing: Drawi
     cell_height = box.height * figure_height * 72 / rows
     cell_width = box.width * figure_width * 72 / columns
     texts = [
-        [format(value, drawing.fmt) if np.isfinite(value) else "" for value in row] for row in values.tolist()
+        [
+            format(value, drawing.fmt) if np.isfinite(value) else "" if np.isnan(value) else str(value)
+            for value in row
+        ]
+        for row in values.tolist()
     ]
     longest = max((len(text) for row in texts for text in row), default=1) or 1
     font = min(ANNOTATION_FONT_LARGEST, 0.45 * cell_height, 0.9 * cell_width / (0.6 * longest))
     colours = scale.cmap(scale.norm(scale.drawable(values)))
+    colours[np.isinf(values)] = to_rgba(drawing.infinite_cell_color)
     light = (colours[..., :3] @ np.array([0.2126, 0.7152, 0.0722])) > 0.408
     for (row, column), text in np.ndenumerate(np.array(texts, dtype=object)):
         if text:

@@ -87,10 +87,12 @@ def draw_legend(figure: Figure, spec: LegendSpec, left: float, top: float, colum
 
 def legend_figure(spec: LegendSpec) -> Figure:
     """A figure holding only ``spec``, in one column, with a small margin (the separate legend files)."""
+    import matplotlib
     from matplotlib.figure import Figure
 
     margin = 0.1
     width, height = spec.size(1)
     figure = Figure(figsize=(width + 2 * margin, height + 2 * margin))
-    draw_legend(figure, spec, margin, height + margin, 1)
+    with matplotlib.rc_context({"text.parse_math": False}):
+        draw_legend(figure, spec, margin, height + margin, 1)
     return figure
