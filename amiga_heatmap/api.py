@@ -2,7 +2,8 @@
 
 The command line is a thin layer over this function. Stages, in order: read, subset, numeric check,
 aggregate and pivot, drop rows with missing cells, filter, order. Each stage logs what it did to the
-``amiga_heatmap`` logger at INFO level (``--verbose`` shows it).
+``amiga_heatmap`` logger at INFO level (``--verbose`` shows it) and is timed for :mod:`.timing`
+(``import``, ``read``, ``subset``, ``aggregate``, ``pivot``, ``filter``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import DataError, UsageError
 from .plugins import PluginSet, get_plugins
 from .result import HeatmapResult
+from .timing import Stopwatch
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -54,9 +56,12 @@ def heatmap(
     :raises DataError: for missing inputs or columns, non-numeric values, or selections that leave
         nothing to draw.
     """
+    clock = Stopwatch()
+    import pandas  # noqa: F401  (imported here so that its cost is timed as "import", not "read")
+
     from .filter_evaluation import evaluate_filter
     from .filter_language import parse_filter
-    from .matrix import aggregate, drop_missing_rows, numeric_values, order_single_column
+    from .matrix import aggregate, drop_missing_rows, numeric_values, order_single_column, pivot
     from .subset import apply_subset, parse_subset
 
     plugins = plugins or get_plugins()
@@ -75,22 +80,28 @@ def heatmap(
 
     wanted = {value: "-v/--value", x: "-x/--x-variable", y: "-y/--y-variable"}
     wanted.update({column: "-s/--subset" for column in selection if column not in wanted})
+    clock.lap("import")
     rows, sample_column = _load_rows(data, wanted, plugins)
     log.info("read %d rows", len(rows))
+    clock.lap("read")
 
     rows = apply_subset(rows, selection)
     if selection:
         log.info("subset kept %d rows", len(rows))
+    clock.lap("subset")
     rows = numeric_values(rows, value, sample_column)
 
     plugin = plugins.aggregators.plugin_of(aggregator.name) if aggregator else None
-    matrix, counts = aggregate(rows, value, x, y, aggregator, plugin)
+    reduced, cell_counts = aggregate(rows, value, x, y, aggregator, plugin)
+    clock.lap("aggregate")
+    matrix, counts = pivot(reduced, cell_counts, x, y)
     log.info("aggregated with %s: %d %s x %d %s", operation or "no operation", matrix.shape[0], y, matrix.shape[1], x)
     if matrix.empty:
         raise DataError(f"No row has both an {x!r} and a {y!r} value; there is nothing to draw.")
     before = matrix.index
     matrix, counts = drop_missing_rows(matrix, counts)
     dropped = list(before.difference(matrix.index, sort=False))
+    clock.lap("pivot")
 
     if expression is not None:
         row_mask, column_mask = evaluate_filter(expression, matrix.to_numpy(dtype=float))
@@ -109,6 +120,7 @@ def heatmap(
     matrix, counts = order_single_column(matrix, counts)
     used = rows[rows[y].isin(matrix.index) & rows[x].isin(matrix.columns)]
     log.info("matrix: %d %s x %d %s", matrix.shape[0], y, matrix.shape[1], x)
+    clock.lap("filter")
     return HeatmapResult(
         rows=used,
         matrix=matrix,
