@@ -245,7 +245,12 @@ def tables(results: dict[str, dict[str, Side]], rows: dict[str, int]) -> str:
             f"{_ratio(ours.wall, floor.wall)} | {_number(floor.peak_mb, 0)} | {_number(ours.peak_mb, 0)} | "
             f"{_ratio(ours.peak_mb, floor.peak_mb)} |"
         )
-    lines += ["", "Median seconds per stage (other: the rest of the wall time: process start-up and shut-down, option parsing, plugin loading):", ""]
+    lines += [
+        "",
+        "Median seconds per stage (other: the rest of the wall time: process start-up and shut-down, "
+        "option parsing, plugin loading):",
+        "",
+    ]
     lines.append("| size | side | " + " | ".join(OUR_STAGES) + " | other |")
     lines.append("|---|---|" + "---:|" * (len(OUR_STAGES) + 1))
     for size, sides in results.items():
