@@ -118,11 +118,10 @@ def heatmap(
         matrix, counts = matrix.loc[row_mask, column_mask], counts.loc[row_mask, column_mask]
 
     matrix, counts = order_single_column(matrix, counts)
-    used = rows[rows[y].isin(matrix.index) & rows[x].isin(matrix.columns)]
     log.info("matrix: %d %s x %d %s", matrix.shape[0], y, matrix.shape[1], x)
     clock.lap("filter")
     return HeatmapResult(
-        rows=used,
+        source_rows=rows,
         matrix=matrix,
         counts=counts,
         value=value,
