@@ -45,7 +45,10 @@ print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUS
 def read_once(path: Path, options: dict) -> dict:
     """Read ``path`` with ``options`` in a fresh interpreter; return its JSON report."""
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path), json.dumps(options)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", CHILD, str(path), json.dumps(options)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(done.stdout)
 
@@ -55,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sizes", nargs="*", metavar="SIZE", help="small, medium, large (default: all three)")
     parser.add_argument("--repeat", type=int, default=5, help="reads per strategy and size (default: 5)")
-    parser.add_argument("--data", type=Path, default=BENCHMARKS / "data", help="folder of the synthetic tables")
+    parser.add_argument(
+        "--data", type=Path, default=BENCHMARKS / "data", help="folder of the synthetic tables"
+    )
     args = parser.parse_args(argv)
     print("| size | strategy | read s (median) | peak MB (median) |")
     print("|---|---|---:|---:|")

@@ -101,7 +101,9 @@ def our_environment() -> dict[str, str]:
     return env
 
 
-def our_command(data: Path, output_dir: Path, name: str, extra: list[str], row_filter: bool = True) -> list[str]:
+def our_command(
+    data: Path, output_dir: Path, name: str, extra: list[str], row_filter: bool = True
+) -> list[str]:
     """The amiga-heatmap command line measured (``--verbose`` so that it prints its stage times)."""
     chosen = ["-f", ROW_FILTER] if row_filter else []
     return [
@@ -187,16 +189,21 @@ def startup_times(repeat: int, timeout: float) -> dict[str, float | None]:
     env = our_environment()
     medians: dict[str, float | None] = {}
     for name, arguments in (("--help", ["--help"]), ("plugins", ["plugins"])):
-        runs = [measure([sys.executable, "-m", "amiga_heatmap", *arguments], timeout, env) for _ in range(repeat)]
+        command = [sys.executable, "-m", "amiga_heatmap", *arguments]
+        runs = [measure(command, timeout, env) for _ in range(repeat)]
         good = [run.wall for run in runs if run.ok]
         medians[name] = statistics.median(good) if good else None
     return medians
 
 
-def full_matrix(data: Path, extra: list[str], timeout: float, work: Path, resolution: int) -> dict[str, object]:
+def full_matrix(
+    data: Path, extra: list[str], timeout: float, work: Path, resolution: int
+) -> dict[str, object]:
     """Draw every cell of ``data`` (no filter) to PDF; report time, memory, PDF size and pdftoppm time."""
     run = measure(our_command(data, work, "full_matrix", extra, row_filter=False), timeout, our_environment())
-    report: dict[str, object] = {"ok": run.ok, "wall": run.wall, "peak_mb": run.peak_mb, "stages": our_stage_times(run)}
+    report: dict[str, object] = {
+        "ok": run.ok, "wall": run.wall, "peak_mb": run.peak_mb, "stages": our_stage_times(run)
+    }
     pdf = work / "full_matrix.pdf"
     if not run.ok or not pdf.exists():
         report["failure"] = "timed out" if run.timed_out else run.stderr.strip().splitlines()[-1:]
@@ -204,7 +211,9 @@ def full_matrix(data: Path, extra: list[str], timeout: float, work: Path, resolu
     shape = re.search(r"\((\d+) \S+ x (\d+) \S+\)", run.stdout)
     report["shape"] = [int(shape.group(1)), int(shape.group(2))] if shape else None
     report["pdf_mb"] = pdf.stat().st_size / 1e6
-    raster = measure(["pdftoppm", "-r", str(resolution), "-png", str(pdf), str(work / "full_matrix")], timeout)
+    raster = measure(
+        ["pdftoppm", "-r", str(resolution), "-png", str(pdf), str(work / "full_matrix")], timeout
+    )
     report["pdftoppm_resolution"] = resolution
     report["pdftoppm_seconds"] = raster.wall if raster.ok else None
     return report
@@ -216,7 +225,8 @@ def ensure_data(size: str, folder: Path) -> Path:
     if not path.exists():
         print(f"generating {path} ...", file=sys.stderr)
         folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, str(BENCHMARKS / "generate.py"), size, "--out", str(folder)], check=True)
+        generator = [sys.executable, str(BENCHMARKS / "generate.py"), size, "--out", str(folder)]
+        subprocess.run(generator, check=True)
     return path
 
 
@@ -235,7 +245,10 @@ def _ratio(ours: float | None, floor: float | None) -> str:
 def tables(results: dict[str, dict[str, Side]], rows: dict[str, int]) -> str:
     """The results as markdown tables: end to end, then stage by stage."""
     lines = [
-        "| size | rows | floor wall s | ours wall s | ours / floor | floor peak MB | ours peak MB | ours / floor |",
+        (
+            "| size | rows | floor wall s | ours wall s | ours / floor "
+            "| floor peak MB | ours peak MB | ours / floor |"
+        ),
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size, sides in results.items():
@@ -247,8 +260,10 @@ def tables(results: dict[str, dict[str, Side]], rows: dict[str, int]) -> str:
         )
     lines += [
         "",
-        "Median seconds per stage (other: the rest of the wall time: process start-up and shut-down, "
-        "option parsing, plugin loading):",
+        (
+            "Median seconds per stage (other: the rest of the wall time: process start-up and shut-down, "
+            "option parsing, plugin loading):"
+        ),
         "",
     ]
     lines.append("| size | side | " + " | ".join(OUR_STAGES) + " | other |")
@@ -306,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"`amiga-heatmap {name}` {_number(seconds)} s" for name, seconds in startup.items()
             )
         if args.full_matrix:
-            figure = full_matrix(ensure_data("large", args.data), extra, args.timeout, work, args.pdftoppm_resolution)
+            large = ensure_data("large", args.data)
+            figure = full_matrix(large, extra, args.timeout, work, args.pdftoppm_resolution)
             report["full_matrix"] = figure
             text += (
                 f"\n\nWhole large table, no filter (matrix {figure.get('shape')}): wall "
@@ -316,7 +332,9 @@ def main(argv: list[str] | None = None) -> int:
                 + (f" (failed: {figure['failure']})" if "failure" in figure else "")
             )
     print(text)
-    report["results"] = {size: {name: asdict(side) for name, side in sides.items()} for size, sides in results.items()}
+    report["results"] = {
+        size: {name: asdict(side) for name, side in sides.items()} for size, sides in results.items()
+    }
     report["rows"] = rows
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")

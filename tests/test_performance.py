@@ -28,7 +28,8 @@ GIVE_UP_RATIO = 3.0
 
 def benchmark_module(name: str) -> ModuleType:
     """Import ``benchmarks/{name}.py`` (the folder is not a package)."""
-    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", REPOSITORY / "benchmarks" / f"{name}.py")
+    path = REPOSITORY / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
@@ -55,7 +56,9 @@ def medium_table(tmp_path_factory: pytest.TempPathFactory) -> Path:
     "Agg canvas, so seaborn's label-overlap check makes a new full-size (126 x 17 in) raster renderer for "
     "every tick label (issue 3 replaces the renderer). Strict: remove this mark when the test passes.",
 )
-def test_medium_run_takes_at_most_twice_the_floor(bench: ModuleType, medium_table: Path, tmp_path: Path) -> None:
+def test_medium_run_takes_at_most_twice_the_floor(
+    bench: ModuleType, medium_table: Path, tmp_path: Path
+) -> None:
     floor_walls: list[float] = []
     our_walls: list[float] = []
     for _ in range(REPEATS):
@@ -76,8 +79,8 @@ def test_medium_run_takes_at_most_twice_the_floor(bench: ModuleType, medium_tabl
     assert ratio <= RATIO_LIMIT, (
         f"amiga-heatmap took {our_median:.2f} s (median of {_rounded(our_walls)}, runs stopped at "
         f"{GIVE_UP_RATIO}x the floor) on 76,000 rows, {ratio:.2f}x the floor's {floor_median:.2f} s "
-        f"(median of {_rounded(floor_walls)}); the limit is {RATIO_LIMIT}x. Run benchmarks/run.py medium to see "
-        "which stage got slower."
+        f"(median of {_rounded(floor_walls)}); the limit is {RATIO_LIMIT}x. Run benchmarks/run.py medium "
+        "to see which stage got slower."
     )
 
 
