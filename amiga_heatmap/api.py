@@ -77,6 +77,11 @@ def heatmap(
         raise UsageError(
             f"-x and -y both name {x!r}; a heatmap needs two different columns, e.g. -x Isolate -y Substrate."
         )
+    if value in (x, y):
+        raise UsageError(
+            f"-v/--value and {'-x' if value == x else '-y'} both name {value!r}; the value shown in the cells "
+            "must be another column than the rows and columns, e.g. -v gr -x Isolate -y Substrate."
+        )
 
     wanted = {value: "-v/--value", x: "-x/--x-variable", y: "-y/--y-variable"}
     wanted.update({column: "-s/--subset" for column in selection if column not in wanted})

@@ -35,7 +35,8 @@ def option(*names: str, section: str, **kwargs: Any) -> Callable[[Callable[..., 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Run ``command`` turning amiga-heatmap's errors into a one-paragraph message and exit status.
 
-    Warnings are printed as ``Warning: ...`` lines. With ``verbose=True`` every stage is logged and errors
+    Warnings are printed as ``Warning: ...`` lines, except libraries' deprecation notices, which are
+    for developers. With ``verbose=True`` every stage is logged and errors
     show their full traceback.
     """
 
@@ -62,7 +63,8 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 sys.exit(1)
             finally:
                 for warning in caught:
-                    click.echo(f"Warning: {warning.message}", err=True)
+                    if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning)):
+                        click.echo(f"Warning: {warning.message}", err=True)
 
     return run
 
@@ -166,7 +168,7 @@ def heatmap(
           -v "norm(auc_lin)" -p mean -f "row any > 1.2" -t "Normalized AUC"
     """
     from .api import heatmap as build
-    from .output import output_path, refuse_overwriting_inputs
+    from .output import check_output_folder, output_path, refuse_overwriting_inputs
     from .plugins import get_plugins
     from .reading import find_summary_files
     from .renderer_options import check_accepted, parse_kwargs
@@ -179,6 +181,7 @@ def heatmap(
     check_accepted(options, chosen.options_accepted, chosen.name)
     target = output_path(input_path, output, file_format, output_dir)
     refuse_overwriting_inputs(target, find_summary_files(input_path, plugins))
+    check_output_folder(target)
 
     with recording() as times:
         result = build(

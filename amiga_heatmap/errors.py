@@ -71,3 +71,10 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
 def known_list(names: Iterable[str]) -> str:
     """Format a collection of known names for an error message: ``'a', 'b', 'c'``."""
     return ", ".join(repr(name) for name in sorted(names, key=str))
+
+
+def shortened(label: object, limit: int = 60) -> str:
+    """``label`` as text for a message, cut to ``limit`` characters (saying how long it was) so that a
+    10,000-character label cannot swamp the message."""
+    text = str(label)
+    return text if len(text) <= limit else f"{text[: limit - 1]}\u2026 ({len(text)} characters)"

@@ -9,7 +9,7 @@ import warnings
 from typing import TYPE_CHECKING
 
 from .components import Aggregator
-from .errors import DataError
+from .errors import DataError, shortened
 from .plugins import call_guarded
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,7 +42,7 @@ def numeric_values(rows: pd.DataFrame, value: str, sample_column: str | None) ->
                 offenders[sample_column].astype(str) if sample_column in rows.columns else offenders.index.astype(str)
             )
             examples = ", ".join(
-                f"{label} ({text!r})"
+                f"{shortened(label)} ({shortened(text)!r})"
                 for label, text in list(zip(labels, offenders[value].astype(str)))[:EXAMPLES_SHOWN]
             )
             raise DataError(
@@ -77,7 +77,7 @@ def aggregate(
         sizes = groups.size()
         repeated = sizes[sizes > 1]
         if len(repeated):
-            examples = ", ".join(f"{x}={xv!r} {y}={yv!r} ({n} rows)" for (yv, xv), n in repeated.head(EXAMPLES_SHOWN).items())
+            examples = ", ".join(f"{x}={shortened(xv)!r} {y}={shortened(yv)!r} ({n} rows)" for (yv, xv), n in repeated.head(EXAMPLES_SHOWN).items())
             raise DataError(
                 f"{len(repeated)} (x, y) pairs have more than one row (replicates), for example {examples}, "
                 "but no -p/--operation was given to combine them. Add -p mean or -p median, or narrow "
@@ -115,7 +115,7 @@ def drop_missing_rows(matrix: pd.DataFrame, counts: pd.DataFrame) -> tuple[pd.Da
             f"{matrix.columns.name}), so dropping incomplete rows leaves nothing. Choose another value "
             "column, or use --subset to leave out the x values without data."
         )
-    shown = ", ".join(map(str, dropped[:EXAMPLES_SHOWN * 4]))
+    shown = ", ".join(map(shortened, dropped[:EXAMPLES_SHOWN * 4]))
     more = f" and {len(dropped) - EXAMPLES_SHOWN * 4} more" if len(dropped) > EXAMPLES_SHOWN * 4 else ""
     warnings.warn(
         f"Dropped {len(dropped)} of {len(matrix)} {matrix.index.name} rows that have missing cells: "

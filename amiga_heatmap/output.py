@@ -51,14 +51,32 @@ def output_path(
 
 
 def refuse_overwriting_inputs(target: Path, inputs: Iterable[Path]) -> None:
-    """Raise UsageError when ``target`` is one of the input files."""
+    """Raise UsageError when ``target`` is one of the input files: the same path, a symbolic link to
+    one, or (when it exists) the same file under another name (a hard link, or other letter case on a
+    case-insensitive file system)."""
     resolved = target.resolve()
+    exists = os.path.exists(target)  # False, not an error, for a name too long for the file system
     for source in inputs:
-        if Path(source).resolve() == resolved:
+        if Path(source).resolve() == resolved or (exists and os.path.samefile(source, target)):
             raise UsageError(
                 f"The output {str(target)!r} is one of the input files; writing it would destroy the "
                 "input. Choose another name with -o or another folder with --output-dir."
             )
+
+
+def check_output_folder(path: str | os.PathLike[str]) -> Path:
+    """Return the folder ``path`` is to be written in; raise DataError if it does not exist.
+
+    The command line calls this before reading any data, so a mistyped --output-dir fails at once.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise DataError(
+            f"Cannot write {str(path)!r}: the folder {str(folder)!r} does not exist. Create it, or choose "
+            "another folder with --output-dir."
+        )
+    return folder
 
 
 def write_atomically(path: str | os.PathLike[str], write: Callable[[str], None]) -> None:
@@ -69,12 +87,7 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[str], None])
     when the folder does not exist or is not writable.
     """
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise DataError(
-            f"Cannot write {str(path)!r}: the folder {str(folder)!r} does not exist. Create it, or choose "
-            "another folder with --output-dir."
-        )
+    folder = check_output_folder(path)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".part", dir=folder)
     except OSError as error:

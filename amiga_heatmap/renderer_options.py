@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from .errors import UsageError, did_you_mean, known_list
@@ -53,3 +54,25 @@ def check_accepted(options: Mapping[str, Any], accepted: Mapping[str, str], rend
                 f"The {renderer} renderer does not accept the option {key!r} (given in --kwargs)."
                 f"{did_you_mean(key, accepted)} It accepts: {known_list(accepted)}."
             )
+
+
+@contextmanager
+def option_values_checked(options: Mapping[str, Any], renderer: str) -> Iterator[None]:
+    """Inside this block, a ValueError, TypeError or KeyError raised while drawing with user ``options``
+    becomes a UsageError naming them (exit status 2), since a value the drawing library rejects
+    (``cmap:nonexistent``, ``vmin:abc``, ``fmt:.2q``) is the user's to fix, not a plugin bug.
+
+    Without options the exception passes unchanged (the caller reports it as a plugin failure).
+    """
+    try:
+        yield
+    except (ValueError, TypeError, KeyError) as error:
+        if not options:
+            raise
+        given = ";".join(f"{key}:{value}" for key, value in options.items())
+        reason = str(error.args[0] if isinstance(error, KeyError) and error.args else error).strip()
+        ending = "" if reason.endswith((".", "?", "!")) else "."
+        raise UsageError(
+            f"The {renderer} renderer cannot draw with the options '{given}' (given in --kwargs): "
+            f"{reason}{ending} Check the values; docs/usage.md lists what each option takes."
+        ) from error

@@ -11,7 +11,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from .errors import DataError, UsageError, closest_names
+from .errors import DataError, UsageError, closest_names, shortened
 from .text_lists import parse_key_values, split_values
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,7 +74,7 @@ def apply_subset(rows: pd.DataFrame, selection: Selection) -> pd.DataFrame:
             if not column_matches(distinct, [value]).any():
                 near = closest_names(value, present)
                 near_text = f" (closest: {', '.join(map(repr, near))})" if near else ""
-                unmatched.append(f"{column}:{value}{near_text}")
+                unmatched.append(f"{column}:{shortened(value)}{near_text}")
         keep &= matches
     if unmatched:
         warnings.warn(

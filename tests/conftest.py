@@ -18,6 +18,8 @@ import pytest
 from amiga_heatmap.builtin import filters
 from amiga_heatmap.components import Operator, Quantifier
 
+from .input_guard import input_paths, inputs_unchanged
+
 os.environ["AMIGA_HEATMAP_PLUGINS"] = ""
 os.environ.pop("AMIGA_HEATMAP_PLUGINS_DIR", None)
 
@@ -52,15 +54,25 @@ def summary(data_dir: Path) -> Path:
 
 @pytest.fixture
 def run_cli():
-    """Run ``amiga-heatmap ARGS`` in-process; returns click's Result (exit_code, stdout, stderr)."""
+    """Run ``amiga-heatmap ARGS`` in-process; returns click's Result (exit_code, stdout, stderr).
+
+    Every run is checked to leave its input files (and examples/) byte for byte as they were."""
     from click.testing import CliRunner
 
     from amiga_heatmap.cli import main
 
     def run(*args: str):
-        return CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
+        with inputs_unchanged([*input_paths(args), REPOSITORY / "examples"]):
+            return CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def examples_never_change():
+    """The repository's example data is the same after the whole suite as before it."""
+    with inputs_unchanged([REPOSITORY / "examples"]):
+        yield
 
 def table_from_hook(hook, key):
     """Call a registration hook the way the core does and collect what it registers, keyed by ``key``."""

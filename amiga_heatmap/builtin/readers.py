@@ -1,46 +1,270 @@
-"""Built-in readers: AMiGA summary text (tab-separated ``.txt``/``.tsv``) and comma-separated ``.csv``.
+"""Built-in readers: delimited text summary tables, ``.txt``/``.tsv`` (AMiGA's own output) and ``.csv``.
 
-Both read a header row and one row per well; the first column is the sample id. Only the columns the run
-needs are parsed. pandas is imported when a file is read, not when this plugin is registered.
+Both readers take a table however an editor saved it (see :mod:`.text_layout`): UTF-8 with or without a
+byte-order mark, Windows-1252 or UTF-16, any line endings, separated by tabs, semicolons or commas
+(sniffed from the header and the first rows, so a ``.txt`` that is really comma-separated is read
+right; the suffix only decides for a one-column file), with decimal points or decimal commas.
+
+Missing values: a blank cell is missing in any column. The words spreadsheets and pandas write for a
+missing number (:data:`MISSING_TOKENS`: ``NaN``, ``NA``, ``#N/A``, ``null``, ...) are missing only in a
+column of numbers; in a column of text they are text, so an isolate or strain named ``NA`` keeps its
+rows. ``inf``, ``Infinity`` and ``-inf`` are infinite numbers.
+
+Reading has two tiers that give the same table for any file both can read:
+
+- fast: AMiGA's own case, UTF-8 with decimal points, read by pandas' pyarrow engine, parsing only the
+  columns the run needs;
+- careful: every other file, and any file the fast tier stumbles on. The encoding is confirmed over the
+  whole file, every row's number of cells is checked against the header, then pandas' C engine parses
+  with the file's encoding and decimal mark.
+
+Decisions, each refused with a :class:`~amiga_heatmap.errors.DataError` naming the file rather than
+guessed at: a row with more or fewer cells than the header (blank lines are skipped); a column the run
+needs whose name appears twice in the header (other repeated names are harmless and ignored); a header
+with no rows; an empty or binary file. Column names lose surrounding white space.
 """
 
 from __future__ import annotations
 
+import logging
+import warnings
 from functools import partial
+from typing import TYPE_CHECKING
 
 from ..components import Reader
 from ..errors import DataError
 from ..hookspecs import hookimpl
+from .text_layout import (
+    ENCODING_NAMES,
+    SEPARATOR_NAMES,
+    UTF8_ENCODINGS,
+    Layout,
+    count_lines,
+    scan_bytes,
+    sniff,
+    whole_file_encoding,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+log = logging.getLogger("amiga_heatmap")
+
+ROWS_SHOWN = 5
+TEXT_SHOWN = 60
+MISSING_TOKENS = frozenset(
+    {"#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
+     "NA", "NULL", "NaN", "None", "n/a", "nan", "null"}
+)
+"""Cell texts that mean "no number" in a column of numbers (pandas' list, blank cells aside)."""
+
+
+class GuessedEncodingWarning(UserWarning):
+    """A file was not UTF-8, so its encoding was inferred (Windows-1252 or Latin-1)."""
 
 
 def read_header(path: str, separator: str) -> list[str]:
-    """The column names on the first line of ``path``, split on ``separator``.
+    """The column names of the table in ``path``, in order, without reading its rows (``separator`` as
+    for :func:`read_delimited`)."""
+    return sniff(path, separator).names
 
-    A UTF-8 byte-order mark and surrounding quotes are removed. Raises DataError for an empty file.
+
+def read_delimited(path: str, columns: frozenset[str] | None, separator: str) -> pd.DataFrame:
+    """Read the table in ``path``, keeping the columns named in ``columns`` (every column for None).
+
+    ``separator`` is the one to expect; a file whose first lines split consistently into more cells on
+    another of tab, semicolon and comma is read with that one instead. The columns come in file order
+    under their header names. Raises DataError for the files described in the module docstring.
     """
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        first_line = handle.readline().rstrip("\r\n")
-    if not first_line.strip():
+    layout = sniff(path, separator)
+    positions = _positions(path, layout, columns)
+    frame = None
+    if layout.encoding in UTF8_ENCODINGS and layout.decimal == ".":
+        frame = _read_fast(path, layout, positions)
+    if frame is None:
+        log.info("reading %s carefully: %s", path, layout.describe())
+        frame = _read_careful(path, layout, positions)
+    frame = _missing_tokens_in_numbers(frame, layout.decimal)
+    if len(frame) == 0:
         raise DataError(
-            f"The file {path} is empty or its first line is blank: a summary file needs a header row "
-            "naming its columns. Remove the file from the input folder or point -i at another file."
+            f"The file {path} has a header row but no data rows, so it holds no wells. If it should "
+            "hold data, the program that wrote it was probably interrupted: write it again. Otherwise "
+            "remove it from the input folder."
         )
-    return [name.strip().strip('"') for name in first_line.split(separator)]
+    return frame
 
 
-def read_delimited(path: str, columns: frozenset[str] | None, separator: str):
-    """Read ``path`` as a delimited table with a header row, keeping only ``columns`` (all if None)."""
+def _positions(path: str, layout: Layout, columns: frozenset[str] | None) -> list[int]:
+    """The 0-based positions of the columns to read, in file order.
+
+    A needed name that appears more than once is a DataError; with ``columns`` None, the first of each
+    repeated name is kept. The first column is read when nothing else is, to count the rows.
+    """
+    names = layout.names
+    if columns is None:
+        return [position for position, name in enumerate(names) if name and names.index(name) == position] or [0]
+    positions = [position for position, name in enumerate(names) if name and name in columns]
+    repeated = sorted({names[position] for position in positions if names.count(names[position]) > 1})
+    if repeated:
+        name = repeated[0]
+        places = [str(position + 1) for position, other in enumerate(names) if other == name]
+        raise DataError(
+            f"The column name {name!r} appears {len(places)} times in the header of {path} (columns "
+            f"{', '.join(places)}), and the run needs that column, so which one to use is ambiguous. "
+            "Rename or delete the extra columns so that every name is used once."
+        )
+    return positions or [0]
+
+
+def _read_fast(path: str, layout: Layout, positions: list[int]) -> pd.DataFrame | None:
+    """Read with pandas' pyarrow engine, or return None when the careful tier must decide.
+
+    None is returned when pyarrow cannot parse the file (ragged rows, text after numbers further down,
+    bytes that are not UTF-8, zero bytes), infers a column type the C engine would not (dates, binary
+    data), or, in a file holding quotes, returns fewer rows than the file has lines: reading blocks in
+    parallel, pyarrow silently loses the rows after a quote that never closes. So both tiers always
+    agree.
+    """
     import pandas as pd
 
-    header = read_header(path, separator)
-    wanted = None if columns is None else [name for name in header if name in columns]
     try:
-        return pd.read_csv(path, sep=separator, usecols=wanted, encoding="utf-8-sig")
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - pyarrow is a dependency; stay correct without it
+        return None
+    fields = [layout.fields[position] for position in positions]
+    if "" in fields or any(layout.fields.count(field) > 1 for field in fields):
+        return None  # pandas would rename such columns; the careful tier reads by position
+    has_quote, zero = scan_bytes(path)
+    if zero is not None:
+        return None  # the careful tier names the damaged line
+    try:
+        frame = pd.read_csv(
+            path, sep=layout.separator, engine="pyarrow", usecols=fields, keep_default_na=False, na_values=[""]
+        )
+    except (ValueError, KeyError, pa.ArrowException) as error:
+        log.info("the fast reader passed %s to the careful one: %s", path, str(error).splitlines()[0][:200])
+        return None
+    plain = all(
+        pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_string_dtype(dtype) and dtype != object
+        for dtype in frame.dtypes
+    )
+    if not plain:
+        return None
+    if has_quote and len(frame) != count_lines(path) - 1:
+        log.info("the fast reader passed %s to the careful one: the rows do not match the lines", path)
+        return None
+    frame = frame[fields]
+    frame.columns = [layout.names[position] for position in positions]
+    return frame
+
+
+def _read_careful(path: str, layout: Layout, positions: list[int]) -> pd.DataFrame:
+    """Confirm the encoding, check every row's length, then parse with pandas' C engine."""
+    import pandas as pd
+
+    encoding = whole_file_encoding(path, layout)
+    if encoding not in UTF8_ENCODINGS + ("utf-16",):
+        warnings.warn(
+            f"{path} is not UTF-8; it was read as {ENCODING_NAMES[encoding]}, as Excel on Windows writes. "
+            "If labels look wrong, save the file as UTF-8.",
+            GuessedEncodingWarning,
+            stacklevel=2,
+        )
+    _check_row_lengths(path, layout, encoding)
+    try:
+        frame = pd.read_csv(
+            path,
+            sep=layout.separator,
+            decimal=layout.decimal,
+            encoding=encoding,
+            header=0,
+            usecols=positions,
+            engine="c",
+            low_memory=False,
+            keep_default_na=False,
+            na_values=[""],
+        )
+    except (ValueError, pd.errors.ParserError) as error:
         raise DataError(
-            f"Cannot read {path} as a {'tab' if separator == chr(9) else 'comma'}-separated summary "
-            f"table: {error}. Check that every row has as many cells as the header."
+            f"Cannot read {path} as a {SEPARATOR_NAMES[layout.separator]}-separated table "
+            f"({layout.describe()}): {str(error).strip()}. Check the rows near the place named."
         ) from error
+    frame.columns = [layout.names[position] for position in positions]
+    return frame
+
+
+def _missing_tokens_in_numbers(frame: pd.DataFrame, decimal: str) -> pd.DataFrame:
+    """Turn each text column whose cells are all numbers or :data:`MISSING_TOKENS` into numbers, with
+    those cells missing; other text columns keep the tokens as text."""
+    import pandas as pd
+
+    converted = {}
+    for column in frame.columns:
+        cells = frame[column]
+        if not pd.api.types.is_string_dtype(cells.dtype):
+            continue
+        tokens = cells.isin(MISSING_TOKENS)
+        if not tokens.any():
+            continue
+        text = cells.mask(tokens)
+        if decimal == ",":
+            text = text.str.replace(",", ".", regex=False)
+        numbers = pd.to_numeric(text, errors="coerce")
+        if (numbers.notna() | text.isna()).all():
+            converted[column] = numbers.astype(float)
+    return frame.assign(**converted) if converted else frame
+
+
+def _check_row_lengths(path: str, layout: Layout, encoding: str) -> None:
+    """Raise DataError listing the rows of ``path`` whose number of cells differs from the header's."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    if count_lines(path, encoding) < 2:
+        return  # a header alone: no rows to check (zero bytes are refused on the way)
+    width = len(layout.fields)
+    names = [f"column {position}" for position in range(width)]
+    ragged = []
+
+    def note(row) -> str:
+        ragged.append(row)
+        return "skip"
+
+    try:
+        pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(encoding=encoding, use_threads=False, column_names=names, skip_rows=1),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=layout.separator, newlines_in_values=True, invalid_row_handler=note
+            ),
+            convert_options=pa_csv.ConvertOptions(include_columns=names[:1], column_types={names[0]: pa.string()}),
+        )
+    except pa.ArrowException as error:
+        raise DataError(
+            f"Cannot read {path} as a {SEPARATOR_NAMES[layout.separator]}-separated table: "
+            f"{str(error).strip()}. A quote that opens a cell must close it; check the file near there."
+        ) from error
+    if ragged:
+        shown = "; ".join(
+            f"row {row.number} has {row.actual_columns} cells ({_shorten(row.text)})" for row in ragged[:ROWS_SHOWN]
+        )
+        more = f"; and {len(ragged) - ROWS_SHOWN} more rows" if len(ragged) > ROWS_SHOWN else ""
+        quote = (
+            " A double quote that opens a cell and never closes joins the rest of the file into that cell;"
+            " check the quotes in those rows."
+            if any('"' in row.text for row in ragged[:ROWS_SHOWN])
+            else ""
+        )
+        raise DataError(
+            f"The file {path} has rows whose number of cells differs from the {width} columns of its "
+            f"header ({SEPARATOR_NAMES[layout.separator]}-separated): {shown}{more}. Rows are counted "
+            "with the header as row 1, skipping blank lines. Cells were probably added or lost when the "
+            f"file was edited, or the file was cut short; fix or delete those rows.{quote}"
+        )
+
+
+def _shorten(text: str) -> str:
+    return repr(text if len(text) <= TEXT_SHOWN else text[:TEXT_SHOWN] + "...")
 
 
 @hookimpl
@@ -52,7 +276,7 @@ def register_readers(register):
             suffixes=(".txt", ".tsv"),
             read=partial(read_delimited, separator="\t"),
             header=partial(read_header, separator="\t"),
-            description="AMiGA summary files: tab-separated, header row, first column the sample id",
+            description="AMiGA summary files and other text tables: tab-, comma- or semicolon-separated",
         )
     )
     register(
@@ -61,6 +285,6 @@ def register_readers(register):
             suffixes=(".csv",),
             read=partial(read_delimited, separator=","),
             header=partial(read_header, separator=","),
-            description="comma-separated summary tables with a header row",
+            description="comma- (or semicolon-) separated summary tables with a header row",
         )
     )

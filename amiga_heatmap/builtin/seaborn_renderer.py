@@ -13,6 +13,7 @@ from ..components import Renderer
 from ..hookspecs import hookimpl
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
     from matplotlib.figure import Figure
 
     from ..result import HeatmapResult
@@ -54,18 +55,61 @@ def figure_size(result: HeatmapResult) -> tuple[float, float]:
 
 
 def build_figure(result: HeatmapResult, options: Mapping[str, Any]) -> Figure:
-    """Draw ``result`` with seaborn on a new Figure and return it."""
+    """Draw ``result`` with seaborn on a new Figure and return it.
+
+    Labels and titles are shown as written: ``$5 $10`` or ``$\\alpha$`` is not read as mathematical
+    notation (which would typeset or reject it).
+    """
+    import matplotlib
     import seaborn as sns
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=figure_size(result), layout="constrained")
-    axes = figure.add_subplot()
-    drawing = {"cmap": "viridis", "xticklabels": True, "yticklabels": True, **options}
-    sns.heatmap(result.matrix, ax=axes, cbar_kws={"label": result.value}, **drawing)
-    axes.set_title(result.title)
-    axes.set_xlabel(result.x)
-    axes.set_ylabel(result.y)
+    from ..renderer_options import option_values_checked
+
+    with option_values_checked(options, "seaborn"), matplotlib.rc_context({"text.parse_math": False}):
+        figure = Figure(figsize=figure_size(result), layout="constrained")
+        axes = figure.add_subplot()
+        data, limits, colour_bar = infinite_cells(result.matrix, options)
+        drawing = {"cmap": "viridis", "xticklabels": True, "yticklabels": True, **options, **limits}
+        sns.heatmap(data, ax=axes, cbar_kws={"label": result.value, **colour_bar}, **drawing)
+        axes.set_title(result.title)
+        axes.set_xlabel(result.x)
+        axes.set_ylabel(result.y)
     return figure
+
+
+def infinite_cells(matrix: pd.DataFrame, options: Mapping[str, Any]) -> tuple[pd.DataFrame, dict, dict]:
+    """How to draw a matrix with infinite cells (AMiGA writes ``inf`` for ``norm(p)`` when the control's
+    ``p`` is 0).
+
+    seaborn would leave such cells blank, like missing ones, and stretch the colour scale to infinity.
+    Instead the scale spans the finite values (or ``vmin``/``vmax``, or the 2nd to 98th percentile with
+    ``robust``), ``inf`` cells take the colour above its top and ``-inf`` cells the one below its bottom,
+    the colour bar gets arrows saying so, and annotations still read ``inf``. Returns the matrix to draw,
+    the extra ``sns.heatmap`` arguments and the extra colour-bar arguments (all unchanged without
+    infinite cells).
+    """
+    import numpy as np
+
+    values = matrix.to_numpy(dtype=float)
+    above, below = np.isposinf(values), np.isneginf(values)
+    if not (above.any() or below.any()):
+        return matrix, {}, {}
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        low, high = 0.0, 1.0
+    elif options.get("robust"):
+        low, high = np.percentile(finite, [2, 98])
+    else:
+        low, high = finite.min(), finite.max()
+    low, high = float(options.get("vmin", low)), float(options.get("vmax", high))
+    span = high - low or 1.0
+    drawn = matrix.mask(above, high + span).mask(below, low - span)
+    limits: dict[str, Any] = {"vmin": low, "vmax": high}
+    if options.get("annot") is True:
+        limits["annot"] = values
+    extend = "both" if above.any() and below.any() else "max" if above.any() else "min"
+    return drawn, limits, {"extend": extend}
 
 
 # Text stays text: TrueType fonts in PDF (accepted by journals, editable in Illustrator or Inkscape) and

@@ -1,0 +1,404 @@
+"""docs/errors.md is the catalogue of every user-facing error and warning. Here each entry is triggered
+for real and its exit status and message are checked against the page, and the package source is
+scanned so that no message can be added without being catalogued."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from .conftest import EXAMPLES, REPOSITORY
+
+CATALOGUE = REPOSITORY / "docs" / "errors.md"
+PACKAGE = REPOSITORY / "amiga_heatmap"
+PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_ ]*>")
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One catalogue entry: its identifier, the exit status of its section and the message it shows."""
+
+    identifier: str
+    status: int
+    message: str
+
+    def pattern(self) -> re.Pattern[str]:
+        """The message as a regular expression: placeholders match anything."""
+        pieces = PLACEHOLDER.split(normalised(self.message))
+        return re.compile(".*?".join(re.escape(piece) for piece in pieces), re.DOTALL)
+
+
+def catalogue() -> dict[str, Entry]:
+    """The entries of docs/errors.md, by identifier."""
+    entries = {}
+    status = None
+    text = CATALOGUE.read_text(encoding="utf-8")
+    for section in re.split(r"^(?=## |### )", text, flags=re.MULTILINE):
+        heading = section.splitlines()[0] if section.strip() else ""
+        if heading.startswith("## "):
+            found = re.search(r"exit status (\d)", heading)
+            status = int(found.group(1)) if found else None
+            if "Plugin problems" in heading or "Warnings" in heading:
+                status = 0
+            continue
+        named = re.match(r"### `([a-z0-9.-]+)`", heading)
+        if not named:
+            continue
+        block = re.search(r"```text\n(.*?)\n```", section, re.DOTALL)
+        own_status = re.search(r"Exit status (\d)\.", section)
+        assert block, f"{named.group(1)} shows no message"
+        entry_status = int(own_status.group(1)) if own_status else status
+        entries[named.group(1)] = Entry(named.group(1), entry_status, block.group(1))
+    return entries
+
+
+# -------------------------------------------------------------------------------------- scenarios
+
+
+@dataclass
+class Context:
+    tmp_path: Path
+    summary: Path
+    run_cli: Callable[..., object]
+    monkeypatch: pytest.MonkeyPatch
+
+    def raw(self, *args: object) -> tuple[int, str]:
+        """Run the command line with exactly ``args``; return (exit status, stderr)."""
+        result = self.run_cli(*args)
+        return result.exit_code, result.stderr
+
+    def cli(self, *args: object, source: object = None) -> tuple[int, str]:
+        """Run the command line on the example summary (or ``source``); return (exit status, stderr)."""
+        out = self.tmp_path / "out"
+        out.mkdir(exist_ok=True)
+        result = self.run_cli("-i", source or self.summary, "--output-dir", out, "-o", "figure", *args)
+        return result.exit_code, result.stderr
+
+    def heatmap(self, *args: object, source: object = None) -> tuple[int, str]:
+        """``cli`` with -x Isolate -y Substrate -v gr -p mean --format tsv before ``args``."""
+        return self.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "tsv", *args,
+                        source=source)
+
+    def file(self, name: str, content: str | bytes) -> Path:
+        path = self.tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    def rows(self) -> pd.DataFrame:
+        return pd.read_csv(EXAMPLES / "ER_all_summary.txt", sep="\t")
+
+    def plugins(self, **files: str) -> Path:
+        """A plugins folder holding ``name.py`` files; returns the folder."""
+        folder = self.tmp_path / "plugins"
+        for name, code in files.items():
+            self.file(f"plugins/{name}.py", PLUGIN_HEADER + textwrap.dedent(code))
+        return folder
+
+
+PLUGIN_HEADER = "from amiga_heatmap import hookimpl\nfrom amiga_heatmap.components import *\n"
+MAXIMUM = """
+@hookimpl
+def register_aggregators(register):
+    register(Aggregator("maximum", lambda groups: groups.max()))
+"""
+
+
+def raised(call: Callable[[], object]) -> tuple[int, str]:
+    """Run an API call that must raise one of amiga-heatmap's errors; return (exit status, message)."""
+    from amiga_heatmap.errors import AmigaHeatmapError
+
+    with pytest.raises(AmigaHeatmapError) as caught:
+        call()
+    return caught.value.exit_code, caught.value.message
+
+
+def interrupted(context: Context) -> tuple[int, str]:
+    """Ctrl-C during a slow render, in a real process."""
+    plugins = context.plugins(slow="""
+        import time
+
+        def slow(result, path, file_format, options):
+            with open(path, "w") as handle:
+                handle.write("partial")
+            time.sleep(60)
+
+        @hookimpl
+        def register_renderers(register):
+            register(Renderer("slow", ("slow",), slow))
+    """)
+    command = [sys.executable, "-m", "amiga_heatmap", "--plugins-dir", str(plugins), "-i", str(context.summary),
+               "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "slow", "-o", "cut"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=REPOSITORY,
+                               env={**os.environ, "PYTHONPATH": str(REPOSITORY)})
+    deadline = time.monotonic() + 60
+    while not list(context.summary.parent.glob(".cut.*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert not list(context.summary.parent.glob("*cut*")), "nothing half-written is left"
+    return process.returncode, stderr
+
+
+def unexpected(context: Context) -> tuple[int, str]:
+    """A bug: an exception amiga-heatmap does not expect, inside the error reporting of the CLI."""
+    import click
+    from click.testing import CliRunner
+
+    from amiga_heatmap.cli import reports_errors
+
+    @click.command()
+    @reports_errors
+    def broken(verbose: bool) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    result = CliRunner().invoke(broken, [])
+    return result.exit_code, result.stderr
+
+
+def ragged(context: Context) -> Path:
+    lines = context.rows().to_csv(sep="\t", index=False).splitlines()
+    lines[5] += "\textra"
+    return context.file("ragged.txt", "\n".join(lines) + "\n")
+
+
+def incomplete(context: Context) -> Path:
+    rows = context.rows()
+    rows.loc[rows.Isolate == "ER4", "gr"] = None
+    return context.file("incomplete.txt", rows.to_csv(sep="\t", index=False))
+
+
+def twice(context: Context) -> Path:
+    text = context.rows().to_csv(sep="\t", index=False)
+    return context.file("twice.txt", text.replace("\tdr\t", "\tgr\t", 1))
+
+
+def plugin_run(context: Context, *args: object, **files: str) -> tuple[int, str]:
+    return context.heatmap("--plugins-dir", context.plugins(**files), *args)
+
+
+SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
+    # usage
+    "usage.command-line": lambda c: c.cli("-x", "Isolate", "-y", "Substrate"),
+    "usage.empty-column": lambda c: c.cli("-x", "", "-y", "Substrate", "-v", "gr", "-p", "mean"),
+    "usage.x-equals-y": lambda c: c.cli("-x", "Isolate", "-y", "Isolate", "-v", "gr", "-p", "mean"),
+    "usage.value-equals-axis": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "Substrate"),
+    "usage.output-name-folder": lambda c: c.heatmap("-o", "figures/one"),
+    "usage.output-name-extension": lambda c: c.heatmap("-o", "one.tsv"),
+    "usage.output-is-input": lambda c: c.raw(
+        "-i", c.file("plate.tsv", c.rows().to_csv(sep="\t", index=False)), "-o", "plate", "--format", "tsv",
+        "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean"),
+    "usage.unknown-format": lambda c: c.heatmap("--format", "jpeg"),
+    "usage.renderer-format": lambda c: c.heatmap("--renderer", "table", "--format", "pdf"),
+    "usage.several-renderers": lambda c: plugin_run(c, "--format", "pdf", one="""
+        @hookimpl
+        def register_renderers(register):
+            register(Renderer("one", ("pdf",), print))
+            register(Renderer("two", ("pdf",), print))
+    """),
+    "usage.unknown-name": lambda c: c.heatmap("-p", "meen"),
+    "usage.quote-not-closed": lambda c: c.heatmap("-s", 'Substrate:"Tween 20'),
+    "usage.key-value-syntax": lambda c: c.heatmap("--kwargs", "cmap"),
+    "usage.subset-without-values": lambda c: c.heatmap("-s", "PM:"),
+    "usage.kwargs-twice": lambda c: c.heatmap("--kwargs", "vmin:0;vmin:1"),
+    "usage.kwargs-unknown-key": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
+                                                "--kwargs", "cmapp:viridis"),
+    "usage.kwargs-bad-value": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
+                                              "-s", "PM:1", "--kwargs", "cmap:nonexistent"),
+    "usage.filter-syntax": lambda c: c.heatmap("-f", "row anny > 1"),
+    "usage.figure-of-file-renderer": lambda c: raised(lambda: __import__("amiga_heatmap").heatmap(
+        c.summary, value="gr", x="Isolate", y="Substrate", operation="mean").figure("table")),
+    # data
+    "data.input-missing": lambda c: c.heatmap(source=c.tmp_path / "missing.txt"),
+    "data.no-reader": lambda c: c.heatmap(source=c.file("plates.xlsx", b"PK\x03\x04")),
+    "data.no-summary-files": lambda c: c.heatmap(source=c.file("figures/old.pdf", b"%PDF").parent),
+    "data.unreadable-file": lambda c: (
+        os.symlink("/proc/self/mem", c.tmp_path / "memory.txt"), c.heatmap(source=c.tmp_path / "memory.txt"))[1],
+    "data.empty-file": lambda c: c.heatmap(source=c.file("empty.txt", b"")),
+    "data.header-only": lambda c: c.heatmap(source=c.file("header.txt", c.rows().head(0).to_csv(sep="\t"))),
+    "data.binary-file": lambda c: c.heatmap(source=c.file("workbook.txt", b"PK\x03\x04\x14\x00\x06\x00")),
+    "data.no-line-break": lambda c: c.heatmap(source=c.file("long.txt", b"a" * (17 << 20))),
+    "data.header-unreadable": lambda c: c.heatmap(source=c.file("quote.txt", 'Isolate\t"Substrate\tgr\nER1\tx\t1\n')),
+    "data.mixed-encodings": lambda c: c.heatmap(source=c.file(
+        "mixed.txt", "Isolate\tSubstrate\tgr\nER1\tα\t1\n".encode() + "ER1\tµ\t2\n".encode("cp1252"))),
+    "data.undecodable-text": lambda c: c.heatmap(source=c.file(
+        "unicode.txt", "Isolate\tSubstrate\tgr\r\nER1\tx\t1\r\n".encode("utf-16")[:-1])),
+    "data.zero-bytes": lambda c: c.heatmap(source=c.file(
+        "crashed.txt", c.rows().to_csv(sep="\t", index=False).encode()[:100_000] + b"\x00" * 512)),
+    "data.ragged-rows": lambda c: c.heatmap(source=ragged(c)),
+    "data.table-unreadable": lambda c: c.heatmap(source=c.file(
+        "eof.csv", 'Isolate;Substrate;gr\nER1;x;1,5\nER1;y;"2,5\n')),
+    "data.duplicate-column": lambda c: c.heatmap(source=twice(c)),
+    "data.column-missing": lambda c: c.heatmap("-v", "auc_lni"),
+    "data.subset-column-missing": lambda c: raised(
+        lambda: __import__("amiga_heatmap.subset").subset.apply_subset(c.rows(), {"isolate": ["ER1"]})),
+    "data.subset-selects-nothing": lambda c: c.heatmap("-s", "Isolate:ER7"),
+    "data.not-numeric": lambda c: c.heatmap("-v", "Plate_ID"),
+    "data.replicates-without-operation": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr"),
+    "data.no-x-y-pairs": lambda c: c.heatmap(source=c.file("nokeys.txt", "Isolate\tSubstrate\tgr\n\tA\t1\nER1\t\t2\n")),
+    "data.all-rows-incomplete": lambda c: c.heatmap(source=incomplete(c)),
+    "data.filter-keeps-nothing": lambda c: c.heatmap("-f", "row any > 100"),
+    "data.output-folder-missing": lambda c: c.raw(
+        "-i", c.summary, "--output-dir", c.tmp_path / "nowhere", "-x", "Isolate", "-y", "Substrate", "-v", "gr",
+        "-p", "mean"),
+    "data.output-folder-unwritable": lambda c: c.heatmap("-o", "x" * 300),
+    # plugin errors
+    "plugin.failed": lambda c: plugin_run(c, "-p", "boom", boom="""
+        def explode(groups):
+            raise RuntimeError("boom")
+
+        @hookimpl
+        def register_aggregators(register):
+            register(Aggregator("boom", explode))
+    """),
+    "plugin.quantifier-shape": lambda c: plugin_run(c, "-f", "row every > 0", every="""
+        @hookimpl
+        def register_quantifiers(register):
+            register(Quantifier("every", lambda values, compare, axis: compare(values)))
+    """),
+    "plugin.name-clash": lambda c: plugin_run(c, first=MAXIMUM, second=MAXIMUM),
+    "plugin.suffix-clash": lambda c: plugin_run(c, **{
+        name: f"""
+        @hookimpl
+        def register_readers(register):
+            register(Reader("{name}", (".xls",), print, print))
+        """ for name in ("xls_one", "xls_two")}),
+    "plugin.strict": lambda c: plugin_run(c, "--strict-plugins", broken="raise ImportError('no lab here')",
+                                          hookless="def register_aggregators(register):\n    pass\n"),
+    # plugin problems (warnings)
+    "plugin.import-failed": lambda c: plugin_run(c, broken="raise ImportError('no lab here')"),
+    "plugin.registration-failed": lambda c: plugin_run(c, failing="""
+        @hookimpl
+        def register_aggregators(register):
+            raise ValueError("cannot register")
+    """),
+    "plugin.not-a-component": lambda c: plugin_run(c, texty="""
+        @hookimpl
+        def register_aggregators(register):
+            register("maximum")
+    """),
+    "plugin.name-taken": lambda c: plugin_run(c, mean="""
+        @hookimpl
+        def register_aggregators(register):
+            register(Aggregator("mean", lambda groups: groups.mean()))
+    """),
+    "plugin.unknown-hook": lambda c: plugin_run(c, misspelt="""
+        @hookimpl
+        def register_aggregator(register):
+            pass
+    """),
+    "plugin.missing-hookimpl": lambda c: plugin_run(c, hookless="def register_aggregators(register):\n    pass\n"),
+    "plugin.same-name": lambda c: c.heatmap(
+        "--plugins-dir", c.file("one/lab.py", PLUGIN_HEADER + MAXIMUM).parent,
+        "--plugins-dir", c.file("two/lab.py", PLUGIN_HEADER + MAXIMUM).parent),
+    "plugin.folder-missing": lambda c: (
+        c.monkeypatch.setenv("AMIGA_HEATMAP_PLUGINS_DIR", str(c.tmp_path / "none")), c.heatmap())[1],
+    "plugin.unknown-disabled": lambda c: c.heatmap("--disable-plugin", "builtin.reader"),
+    "plugin.selected-missing": lambda c: (
+        c.monkeypatch.setenv("AMIGA_HEATMAP_PLUGINS", "amiga-heatmap-nosuch"), c.heatmap())[1],
+    # warnings
+    "warning.missing-cells": lambda c: c.heatmap("-v", "norm(death_lin)", source=c.summary.with_name(
+        "ER_all_summary_normalized.txt")),
+    "warning.subset-no-match": lambda c: c.heatmap("-s", "Isolate:ER1,ER9"),
+    "warning.guessed-encoding": lambda c: c.heatmap(source=c.file(
+        "excel.txt", c.rows().replace({"Substrate": {"Tween 20": "Tween 20 µM"}}).to_csv(
+            sep="\t", index=False).encode("cp1252"))),
+    # other outcomes
+    "interrupted": interrupted,
+    "unexpected": unexpected,
+}
+
+
+API_ONLY = {"usage.figure-of-file-renderer", "data.subset-column-missing", "interrupted"}
+"""Entries met through the Python API (no "Error:" prefix), or printed by click itself."""
+
+
+def test_every_entry_has_a_scenario_and_every_scenario_an_entry() -> None:
+    assert sorted(SCENARIOS) == sorted(catalogue())
+
+
+@pytest.mark.parametrize("identifier", sorted(SCENARIOS))
+def test_each_entry_happens_as_catalogued(identifier, tmp_path, summary, run_cli, monkeypatch) -> None:
+    if identifier == "data.unreadable-file" and not Path("/proc/self/mem").exists():
+        pytest.skip("needs Linux's /proc to make a read fail for the superuser")
+    entry = catalogue()[identifier]
+    status, stderr = SCENARIOS[identifier](Context(tmp_path, summary, run_cli, monkeypatch))
+    assert status == entry.status, stderr
+    assert entry.pattern().search(normalised(stderr)), f"{identifier}: {stderr}"
+    assert "Traceback" not in stderr
+    if entry.status in (1, 2, 3) and identifier not in API_ONLY:
+        assert "Error: " in stderr
+    if entry.status == 0:
+        assert "Warning: " in stderr
+
+
+# ----------------------------------------------------------------------------------- completeness
+
+MESSAGE_CALLS = {"UsageError", "DataError", "PluginError", "NameClashError", "warn", "problem", "drop", "append"}
+MINIMUM_PIECE = 20
+
+
+def literal_pieces(node: ast.AST) -> list[str]:
+    """The literal text pieces of a message expression (f-string parts, concatenations)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return [value.value for value in node.values if isinstance(value, ast.Constant)]
+    if isinstance(node, ast.BinOp):
+        return literal_pieces(node.left) + literal_pieces(node.right)
+    return []
+
+
+def messages_in_source() -> list[tuple[str, str]]:
+    """``(where, longest literal piece)`` of every message the package raises, warns or reports."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            function = node.func
+            name = function.id if isinstance(function, ast.Name) else getattr(function, "attr", None)
+            if name not in MESSAGE_CALLS:
+                continue
+            if name == "append" and "conflicts" not in ast.unparse(function):
+                continue
+            pieces = [piece for argument in node.args for piece in literal_pieces(argument)]
+            longest = max((normalised(piece) for piece in pieces), key=len, default="")
+            if len(longest) >= MINIMUM_PIECE:
+                found.append((f"{path.relative_to(REPOSITORY)}:{node.lineno}", longest))
+    return found
+
+
+def test_every_message_in_the_source_is_quoted_in_the_catalogue() -> None:
+    text = normalised(CATALOGUE.read_text(encoding="utf-8"))
+    messages = messages_in_source()
+    assert len(messages) > 60
+    missing = [f"{where}: {piece!r}" for where, piece in messages if piece not in text]
+    assert not missing, "messages not in docs/errors.md:\n" + "\n".join(missing)
+
+
+def test_library_deprecation_notices_are_not_shown_to_users(summary, run_cli, tmp_path) -> None:
+    # seaborn's centred colour maps trigger a matplotlib deprecation notice meant for developers
+    result = run_cli("-i", summary, "--output-dir", tmp_path, "-o", "centred", "-x", "Isolate", "-y", "Substrate",
+                     "-v", "gr", "-p", "mean", "-s", "PM:1", "--kwargs", "cmap:RdBu_r;center:0.4", "--format", "png")
+    assert result.exit_code == 0, result.stderr
+    assert "deprecat" not in result.stderr.lower()
