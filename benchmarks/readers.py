@@ -5,10 +5,10 @@
 with each strategy below, every read in a fresh process, and prints the median seconds of the read
 alone (pandas already imported) and the median peak memory of the process. The strategies:
 
-- ``c``: ``pandas.read_csv(sep="\\t", usecols=[...])``, pandas' C parser (what the built-in reader did
-  when this script was written);
+- ``c``: ``pandas.read_csv(sep="\\t", usecols=[...])``, pandas' C parser;
 - ``c-all``: the C parser reading every column (what a reader ignoring the wanted columns costs);
-- ``pyarrow``: ``engine="pyarrow"`` with the same ``usecols`` (what benchmarks/floor.py does);
+- ``pyarrow``: ``engine="pyarrow"`` with the same ``usecols`` (what benchmarks/floor.py and the
+  built-in reader's fast tier do);
 - ``pyarrow-all``: the pyarrow engine reading every column.
 """
 
