@@ -1,5 +1,5 @@
 """``python -m amiga_heatmap``: the same command line as ``amiga-heatmap``."""
 
-from .cli import main
+from .cli import run
 
-main(prog_name="amiga-heatmap")
+run()

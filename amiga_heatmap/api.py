@@ -3,7 +3,9 @@
 The command line is a thin layer over this function. Stages, in order: read, subset, numeric check,
 aggregate and pivot, missing cells (drop rows, drop columns, or keep), filter, order (sorted, sorted by
 a metadata column, or clustered), label colours and highlights. Each stage logs what it did to the
-``amiga_heatmap`` logger at INFO level (``--verbose`` shows it).
+``amiga_heatmap`` logger at INFO level (``--verbose`` shows it) and is timed for :mod:`.timing`
+(``import``, ``read``, ``subset``, ``aggregate``, ``pivot``, ``filter``, and ``cluster`` when an axis is
+clustered).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +23,7 @@ from .label_colors import ColorScheme, check_color, color_labels, given_colors
 from .ordering import AxisOrder, order_axes
 from .plugins import PluginSet, get_plugins
 from .result import HeatmapResult
+from .timing import Stopwatch, stage
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -93,11 +97,14 @@ def heatmap(
     :raises DataError: for missing inputs or columns, non-numeric values, or selections that leave
         nothing to draw, or metadata with several values for one label.
     """
+    clock = Stopwatch()
+    import pandas  # noqa: F401  (imported here so that its cost is timed as "import", not "read")
+
     from .clustering import check_method_and_metric
     from .filter_evaluation import evaluate_filter
     from .filter_language import parse_filter
     from .highlight import parse_highlight
-    from .matrix import MISSING_MODES, aggregate, handle_missing_cells, numeric_values, order_single_column
+    from .matrix import MISSING_MODES, aggregate, handle_missing_cells, numeric_values, order_single_column, pivot
     from .subset import apply_subset, parse_subset
 
     plugins = plugins or get_plugins()
@@ -138,20 +145,26 @@ def heatmap(
     for option, column in label_columns.items():
         if column is not None:
             wanted.setdefault(column, option)
+    clock.lap("import")
     rows, sample_column = _load_rows(data, wanted, plugins, read_all_columns)
     log.info("read %d rows", len(rows))
+    clock.lap("read")
 
     rows = apply_subset(rows, selection)
     if selection:
         log.info("subset kept %d rows", len(rows))
+    clock.lap("subset")
     rows = numeric_values(rows, value, sample_column)
 
     plugin = plugins.aggregators.plugin_of(aggregator.name) if aggregator else None
-    matrix, counts = aggregate(rows, value, x, y, aggregator, plugin)
+    reduced, cell_counts = aggregate(rows, value, x, y, aggregator, plugin)
+    clock.lap("aggregate")
+    matrix, counts = pivot(reduced, cell_counts, x, y)
     log.info("aggregated with %s: %d %s x %d %s", operation or "no operation", matrix.shape[0], y, matrix.shape[1], x)
     if matrix.empty:
         raise DataError(f"No row has both an {x!r} and a {y!r} value; there is nothing to draw.")
     matrix, counts, dropped, dropped_columns = handle_missing_cells(matrix, counts, missing)
+    clock.lap("pivot")
 
     if expression is not None:
         row_mask, column_mask = evaluate_filter(expression, matrix.to_numpy(dtype=float))
@@ -168,15 +181,17 @@ def heatmap(
         matrix, counts = matrix.loc[row_mask, column_mask], counts.loc[row_mask, column_mask]
 
     matrix, counts = order_single_column(matrix, counts)
-    used = rows[rows[y].isin(matrix.index) & rows[x].isin(matrix.columns)]
-    ordered = order_axes(
-        matrix, counts, used, AxisOrder(sort_y, cluster_y), AxisOrder(sort_x, cluster_x),
-        cluster_method, cluster_metric,
-    )
+    clock.lap("filter")
+    with stage("cluster") if cluster_x or cluster_y else nullcontext():
+        labelled = _rows_behind(rows, matrix, x, y) if any(label_columns.values()) else rows
+        ordered = order_axes(
+            matrix, counts, labelled, AxisOrder(sort_y, cluster_y), AxisOrder(sort_x, cluster_x),
+            cluster_method, cluster_metric,
+        )
     matrix, counts = ordered.matrix, ordered.counts
     log.info("matrix: %d %s x %d %s", matrix.shape[0], y, matrix.shape[1], x)
     colors = {
-        axis: color_labels(used, variable, labels, column, axis, palettes[axis], missing_color)
+        axis: color_labels(labelled, variable, labels, column, axis, palettes[axis], missing_color)
         for axis, variable, labels, column in (
             ("x", x, matrix.columns, color_x_by),
             ("y", y, matrix.index, color_y_by),
@@ -184,7 +199,7 @@ def heatmap(
         if column is not None
     }
     return HeatmapResult(
-        rows=used,
+        source_rows=rows,
         matrix=matrix,
         counts=counts,
         value=value,
@@ -203,6 +218,11 @@ def heatmap(
         highlighted=resolve_highlight(highlighted, matrix),
         missing=missing,
     )
+
+
+def _rows_behind(rows: pd.DataFrame, matrix: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
+    """The rows whose y and x are labels of ``matrix``: where sort and colour columns are looked up."""
+    return rows[rows[y].isin(matrix.index) & rows[x].isin(matrix.columns)]
 
 
 def _load_rows(

@@ -7,6 +7,7 @@ actually built, so ``--help`` is instant.
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import sys
 import warnings
@@ -174,6 +175,7 @@ def heatmap(
     from .plugins import get_plugins
     from .reading import find_summary_files
     from .renderer_options import check_accepted, parse_kwargs
+    from .timing import recording, stage
 
     plugins = get_plugins()
     file_format = file_format.lower()
@@ -190,19 +192,22 @@ def heatmap(
     figure.check_extra_outputs(target, inputs)
     check_output_folder(target)
 
-    result = build(
-        input_path,
-        value=value,
-        x=x_variable,
-        y=y_variable,
-        operation=operation,
-        subset=subset,
-        filter=filter_text,
-        title=title,
-        plugins=plugins,
-        **pipeline,
-    )
-    result.save(target, file_format=file_format, renderer=chosen.name, **options)
+    with recording() as times:
+        result = build(
+            input_path,
+            value=value,
+            x=x_variable,
+            y=y_variable,
+            operation=operation,
+            subset=subset,
+            filter=filter_text,
+            title=title,
+            plugins=plugins,
+            **pipeline,
+        )
+        with stage("render"):
+            result.save(target, file_format=file_format, renderer=chosen.name, **options)
+    logging.getLogger("amiga_heatmap").info("times: %s", times.summary())
     click.echo(f"Wrote {target} ({result.matrix.shape[0]} {y_variable} x {result.matrix.shape[1]} {x_variable}).")
     extras = result.companion_paths(target, file_format, chosen.name, **options)
     for extra in extras + figure.write_extras(result, target):
@@ -238,3 +243,19 @@ def list_plugins(as_json: bool, verbose: bool) -> None:
     description = describe_plugins(plugin_set)
     click.echo(json.dumps(description, indent=2) if as_json else format_plugins(description))
     plugin_set.check()
+
+
+def run() -> None:
+    """The process entry point (``amiga-heatmap`` and ``python -m amiga_heatmap``): :func:`main`, then a
+    quick exit.
+
+    When the command is done, the objects alive (pandas, matplotlib and their modules, the figure) are
+    moved out of the garbage collector's reach: otherwise the interpreter spends up to 0.7 s walking
+    them as it shuts down (docs/performance.md). Output files are already closed and ``atexit``
+    handlers still run. Tests call :func:`main` in-process instead, where frozen objects would never be
+    freed.
+    """
+    try:
+        main(prog_name="amiga-heatmap")
+    finally:
+        gc.freeze()

@@ -62,18 +62,20 @@ def numeric_values(rows: pd.DataFrame, value: str, sample_column: str | None) ->
 
 def aggregate(
     rows: pd.DataFrame, value: str, x: str, y: str, aggregator: Aggregator | None, plugin: str | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Reduce ``rows`` to one value per (y, x) pair and pivot it.
+) -> tuple[pd.Series, pd.Series]:
+    """Reduce ``rows`` to one value per (y, x) pair.
 
-    Returns ``(matrix, counts)``: the y x x matrix (rows and columns sorted) and, for each cell, how many
-    non-missing values went into it. Rows whose x or y is missing are left out. Without an
+    Returns ``(reduced, counts)``, two Series indexed by the sorted (y, x) pairs: the reduced value and
+    how many non-missing values went into it. Rows whose x or y is missing are left out. Without an
     ``aggregator`` every (x, y) pair must occur once; otherwise DataError names a few repeated pairs and
     suggests ``-p mean``.
     """
-    keyed = rows.dropna(subset=[x, y])
-    if len(keyed) < len(rows):
-        log.info("left out %d rows whose %s or %s is missing", len(rows) - len(keyed), x, y)
-    groups = keyed.groupby([y, x], observed=True, sort=True)[value]
+    missing_keys = int((rows[x].isna() | rows[y].isna()).sum())
+    if missing_keys:
+        log.info("left out %d rows whose %s or %s is missing", missing_keys, x, y)
+    # groupby leaves out missing keys itself (dropna=True), so the rows are never copied; the grouping
+    # is computed once and shared by count() and the reduction.
+    groups = rows.groupby([y, x], observed=True, sort=True)[value]
     counts = groups.count()
     if aggregator is None:
         sizes = groups.size()
@@ -88,11 +90,20 @@ def aggregate(
         reduced = groups.first()
     else:
         reduced = call_guarded(plugin or aggregator.name, f"aggregating with {aggregator.name!r}", aggregator.reduce, groups)
-    matrix = reduced.unstack(x)
-    counts_matrix = counts.unstack(x).reindex_like(matrix).fillna(0).astype(int)
-    matrix.columns.name = x
-    matrix.index.name = y
-    return matrix.astype(float), counts_matrix
+    return reduced, counts
+
+
+def pivot(reduced: pd.Series, counts: pd.Series, x: str, y: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Turn the (y, x)-indexed results of :func:`aggregate` into the y x x matrix of floats (missing
+    cells NaN) and the matching matrix of counts (0 where no value)."""
+    matrix = reduced.unstack(x).astype(float)
+    counts_matrix = counts.unstack(x, fill_value=0)
+    if not (counts_matrix.index.equals(matrix.index) and counts_matrix.columns.equals(matrix.columns)):
+        counts_matrix = counts_matrix.reindex_like(matrix).fillna(0)
+    for table in (matrix, counts_matrix):
+        table.columns.name = x
+        table.index.name = y
+    return matrix, counts_matrix.astype(int)
 
 
 MISSING_MODES = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -18,7 +19,10 @@ if TYPE_CHECKING:  # pragma: no cover
 class HeatmapResult:
     """Everything a renderer needs, and everything a user needs to trace a cell back to its rows.
 
-    - ``rows``: the input rows behind the plotted cells (after subset, filter and missing-cell drops).
+    - ``rows``: the input rows behind the plotted cells (after subset, filter and missing-cell drops),
+      picked from ``source_rows`` when first asked for: most runs never need them, and copying a
+      million rows costs more than the rest of the pipeline after reading.
+    - ``source_rows``: the rows the matrix was aggregated from (after subset).
     - ``matrix``: y values as the index (named ``y``), x values as the columns (named ``x``), in plotted
       order.
     - ``counts``: same shape as ``matrix``; how many non-missing input values were aggregated into
@@ -36,7 +40,7 @@ class HeatmapResult:
     - ``highlighted``: ``{"x": [...], "y": [...]}``, the plotted labels to draw in bold red.
     """
 
-    rows: pd.DataFrame
+    source_rows: pd.DataFrame = field(repr=False)
     matrix: pd.DataFrame
     counts: pd.DataFrame
     value: str
@@ -61,6 +65,14 @@ class HeatmapResult:
         renderers: each has ``variable``, and per label in plotted order ``values`` and ``colours``."""
         pairs = (("x", self.x_colors), ("y", self.y_colors))
         return {axis: colors.as_strip() for axis, colors in pairs if colors is not None}
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The rows of ``source_rows`` whose y and x are both labels of ``matrix``."""
+        source = self.source_rows
+        behind = source[self.y].isin(self.matrix.index) & source[self.x].isin(self.matrix.columns)
+        # a shallow copy under copy-on-write: changing it never changes the caller's DataFrame
+        return source.copy(deep=False) if behind.all() else source.loc[behind]
 
     def _plugin_set(self) -> PluginSet:
         if self.plugins is None:

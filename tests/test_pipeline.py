@@ -175,3 +175,15 @@ def test_api_never_touches_global_matplotlib_state(summary) -> None:
 
     assert plt.get_fignums() == []
     assert text_with_gid(figure, "title") == "gr"
+
+
+def test_rows_of_an_unfiltered_dataframe_run_are_all_rows_and_a_separate_frame(summary) -> None:
+    rows = read(summary)
+    rows["auc_lin"] = rows["auc_lin"].astype(float)
+    before = rows.copy()
+    result = heatmap(rows, value="auc_lin", x="Isolate", y="Substrate", operation="mean")
+    assert result.rows is not rows and len(result.rows) == len(rows)
+    result.rows.loc[result.rows.index[0], "auc_lin"] = -1.0
+    pd.testing.assert_frame_equal(rows, before)
+    filtered = heatmap(rows, value="auc_lin", x="Isolate", y="Substrate", operation="mean", subset="PM:1")
+    assert set(filtered.rows["PM"]) == {1} and len(filtered.rows) == 4 * 96 * 2
