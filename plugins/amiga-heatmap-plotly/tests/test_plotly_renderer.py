@@ -72,7 +72,7 @@ def expected_matrix(path: Path) -> pd.DataFrame:
 def test_command_line_writes_one_self_contained_html_file(plotly_plugin, normalized, run_cli) -> None:
     done = run_cli("-i", normalized, "-o", "ER_norm_auc", "--format", "html", *COMMAND)
     assert done.exit_code == 0, done.stderr
-    written = sorted(path.name for path in normalized.parent.iterdir())
+    written = sorted(path.name for path in normalized.parent.iterdir() if not path.name.startswith("."))
     assert written == ["ER_all_summary_normalized.txt", "ER_norm_auc.html"], "one file, nothing beside it"
     page = (normalized.parent / "ER_norm_auc.html").read_text(encoding="utf-8")
     assert re.search(r"<script[^>]*\bsrc=", page) is None, "no script is fetched from anywhere"
@@ -135,11 +135,11 @@ def test_options_reach_the_figure(plotly_plugin, normalized) -> None:
     result = heatmap(normalized, value="norm(gr)", x="Isolate", y="Substrate", operation="mean",
                      filter="row any >= 1.5")
     figure = build_figure(result, {"cmap": "RdBu_r", "center": 1, "vmin": 0.5, "vmax": 2.5, "annot": True,
-                                   "fmt": ".2f", "width": 900, "height": 700})
+                                   "fmt": ".2f", "width": 9, "height": 7})
     cells = figure.data[0]
     assert (cells.zmid, cells.zmin, cells.zmax, cells.texttemplate) == (1, 0.5, 2.5, "%{z:.2f}")
     assert cells.colorscale[0][1] == "rgb(5,48,97)", "RdBu reversed starts dark blue"
-    assert (figure.layout.width, figure.layout.height) == (900, 700)
+    assert (figure.layout.width, figure.layout.height) == (9 * 96, 7 * 96)
     with pytest.raises(UsageError, match=r"does not know the colour scale 'mako'.*append _r"):
         build_figure(result, {"cmap": "mako"})
 

@@ -29,9 +29,11 @@ OPTIONS_ACCEPTED = {
     "center": "value at the centre of a diverging colour scale",
     "annot": "true: write each cell's value in the cell",
     "fmt": "number format of annotations, e.g. .2f (default .3g)",
-    "width": "figure width in pixels (default: grows with the number of columns)",
-    "height": "figure height in pixels (default: grows with the number of rows)",
+    "width": "figure width in inches, as for the PDF (--width-height); default: grows with the columns",
+    "height": "figure height in inches, as for the PDF (--width-height); default: grows with the rows",
 }
+
+PIXELS_PER_INCH = 96  # the CSS inch, so --width-height means the same size on screen as on paper
 
 DIV_ID = "amiga-heatmap"
 PIXELS_PER_CELL = 22
@@ -75,7 +77,10 @@ def build_figure(result: HeatmapResult, options: Mapping[str, Any], strips: Mapp
     y_labels = result.matrix.index.astype(str).tolist()
     has_x, has_y = "x" in strips, "y" in strips
     width, height = figure_size(result, strips)
-    width, height = int(options.get("width", width)), int(options.get("height", height))
+    if "width" in options:
+        width = round(float(options["width"]) * PIXELS_PER_INCH)
+    if "height" in options:
+        height = round(float(options["height"]) * PIXELS_PER_INCH)
     strip_share_x = STRIP_PIXELS / height if has_x else 0
     strip_share_y = STRIP_PIXELS / width if has_y else 0
     figure = make_subplots(
