@@ -65,7 +65,8 @@ def aggregate(
 ) -> tuple[pd.Series, pd.Series]:
     """Reduce ``rows`` to one value per (y, x) pair.
 
-    Returns ``(reduced, counts)``, two Series indexed by the sorted (y, x) pairs: the reduced value and
+    Returns ``(reduced, counts)``, two Series indexed by the (y, x) pairs in order of appearance (sorting
+    the few labels of the pivoted matrix is much cheaper than sorting every group): the reduced value and
     how many non-missing values went into it. Rows whose x or y is missing are left out. Without an
     ``aggregator`` every (x, y) pair must occur once; otherwise DataError names a few repeated pairs and
     suggests ``-p mean``.
@@ -75,7 +76,7 @@ def aggregate(
         log.info("left out %d rows whose %s or %s is missing", missing_keys, x, y)
     # groupby leaves out missing keys itself (dropna=True), so the rows are never copied; the grouping
     # is computed once and shared by count() and the reduction.
-    groups = rows.groupby([y, x], observed=True, sort=True)[value]
+    groups = rows.groupby([y, x], observed=True, sort=False)[value]
     counts = groups.count()
     if aggregator is None:
         sizes = groups.size()
@@ -95,15 +96,30 @@ def aggregate(
 
 def pivot(reduced: pd.Series, counts: pd.Series, x: str, y: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Turn the (y, x)-indexed results of :func:`aggregate` into the y x x matrix of floats (missing
-    cells NaN) and the matching matrix of counts (0 where no value)."""
-    matrix = reduced.unstack(x).astype(float)
-    counts_matrix = counts.unstack(x, fill_value=0)
-    if not (counts_matrix.index.equals(matrix.index) and counts_matrix.columns.equals(matrix.columns)):
-        counts_matrix = counts_matrix.reindex_like(matrix).fillna(0)
+    cells NaN), rows and columns sorted, and the matching matrix of counts (0 where no value)."""
+    matrix = _grid(reduced.astype(float), float("nan"))
+    counts_matrix = _grid(counts.astype(int), 0)
     for table in (matrix, counts_matrix):
         table.columns.name = x
         table.index.name = y
-    return matrix, counts_matrix.astype(int)
+    return matrix, counts_matrix
+
+
+def _grid(cells: pd.Series, fill: float) -> pd.DataFrame:
+    """Place the values of a (y, x)-indexed Series in a y x x table (``fill`` where no value), rows and
+    columns sorted. Vectorised through the index's integer codes: ``unstack`` of an unsorted index
+    costs a sort of every cell."""
+    import numpy as np
+    import pandas as pd
+
+    index = cells.index.remove_unused_levels()
+    y_labels, x_labels = index.levels
+    y_order, x_order = y_labels.argsort(), x_labels.argsort()
+    y_rank, x_rank = np.empty_like(y_order), np.empty_like(x_order)
+    y_rank[y_order], x_rank[x_order] = np.arange(len(y_order)), np.arange(len(x_order))
+    grid = np.full((len(y_labels), len(x_labels)), fill, dtype=cells.dtype)
+    grid[y_rank[index.codes[0]], x_rank[index.codes[1]]] = cells.to_numpy()
+    return pd.DataFrame(grid, index=y_labels[y_order], columns=x_labels[x_order])
 
 
 MISSING_MODES = {

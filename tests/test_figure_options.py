@@ -51,15 +51,21 @@ def heat_height_points(figure) -> float:
     return axes_named(figure, "heatmap").get_position().height * figure.get_size_inches()[1] * 72
 
 
-def test_default_size_grows_with_the_matrix_and_never_passes_200_inches(small, summary, tall) -> None:
+def test_default_size_grows_with_the_matrix_and_never_passes_72_inches(small, summary, tall) -> None:
     few = small.figure().get_size_inches()
     more = (
         heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean").figure().get_size_inches()
     )
     most = tall.figure().get_size_inches()
     assert few[1] < more[1] < most[1]
-    assert most[1] == pytest.approx(200) and max(most) <= 200
+    assert most[1] == pytest.approx(72) and max(most) <= 72
     assert 0.22 * 24 < few[1] < 12  # about a fifth of an inch per row plus title and labels
+
+
+def test_a_given_size_may_reach_the_200_inch_page_limit_and_shows_more_labels(tall) -> None:
+    default, tallest = tall.figure(), tall.figure(width=20, height=200)
+    assert tuple(tallest.get_size_inches()) == pytest.approx((20, 200))
+    assert len(row_labels(default)) < len(row_labels(tallest)) < len(tall.matrix.index)
 
 
 def test_five_thousand_labels_are_thinned_to_a_legible_subset(tall, caplog) -> None:

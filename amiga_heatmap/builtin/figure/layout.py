@@ -7,7 +7,8 @@ labels, the x variable's name.
 
 Default size: cells of :data:`PREFERRED_ROW` x :data:`PREFERRED_COLUMN` inches (the heatmap at least
 :data:`SMALLEST_HEATMAP` on a side) plus what the labels, colour bar and legends need, never more than
-200 inches on a side: larger matrices get smaller cells, and their labels are thinned
+:data:`~.options.AUTOMATIC_LARGEST_SIDE` (72) inches on a side: larger matrices get smaller cells, and
+their labels are thinned
 (:mod:`.labels`). With ``width``/``height`` given, the heatmap takes what the other parts leave.
 Label sizes depend on the cell size and the space for labels on the label sizes, so the two are
 settled by a few rounds of arithmetic (no drawing).
@@ -22,7 +23,7 @@ from dataclasses import dataclass, replace
 from ...errors import UsageError
 from .labels import LINE_HEIGHT, AxisTexts, LabelPlan, plan_labels
 from .legends import LegendSpec
-from .options import LARGEST_SIDE, Drawing
+from .options import AUTOMATIC_LARGEST_SIDE, Drawing
 
 PREFERRED_ROW = 0.22
 PREFERRED_COLUMN = 0.3
@@ -206,8 +207,8 @@ def _fit(
     plans = _label_plans(request, heat_width, heat_height)
     across = _horizontal(request, heat_width, heat_height, *plans)
     down = _vertical(request, heat_width, heat_height, *plans)
-    width = drawing.width or min(LARGEST_SIDE, (wanted_width + across.fixed) / (1 - across.ratio))
-    height = drawing.height or min(LARGEST_SIDE, (wanted_height + down.fixed) / (1 - down.ratio))
+    width = drawing.width or min(AUTOMATIC_LARGEST_SIDE, (wanted_width + across.fixed) / (1 - across.ratio))
+    height = drawing.height or min(AUTOMATIC_LARGEST_SIDE, (wanted_height + down.fixed) / (1 - down.ratio))
     new_width = width * (1 - across.ratio) - across.fixed
     new_height = height * (1 - down.ratio) - down.fixed
     if final:
@@ -384,7 +385,7 @@ def _refuse_too_small(
     ):
         if left < SMALLEST_DRAWABLE:
             if given is None:  # pragma: no cover - the default size always leaves room
-                raise UsageError("The figure cannot fit its labels and legends within 200 inches.")
+                raise UsageError("The figure cannot fit its labels and legends within its largest default size.")
             raise UsageError(
                 f"--width-height: a {side} of {given:g} in leaves {max(left, 0):.2f} in for the heatmap once the "
                 f"labels, colour bar and legends take their {other:.1f} in. Give a {side} of at least "

@@ -63,7 +63,10 @@ FLAGS = {
 }
 
 LEGEND_MODES = ("inside", "separate", "both")
-LARGEST_SIDE = 200.0  # inches: the largest PDF page (14,400 points)
+LARGEST_SIDE = 200.0  # inches: the largest PDF page (14,400 points), the limit of a given size
+AUTOMATIC_LARGEST_SIDE = 72.0  # inches: the limit of the default size; past it, cells shrink and
+# labels are thinned. A 2,000 x 384 screen then rasterises (pdftoppm, 150 dpi) in seconds, not
+# minutes; --width-height up to LARGEST_SIDE gives every label room.
 LabelMode = bool | int | str
 
 
