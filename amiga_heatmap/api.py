@@ -111,7 +111,9 @@ def heatmap(
     aggregator = plugins.aggregators.get(operation, option="-p/--operation") if operation else None
     selection = parse_subset(subset)
     expression = (
-        parse_filter(filter, plugins.quantifiers.as_dict(), plugins.operators.as_dict()) if filter else None
+        parse_filter(filter, plugins.quantifiers.as_dict(), plugins.operators.as_dict())
+        if filter is not None
+        else None
     )
     for option, column in (("-x/--x-variable", x), ("-y/--y-variable", y)):
         if not column:

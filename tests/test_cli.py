@@ -158,3 +158,10 @@ def test_output_equal_to_input_is_refused(run_cli, data_dir) -> None:
     with pytest.raises(UsageError, match="one of the input files"):
         refuse_overwriting_inputs(target, [target])
     assert target.read_bytes() == before
+
+
+def test_an_empty_filter_is_an_error_not_no_filter(run_cli, summary) -> None:
+    result = run_cli("-i", summary, "-o", "empty", "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
+                     "-f", "")
+    assert result.exit_code == 2
+    assert "the filter is empty" in result.stderr
