@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import partial
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from pathlib import Path
@@ -169,7 +170,9 @@ def heatmap(
     clock.lap("pivot")
 
     if expression is not None:
-        row_mask, column_mask = evaluate_filter(expression, matrix.to_numpy(dtype=float))
+        row_mask, column_mask = evaluate_filter(
+            expression, matrix.to_numpy(dtype=float), partial(_filter_providers, plugins)
+        )
         if not row_mask.any() or not column_mask.any():
             raise DataError(
                 f"The filter {filter!r} keeps no cells of the {matrix.shape[0]} x {matrix.shape[1]} matrix "
@@ -220,6 +223,11 @@ def heatmap(
         highlighted=resolve_highlight(highlighted, matrix),
         missing=missing,
     )
+
+
+def _filter_providers(plugins: PluginSet, clause: Any) -> str:
+    """The plugin providing a filter clause's quantifier, for error messages."""
+    return plugins.quantifiers.plugin_of(clause.quantifier.name)
 
 
 def _rows_behind(rows: pd.DataFrame, matrix: pd.DataFrame, x: str, y: str) -> pd.DataFrame:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .errors import PluginError
 from .filter_language import ROW, And, Clause, FilterExpression, FilterNode, Not
+from .plugins import call_guarded
 
-def evaluate_filter(expression: FilterExpression, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+Providers = Callable[[Clause], str]
+"""Names the plugin behind a clause's quantifier (whose code runs the comparison), for error messages."""
+
+
+def evaluate_filter(
+    expression: FilterExpression, values: np.ndarray, providers: Providers | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(row_mask, column_mask)``: the rows and the columns of ``values`` that ``expression`` keeps.
 
     ``values`` is a 2-D array of floats (NaN marks a missing cell; ±inf are ordinary values). Each mask is
@@ -16,42 +25,48 @@ def evaluate_filter(expression: FilterExpression, values: np.ndarray) -> tuple[n
     columns gives empty masks where due. The masks may keep nothing: reporting that is the caller's job.
 
     Raises ``ValueError`` when ``values`` is not 2-D, and :class:`~amiga_heatmap.errors.PluginError`
-    when a quantifier returns a result of the wrong shape.
+    when a quantifier returns a result of the wrong shape or a quantifier or operator raises; the
+    message names the clause and, given ``providers``, the plugin behind it.
     """
     matrix = np.asarray(values, dtype=float)
     if matrix.ndim != 2:
         raise ValueError(f"a filter is evaluated on a 2-D matrix, not on an array of shape {matrix.shape}")
     row_count, column_count = matrix.shape
     return (
-        _mask(expression.row_condition, matrix, row_count),
-        _mask(expression.column_condition, matrix, column_count),
+        _mask(expression.row_condition, matrix, row_count, providers),
+        _mask(expression.column_condition, matrix, column_count, providers),
     )
 
 
-def _mask(condition: FilterNode | None, matrix: np.ndarray, length: int) -> np.ndarray:
+def _mask(condition: FilterNode | None, matrix: np.ndarray, length: int, providers: Providers | None) -> np.ndarray:
     if condition is None:
         return np.ones(length, dtype=bool)
-    return _evaluate(condition, matrix)
+    return _evaluate(condition, matrix, providers)
 
 
-def _evaluate(node: FilterNode, matrix: np.ndarray) -> np.ndarray:
+def _evaluate(node: FilterNode, matrix: np.ndarray, providers: Providers | None) -> np.ndarray:
     """The mask of ``node``, a condition on a single axis."""
     if isinstance(node, Clause):
-        return _evaluate_clause(node, matrix)
+        return _evaluate_clause(node, matrix, providers)
     if isinstance(node, Not):
-        return np.logical_not(_evaluate(node.operand, matrix))
+        return np.logical_not(_evaluate(node.operand, matrix, providers))
     combine = np.logical_and if isinstance(node, And) else np.logical_or
-    return combine.reduce([_evaluate(operand, matrix) for operand in node.operands])
+    return combine.reduce([_evaluate(operand, matrix, providers) for operand in node.operands])
 
 
-def _evaluate_clause(clause: Clause, matrix: np.ndarray) -> np.ndarray:
+def _evaluate_clause(clause: Clause, matrix: np.ndarray, providers: Providers | None) -> np.ndarray:
     axis = 1 if clause.axis == ROW else 0  # a row clause reduces along each row, a col clause each column
     compare_cells, threshold = clause.operator.compare, clause.threshold
 
     def compare(cells: np.ndarray) -> np.ndarray:
         return compare_cells(cells, threshold)
 
-    mask = np.asarray(clause.quantifier.evaluate(matrix, compare, axis, *clause.arguments), dtype=bool)
+    plugin = providers(clause) if providers else f"providing {clause.quantifier.name!r}"
+    evaluated = call_guarded(
+        plugin, f"filtering with the clause '{clause.to_text()}'",
+        clause.quantifier.evaluate, matrix, compare, axis, *clause.arguments,
+    )
+    mask = np.asarray(evaluated, dtype=bool)
     expected_shape = (matrix.shape[1 - axis],)
     if mask.shape != expected_shape:
         raise PluginError(

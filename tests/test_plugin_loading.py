@@ -256,6 +256,27 @@ def test_plugin_raising_during_a_run_names_plugin_and_stage(amiga_heatmap_plugin
     assert "Traceback" not in done.stderr
 
 
+
+def quantifier_that_breaks(values, compare, axis):
+    raise IndexError("the plugin indexed past the end")
+
+
+class BrokenQuantifier:
+    @hookimpl
+    def register_quantifiers(self, register):
+        register(Quantifier("brittle", quantifier_that_breaks, ""))
+
+
+def test_quantifier_raising_while_filtering_names_plugin_and_clause(amiga_heatmap_plugin, summary, run_cli) -> None:
+    amiga_heatmap_plugin(BrokenQuantifier())
+    done = run_cli("-i", summary, "-o", "q", "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
+                   "-f", "row brittle > 1")
+    assert done.exit_code == 3, done.stderr
+    assert ("Plugin 'BrokenQuantifier' failed while filtering with the clause 'row brittle > 1.0': IndexError: "
+            "the plugin indexed past the end") in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 # --------------------------------------------------------------------------------- plugins folders
 
 
