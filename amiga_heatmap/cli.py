@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import gc
 import logging
+import signal
 import sys
 import warnings
 from collections.abc import Callable
@@ -53,6 +54,9 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                     raise
                 click.echo(f"Error: {error.message}", err=True)
                 sys.exit(error.exit_code)
+            except KeyboardInterrupt:
+                click.echo(INTERRUPTED, err=True)
+                sys.exit(128 + signal.SIGINT)
             except Exception as error:  # an unexpected bug: short message unless verbose
                 if verbose:
                     raise
@@ -245,9 +249,15 @@ def list_plugins(as_json: bool, verbose: bool) -> None:
     plugin_set.check()
 
 
+INTERRUPTED = "Interrupted. A file being written was removed; an older file of the same name is unchanged."
+
+
 def run() -> None:
     """The process entry point (``amiga-heatmap`` and ``python -m amiga_heatmap``): :func:`main`, then a
     quick exit.
+
+    SIGTERM (what ``kill``, job schedulers and CI time-outs send) ends the run like Ctrl-C does, through
+    the clean-up code, so no temporary file is left behind; the exit status is 143 (130 for Ctrl-C).
 
     When the command is done, the objects alive (pandas, matplotlib and their modules, the figure) are
     moved out of the garbage collector's reach: otherwise the interpreter spends up to 0.7 s walking
@@ -255,7 +265,15 @@ def run() -> None:
     handlers still run. Tests call :func:`main` in-process instead, where frozen objects would never be
     freed.
     """
+    signal.signal(signal.SIGTERM, _end_on_sigterm)
     try:
         main(prog_name="amiga-heatmap")
     finally:
         gc.freeze()
+
+
+def _end_on_sigterm(signal_number: int, frame: Any) -> None:
+    """Turn SIGTERM into a normal exit, so that clean-up code runs (atomic writes remove their
+    temporary file)."""
+    click.echo(INTERRUPTED, err=True)
+    sys.exit(128 + signal_number)

@@ -61,7 +61,7 @@ def catalogue() -> dict[str, Entry]:
         if not named:
             continue
         block = re.search(r"```text\n(.*?)\n```", section, re.DOTALL)
-        own_status = re.search(r"Exit status (\d)\.", section)
+        own_status = re.search(r"Exit status (\d+)\.", section)
         assert block, f"{named.group(1)} shows no message"
         entry_status = int(own_status.group(1)) if own_status else status
         entries[named.group(1)] = Entry(named.group(1), entry_status, block.group(1))
