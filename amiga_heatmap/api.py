@@ -102,7 +102,6 @@ def heatmap(
     import pandas  # noqa: F401  (imported here so that its cost is timed as "import", not "read")
 
     from .clustering import check_method_and_metric
-    from .filter_evaluation import evaluate_filter
     from .filter_language import parse_filter
     from .highlight import parse_highlight
     from .matrix import MISSING_MODES, aggregate, handle_missing_cells, numeric_values, order_single_column, pivot
@@ -116,19 +115,7 @@ def heatmap(
         if filter is not None
         else None
     )
-    for option, column in (("-x/--x-variable", x), ("-y/--y-variable", y)):
-        if not column:
-            raise UsageError(f"{option} needs a column name.")
-    if x == y:
-        raise UsageError(
-            f"-x and -y both name {x!r}; a heatmap needs two different columns, e.g. -x Isolate -y Substrate."
-        )
-    if value in (x, y):
-        raise UsageError(
-            f"-v/--value and {'-x' if value == x else '-y'} both name {value!r}; the value shown in the cells "
-            "must be another column than the rows and columns, e.g. -v gr -x Isolate -y Substrate."
-        )
-
+    _check_axes(value, x, y)
     if missing not in MISSING_MODES:
         raise UsageError(
             f"missing={missing!r} is not a missing-cell mode; choose one of {known_list(MISSING_MODES)}."
@@ -170,21 +157,7 @@ def heatmap(
     clock.lap("pivot")
 
     if expression is not None:
-        row_mask, column_mask = evaluate_filter(
-            expression, matrix.to_numpy(dtype=float), partial(_filter_providers, plugins)
-        )
-        if not row_mask.any() or not column_mask.any():
-            raise DataError(
-                f"The filter {filter!r} keeps no cells of the {matrix.shape[0]} x {matrix.shape[1]} matrix "
-                f"(values range from {_range_text(matrix)}). Loosen the thresholds, or check that the "
-                "comparison points the right way."
-            )
-        log.info(
-            "filter kept %d of %d rows and %d of %d columns",
-            int(row_mask.sum()), len(row_mask), int(column_mask.sum()), len(column_mask),
-        )
-        matrix, counts = matrix.loc[row_mask, column_mask], counts.loc[row_mask, column_mask]
-
+        matrix, counts = _apply_filter(expression, matrix, counts, plugins)
     matrix, counts = order_single_column(matrix, counts)
     clock.lap("filter")
     with stage("cluster") if cluster_x or cluster_y else nullcontext():
@@ -223,6 +196,47 @@ def heatmap(
         highlighted=resolve_highlight(highlighted, matrix),
         missing=missing,
     )
+
+
+def _check_axes(value: str, x: str, y: str) -> None:
+    """Raise UsageError unless ``value``, ``x`` and ``y`` name three different columns."""
+    for option, column in (("-x/--x-variable", x), ("-y/--y-variable", y)):
+        if not column:
+            raise UsageError(f"{option} needs a column name.")
+    if x == y:
+        raise UsageError(
+            f"-x and -y both name {x!r}; a heatmap needs two different columns, e.g. -x Isolate -y Substrate."
+        )
+    if value in (x, y):
+        raise UsageError(
+            f"-v/--value and {'-x' if value == x else '-y'} both name {value!r}; the value shown in the cells "
+            "must be another column than the rows and columns, e.g. -v gr -x Isolate -y Substrate."
+        )
+
+
+def _apply_filter(
+    expression: Any, matrix: pd.DataFrame, counts: pd.DataFrame, plugins: PluginSet
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep the rows and columns of ``matrix`` (and ``counts``) that the parsed filter keeps.
+
+    Raises DataError when it keeps no cell, giving the range of the values.
+    """
+    from .filter_evaluation import evaluate_filter
+
+    row_mask, column_mask = evaluate_filter(
+        expression, matrix.to_numpy(dtype=float), partial(_filter_providers, plugins)
+    )
+    if not row_mask.any() or not column_mask.any():
+        raise DataError(
+            f"The filter {expression.text!r} keeps no cells of the {matrix.shape[0]} x {matrix.shape[1]} matrix "
+            f"(values range from {_range_text(matrix)}). Loosen the thresholds, or check that the "
+            "comparison points the right way."
+        )
+    log.info(
+        "filter kept %d of %d rows and %d of %d columns",
+        int(row_mask.sum()), len(row_mask), int(column_mask.sum()), len(column_mask),
+    )
+    return matrix.loc[row_mask, column_mask], counts.loc[row_mask, column_mask]
 
 
 def _filter_providers(plugins: PluginSet, clause: Any) -> str:
