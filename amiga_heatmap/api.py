@@ -15,7 +15,6 @@ import os
 from functools import partial
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, UsageError, known_list
@@ -35,7 +34,7 @@ SubsetArgument = str | Mapping[str, Sequence[object] | object] | None
 
 
 def heatmap(
-    data: str | os.PathLike[str] | pd.DataFrame,
+    data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | pd.DataFrame,
     value: str,
     x: str,
     y: str,
@@ -64,8 +63,10 @@ def heatmap(
 ) -> HeatmapResult:
     """Build the heatmap matrix of ``value`` with ``y`` as rows and ``x`` as columns.
 
-    :param data: a summary file, a folder searched recursively for summary files, or a DataFrame of
-        summary rows (never modified).
+    :param data: a summary file, a folder searched recursively for summary files, a list of such
+        paths (read in the given order, e.g. the files :func:`amiga_heatmap.reading.find_summary_files`
+        already found, so that a folder is not searched twice), or a DataFrame of summary rows (never
+        modified).
     :param value: the numeric column to show, e.g. ``"norm(auc_lin)"``.
     :param x: the column whose values become the heatmap's columns, e.g. ``"Isolate"``.
     :param y: the column whose values become the heatmap's rows, e.g. ``"Substrate"``.
@@ -97,6 +98,7 @@ def heatmap(
         clustering method or metric.
     :raises DataError: for missing inputs or columns, non-numeric values, or selections that leave
         nothing to draw, or metadata with several values for one label.
+    :raises ValueError: when ``data`` is an empty list of paths.
     """
     clock = Stopwatch()
     import pandas  # noqa: F401  (imported here so that its cost is timed as "import", not "read")
@@ -239,9 +241,12 @@ def _apply_filter(
     return matrix.loc[row_mask, column_mask], counts.loc[row_mask, column_mask]
 
 
-def _filter_providers(plugins: PluginSet, clause: Any) -> str:
-    """The plugin providing a filter clause's quantifier, for error messages."""
-    return plugins.quantifiers.plugin_of(clause.quantifier.name)
+def _filter_providers(plugins: PluginSet, clause: Any) -> tuple[str, str]:
+    """The plugins providing a filter clause's quantifier and operator, for error messages."""
+    return (
+        plugins.quantifiers.plugin_of(clause.quantifier.name),
+        plugins.operators.plugin_of(clause.operator.symbol),
+    )
 
 
 def _rows_behind(rows: pd.DataFrame, matrix: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
@@ -254,7 +259,7 @@ def _load_rows(
 ) -> tuple[pd.DataFrame, str | None]:
     """Read (or take) the summary rows and check the needed columns exist.
 
-    Only the ``wanted`` columns (and the sample id) are read, unless ``every_column``. Returns the rows
+    ``data`` is a DataFrame, a path, or a list of paths (see :func:`heatmap`). Only the ``wanted`` columns (and the sample id) are read, unless ``every_column``. Returns the rows
     and the name of the sample-id column (the first column of the files), if known.
     """
     import pandas as pd
@@ -264,7 +269,10 @@ def _load_rows(
     if isinstance(data, pd.DataFrame):
         check_columns(data, wanted, [], plugins)
         return data, data.columns[0] if len(data.columns) else None
-    files = find_summary_files(data, plugins)
+    paths = [data] if isinstance(data, (str, os.PathLike)) else list(data)
+    if not paths:
+        raise ValueError("heatmap() was given an empty list of paths as data")
+    files = [file for path in paths for file in find_summary_files(path, plugins)]
     header = plugins.reader_for(str(files[0])).header(str(files[0]))
     sample_column = header[0] if header else None
     rows = read_summaries(files, plugins, None if every_column else frozenset(wanted) | {sample_column})

@@ -198,7 +198,7 @@ def heatmap(
 
     with recording() as times:
         result = build(
-            input_path,
+            inputs,
             value=value,
             x=x_variable,
             y=y_variable,

@@ -10,8 +10,8 @@ from .errors import PluginError
 from .filter_language import ROW, And, Clause, FilterExpression, FilterNode, Not
 from .plugins import call_guarded
 
-Providers = Callable[[Clause], str]
-"""Names the plugin behind a clause's quantifier (whose code runs the comparison), for error messages."""
+Providers = Callable[[Clause], tuple[str, str]]
+"""Names the plugins behind a clause, ``(quantifier's plugin, operator's plugin)``, for error messages."""
 
 
 def evaluate_filter(
@@ -26,7 +26,8 @@ def evaluate_filter(
 
     Raises ``ValueError`` when ``values`` is not 2-D, and :class:`~amiga_heatmap.errors.PluginError`
     when a quantifier returns a result of the wrong shape or a quantifier or operator raises; the
-    message names the clause and, given ``providers``, the plugin behind it.
+    message names the clause and, given ``providers``, the plugin whose code raised (the operator's
+    for a failing comparison, the quantifier's otherwise).
     """
     matrix = np.asarray(values, dtype=float)
     if matrix.ndim != 2:
@@ -57,14 +58,18 @@ def _evaluate(node: FilterNode, matrix: np.ndarray, providers: Providers | None)
 def _evaluate_clause(clause: Clause, matrix: np.ndarray, providers: Providers | None) -> np.ndarray:
     axis = 1 if clause.axis == ROW else 0  # a row clause reduces along each row, a col clause each column
     compare_cells, threshold = clause.operator.compare, clause.threshold
+    quantifier_plugin, operator_plugin = (
+        providers(clause)
+        if providers
+        else (f"providing {clause.quantifier.name!r}", f"providing {clause.operator.symbol!r}")
+    )
+    stage = f"filtering with the clause '{clause.to_text()}'"
 
     def compare(cells: np.ndarray) -> np.ndarray:
-        return compare_cells(cells, threshold)
+        return call_guarded(operator_plugin, stage, compare_cells, cells, threshold)
 
-    plugin = providers(clause) if providers else f"providing {clause.quantifier.name!r}"
     evaluated = call_guarded(
-        plugin, f"filtering with the clause '{clause.to_text()}'",
-        clause.quantifier.evaluate, matrix, compare, axis, *clause.arguments,
+        quantifier_plugin, stage, clause.quantifier.evaluate, matrix, compare, axis, *clause.arguments
     )
     mask = np.asarray(evaluated, dtype=bool)
     expected_shape = (matrix.shape[1 - axis],)

@@ -248,20 +248,17 @@ class PluginLoading:
         return plugin_set
 
     def call_registration_hooks(self, plugin_set: PluginSet) -> dict[str, list[tuple[str, Any, bool]]]:
-        """Run each plugin's hooks, collecting ``(table, object, override)`` per plugin. A plugin that
-        raises or registers something wrong is unregistered and left out."""
+        """Run each plugin's hooks, collecting ``(table, object, override)`` per plugin (checked later, by
+        :meth:`merge`). A plugin whose hook raises is unregistered and left out."""
         staged: dict[str, list[tuple[str, Any, bool]]] = {name: [] for name in self.info}
-        tables = plugin_set.registries()
         for hook_name, table_name in HOOK_TABLES.items():
             for implementation in getattr(self.manager.hook, hook_name).get_hookimpls():
                 plugin = implementation.plugin_name
                 if plugin not in self.info:
                     continue
-                table = tables[table_name]
 
-                def register(item: Any, override: bool = False, _plugin: str = plugin, _table: Any = table,
+                def register(item: Any, override: bool = False, _plugin: str = plugin,
                              _name: str = table_name) -> None:
-                    _table.check(item, _plugin)
                     staged[_plugin].append((_name, item, bool(override)))
 
                 arguments = {"register": register}
@@ -275,20 +272,23 @@ class PluginLoading:
         return staged
 
     def merge(self, plugin_set: PluginSet, plugin: str, registrations: list[tuple[str, Any, bool]]) -> None:
-        """Add one plugin's registrations to the tables; a built-in name taken without override drops
-        the plugin, a name another plugin holds is recorded as a conflict."""
+        """Add one plugin's registrations to the tables (each is checked by :meth:`Registry.add`); a
+        registration that is not a component, or a built-in name taken without override, drops the
+        plugin; a name another plugin holds is recorded as a conflict, if the plugin is kept."""
         tables = plugin_set.registries()
         builtin = plugin_set.is_builtin(plugin)
+        clashes: list[str] = []
         for table_name, item, override in registrations:
             try:
                 tables[table_name].add(item, plugin=plugin, builtin=builtin, override=override)
             except NameClashError as clash:
-                plugin_set.conflicts.append(clash.message)
+                clashes.append(clash.message)
             except PluginError as error:
                 for table in tables.values():
                     table.remove_plugin(plugin)
                 self.drop(plugin, error.message)
                 return
+        plugin_set.conflicts.extend(clashes)
 
     def build_suffix_table(self, plugin_set: PluginSet) -> None:
         """Give each file suffix its reader: a plugin's reader wins over a built-in's; two plugins'

@@ -91,12 +91,13 @@ def check_columns(
     """Raise DataError when a column the run needs is not in the data.
 
     ``wanted`` maps each needed column to the option that asked for it (``{"norm(gr)": "-v/--value"}``).
-    The message names the closest column names, read from the files' headers.
+    The message names the closest column names, read from the files' headers (from ``rows`` itself when
+    there are no ``files``, i.e. for a DataFrame input).
     """
     for column, option in wanted.items():
         if column in rows.columns:
             continue
-        available = all_column_names(files, plugins)
+        available = all_column_names(files, plugins) if files else [str(name) for name in rows.columns]
         suggestion = closest_names(column, available)
         hint = (
             f" Closest column names: {', '.join(map(repr, suggestion))}."
