@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import partial
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, UsageError, known_list
@@ -106,7 +106,15 @@ def heatmap(
     from .clustering import check_method_and_metric
     from .filter_language import parse_filter
     from .highlight import parse_highlight
-    from .matrix import MISSING_MODES, aggregate, handle_missing_cells, numeric_values, order_single_column, pivot
+    from .matrix import (
+        MISSING_MODES,
+        aggregate,
+        handle_missing_cells,
+        numeric_values,
+        order_single_column,
+        pivot,
+        rows_behind,
+    )
     from .subset import apply_subset, parse_subset
 
     plugins = plugins or get_plugins()
@@ -163,7 +171,7 @@ def heatmap(
     matrix, counts = order_single_column(matrix, counts)
     clock.lap("filter")
     with stage("cluster") if cluster_x or cluster_y else nullcontext():
-        labelled = _rows_behind(rows, matrix, x, y) if any(label_columns.values()) else rows
+        labelled = rows_behind(rows, matrix, x, y) if any(label_columns.values()) else rows
         ordered = order_axes(
             matrix, counts, labelled, AxisOrder(sort_y, cluster_y), AxisOrder(sort_x, cluster_x),
             cluster_method, cluster_metric,
@@ -247,11 +255,6 @@ def _filter_providers(plugins: PluginSet, clause: Any) -> tuple[str, str]:
         plugins.quantifiers.plugin_of(clause.quantifier.name),
         plugins.operators.plugin_of(clause.operator.symbol),
     )
-
-
-def _rows_behind(rows: pd.DataFrame, matrix: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
-    """The rows whose y and x are labels of ``matrix``: where sort and colour columns are looked up."""
-    return rows[rows[y].isin(matrix.index) & rows[x].isin(matrix.columns)]
 
 
 def _load_rows(

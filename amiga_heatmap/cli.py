@@ -210,11 +210,10 @@ def heatmap(
             **pipeline,
         )
         with stage("render"):
-            result.save(target, file_format=file_format, renderer=chosen.name, **options)
+            _, *companions = result.save(target, file_format=file_format, renderer=chosen.name, **options)
     logging.getLogger("amiga_heatmap").info("times: %s", times.summary())
     click.echo(f"Wrote {target} ({result.matrix.shape[0]} {y_variable} x {result.matrix.shape[1]} {x_variable}).")
-    extras = result.companion_paths(target, file_format, chosen.name, **options)
-    for extra in extras + figure.write_extras(result, target):
+    for extra in companions + figure.write_extras(result, target):
         click.echo(f"Wrote {extra}.")
 
 

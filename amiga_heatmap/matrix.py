@@ -135,18 +135,15 @@ def handle_missing_cells(
     """Apply a missing-cell ``mode`` of :data:`MISSING_MODES` to the pivoted matrix.
 
     Returns ``(matrix, counts, dropped_rows, dropped_columns)``. Dropping warns with the labels
-    dropped (MissingCellsWarning); a mode that would drop everything is a DataError. Raises UsageError
-    for an unknown mode.
+    dropped (MissingCellsWarning); a mode that would drop everything is a DataError. ``mode`` must be
+    one of :data:`MISSING_MODES` (:func:`amiga_heatmap.api.heatmap` checks it before reading).
     """
-    if mode not in MISSING_MODES:
-        from .errors import UsageError, known_list
-
-        raise UsageError(f"Unknown missing-cell mode {mode!r}; known modes: {known_list(MISSING_MODES)}.")
     if mode == "keep":
-        missing = int(matrix.isna().to_numpy().sum())
+        absent = matrix.isna().to_numpy()
+        missing = int(absent.sum())
         if missing:
             log.info("kept %d missing cells", missing)
-        if matrix.isna().to_numpy().all():
+        if missing == absent.size:
             raise DataError(
                 f"Every cell of the {matrix.shape[0]} x {matrix.shape[1]} heatmap is missing: the value "
                 "column has no number for the rows selected. Choose another value column or subset."
@@ -200,3 +197,13 @@ def order_single_column(matrix: pd.DataFrame, counts: pd.DataFrame) -> tuple[pd.
         return matrix, counts
     order = matrix.iloc[:, 0].sort_values(ascending=False, kind="stable").index
     return matrix.loc[order], counts.loc[order]
+
+
+def rows_behind(rows: pd.DataFrame, matrix: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
+    """The rows whose ``y`` and ``x`` values are both labels of ``matrix``: the rows behind its cells.
+
+    When every row is behind a cell, a shallow copy (under copy-on-write, changing it never changes
+    ``rows``), else a selection.
+    """
+    behind = rows[y].isin(matrix.index) & rows[x].isin(matrix.columns)
+    return rows.copy(deep=False) if behind.all() else rows.loc[behind]

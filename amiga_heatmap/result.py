@@ -69,10 +69,9 @@ class HeatmapResult:
     @cached_property
     def rows(self) -> pd.DataFrame:
         """The rows of ``source_rows`` whose y and x are both labels of ``matrix``."""
-        source = self.source_rows
-        behind = source[self.y].isin(self.matrix.index) & source[self.x].isin(self.matrix.columns)
-        # a shallow copy under copy-on-write: changing it never changes the caller's DataFrame
-        return source.copy(deep=False) if behind.all() else source.loc[behind]
+        from .matrix import rows_behind
+
+        return rows_behind(self.source_rows, self.matrix, self.x, self.y)
 
     def _plugin_set(self) -> PluginSet:
         if self.plugins is None:
@@ -100,43 +99,36 @@ class HeatmapResult:
 
     def save(
         self, path: str | os.PathLike[str], file_format: str | None = None, renderer: str | None = None, **options: Any
-    ) -> str:
-        """Write the heatmap to ``path`` and return the path written.
+    ) -> list[str]:
+        """Write the heatmap to ``path``; return the paths written: ``[path, *companion files]``.
 
         ``file_format`` defaults to the path's extension; the renderer is the one writing that format
-        unless ``renderer`` names one. The file is written atomically: a failed run leaves no partial
+        unless ``renderer`` names one. Each file is written atomically: a failed run leaves no partial
         file behind. The renderer's companion files (the seaborn renderer's legends) are written next to
-        it; :meth:`companion_paths` names them.
+        ``path``, after it.
         """
         from .output import write_atomically
+        from .plugins import call_guarded
 
         path = os.fspath(path)
         file_format, chosen, plugin = self._checked_renderer(path, file_format, renderer, options)
         stage = f"rendering with {chosen.name!r}"
         write_atomically(
             path,
-            lambda temporary: _guarded(plugin, stage, chosen.render, self, temporary, file_format, options),
+            lambda temporary: call_guarded(plugin, stage, chosen.render, self, temporary, file_format, options),
         )
-        for companion, write in self._companions(chosen, options, file_format).items():
+        written = [path]
+        companions = {} if chosen.companions is None else dict(chosen.companions(self, options, file_format))
+        for companion, write in companions.items():
             target = _companion_path(path, companion)
             write_atomically(
                 target,
-                lambda temporary, write=write, stage=f"writing {target}": _guarded(plugin, stage, write, temporary),
+                lambda temporary, write=write, stage=f"writing {target}": call_guarded(
+                    plugin, stage, write, temporary
+                ),
             )
-        return path
-
-    def companion_paths(
-        self,
-        path: str | os.PathLike[str],
-        file_format: str | None = None,
-        renderer: str | None = None,
-        **options: Any,
-    ) -> list[str]:
-        """The extra files :meth:`save` writes next to ``path`` for these arguments (e.g. legends)."""
-        path = os.fspath(path)
-        file_format, chosen, _ = self._checked_renderer(path, file_format, renderer, options)
-        companions = self._companions(chosen, options, file_format)
-        return [_companion_path(path, companion) for companion in companions]
+            written.append(target)
+        return written
 
     def save_filtered_table(self, path: str | os.PathLike[str]) -> str:
         """Write the input rows behind the plotted cells (``rows``) to ``path``, tab-separated with a
@@ -166,17 +158,6 @@ class HeatmapResult:
         if chosen.check_options is not None:
             chosen.check_options(options, file_format)
         return file_format, chosen, plugins.renderers.plugin_of(chosen.name)
-
-    def _companions(self, chosen: Any, options: dict[str, Any], file_format: str) -> dict[str, Any]:
-        if chosen.companions is None:
-            return {}
-        return dict(chosen.companions(self, options, file_format))
-
-
-def _guarded(plugin: str, stage: str, function: Any, *arguments: Any) -> None:
-    from .plugins import call_guarded
-
-    call_guarded(plugin, stage, function, *arguments)
 
 
 def _companion_path(path: str, suffix: str) -> str:

@@ -93,7 +93,7 @@ def test_large_matrices_draw_cells_as_one_image_and_keep_text_vector(tall, small
     heat = axes_named(tall.figure(), "heatmap")
     assert len(heat.images) == 1 and heat.images[0].get_array().shape == tall.matrix.shape
     assert len(axes_named(small.figure(), "heatmap").images) == 0  # a few cells stay vector rectangles
-    path = tall.save(tmp_path / "tall.pdf")
+    [path] = tall.save(tmp_path / "tall.pdf")
     assert (tmp_path / "tall.pdf").stat().st_size < 2_000_000
     assert "ES2501" in PdfReader(path).pages[0].extract_text()
 
@@ -195,7 +195,7 @@ def test_rows_split_over_pages_with_one_colour_scale(summary, tmp_path) -> None:
     from pypdf import PdfReader
 
     result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean", subset="PM:1")
-    path = result.save(tmp_path / "pages.pdf", rows_per_page=40)
+    [path] = result.save(tmp_path / "pages.pdf", rows_per_page=40)
     pages = PdfReader(path).pages
     assert len(pages) == 3
     texts = [page.extract_text().split("\n") for page in pages]

@@ -141,11 +141,11 @@ def test_separate_legend_files_next_to_the_figure(normalized, tmp_path) -> None:
         color_y_by="PM",
     )
     path = tmp_path / "figure.pdf"
-    assert result.companion_paths(path) == [
+    assert result.save(path) == [
+        str(path),
         str(tmp_path / "figure_x_legend.pdf"),
         str(tmp_path / "figure_y_legend.pdf"),
     ]
-    result.save(path)
     text = PdfReader(tmp_path / "figure_x_legend.pdf").pages[0].extract_text()
     assert "Strain" in text and "MEX_2020" in text and "USA_1995" in text
     assert "PM" in PdfReader(tmp_path / "figure_y_legend.pdf").pages[0].extract_text()

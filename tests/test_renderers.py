@@ -22,7 +22,7 @@ def result(normalized):
 def test_pdf_holds_every_row_and_column_label_and_the_title(result, tmp_path) -> None:
     from pypdf import PdfReader
 
-    path = result.save(tmp_path / "figure.pdf")
+    [path] = result.save(tmp_path / "figure.pdf")
     text = PdfReader(path).pages[0].extract_text()
     for label in [*result.matrix.index, *result.matrix.columns, "Normalized AUC", "Substrate", "Strain"]:
         assert str(label) in text, label
@@ -30,7 +30,7 @@ def test_pdf_holds_every_row_and_column_label_and_the_title(result, tmp_path) ->
 
 
 def test_svg_text_elements_are_the_labels(result, tmp_path) -> None:
-    path = result.save(tmp_path / "figure.svg")
+    [path] = result.save(tmp_path / "figure.svg")
     texts = [element.text for element in ElementTree.parse(path).iter() if element.tag.endswith("text") and element.text]
     joined = "\n".join(texts)
     for label in [*result.matrix.index, *result.matrix.columns]:
@@ -47,7 +47,7 @@ def test_figure_labels_and_cells_equal_the_matrix(result) -> None:
 def test_png_is_a_real_image_of_the_figure_size(result, tmp_path) -> None:
     import matplotlib.image
 
-    path = result.save(tmp_path / "figure.png")
+    [path] = result.save(tmp_path / "figure.png")
     pixels = matplotlib.image.imread(path)
     width, height = result.figure().get_size_inches()
     assert pixels.shape[0] == pytest.approx(height * 150, abs=2)
@@ -56,7 +56,7 @@ def test_png_is_a_real_image_of_the_figure_size(result, tmp_path) -> None:
 
 
 def test_table_renderer_round_trips(result, tmp_path) -> None:
-    path = result.save(tmp_path / "matrix.tsv")
+    [path] = result.save(tmp_path / "matrix.tsv")
     back = pd.read_csv(path, sep="\t", index_col=0)
     assert back.index.name == "Substrate"
     assert (back.to_numpy() == result.matrix.to_numpy()).all()

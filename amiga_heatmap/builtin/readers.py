@@ -150,7 +150,7 @@ def _read_fast(path: str, layout: Layout, positions: list[int]) -> pd.DataFrame 
     )
     if not plain:
         return None
-    if has_quote and len(frame) != count_lines(path) - 1:
+    if has_quote and len(frame) != count_lines(path, zero_free=True) - 1:
         log.info("the fast reader passed %s to the careful one: the rows do not match the lines", path)
         return None
     frame = frame[fields]

@@ -138,17 +138,18 @@ def whole_file_encoding(path: str, layout: Layout) -> str:
     return _single_byte_encoding(path, _chunks(path), offset)
 
 
-def count_lines(path: str, encoding: str = "utf-8") -> int:
+def count_lines(path: str, encoding: str = "utf-8", *, zero_free: bool = False) -> int:
     """How many lines ``path`` has, counting a last line without a line break (lines end in ``\\n``,
     or in ``\\r`` in a file without any ``\\n``).
 
-    Raises DataError if a file in an 8-bit encoding holds a zero byte (no text character is one).
+    Raises DataError if a file in an 8-bit encoding holds a zero byte (no text character is one);
+    ``zero_free`` skips that search when the caller's :func:`scan_bytes` already found none.
     """
     if encoding == "utf-16":
         with open(path, encoding=encoding, newline="") as handle:
             text = handle.read()
         return len(LINE_BREAK.findall(text)) + (not text.endswith(("\n", "\r")))
-    _, zero = scan_bytes(path)
+    zero = None if zero_free else scan_bytes(path)[1]
     if zero is not None:
         raise DataError(
             f"The file {path} holds zero bytes from line {_line_of(path, zero)} on, so it is "

@@ -46,8 +46,11 @@ HIGHLIGHT = {"color": "red", "weight": "bold"}
 
 @dataclass(frozen=True)
 class Plan:
-    """What every page shares: the colour scale, the layout, the texts and the dendrograms."""
+    """What every page shares: the matrix values, the colour scale, the layout, the texts and the
+    dendrograms. ``has_infinite``: whether any value is infinite."""
 
+    values: np.ndarray
+    has_infinite: bool
     scale: ColourScale
     layout: Layout
     rows_per_page: int
@@ -96,8 +99,9 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
         for colors in (result.x_colors, result.y_colors)
         if colors is not None and inside
     )
+    has_infinite = bool(np.isinf(values).any())
     special = {MISSING_CELLS: drawing.missing_cell_color} if np.isnan(values).any() else {}
-    if np.isinf(values).any():
+    if has_infinite:
         special[INFINITE_CELLS] = drawing.infinite_cell_color
     missing_legend = LegendSpec(None, special, "missing cells") if special else None
     ticks = MaxNLocator(6).tick_values(scale.vmin, scale.vmax)
@@ -121,8 +125,6 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
         ),
         drawing=drawing,
         title=result.title,
-        x_name=result.x,
-        y_name=result.y,
         x_dendrogram=column_shapes is not None,
         y_dendrogram=row_shapes is not None,
         x_strip=result.x_colors is not None,
@@ -147,6 +149,8 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
         " drawn as an image" if values.size > VECTOR_CELLS else "",
     )
     return Plan(
+        values,
+        has_infinite,
         scale,
         layout,
         rows_per_page,
@@ -195,14 +199,15 @@ def draw_page(
 def _draw_page(
     result: HeatmapResult, drawing: Drawing, plan: Plan, start: int, stop: int, page: int, pages: int
 ) -> Figure:
+    import numpy as np
     from matplotlib.figure import Figure
 
     layout = plan.layout.for_page(stop - start, plan.rows_per_page)
     figure = Figure(figsize=(layout.width, layout.height))
     size = (layout.width, layout.height)
     heat = figure.add_axes(layout.heatmap.fractions(*size), label="heatmap")
-    values = result.matrix.to_numpy(dtype=float)[start:stop]
-    _draw_cells(heat, values, plan.scale, drawing)
+    values = plan.values[start:stop]
+    _draw_cells(heat, values, plan.has_infinite and bool(np.isinf(values).any()), plan.scale, drawing)
     _draw_row_labels(figure, layout, plan, start, stop)
     _draw_column_labels(figure, layout, plan)
     _draw_strips(figure, layout, result, start, stop)
@@ -232,10 +237,13 @@ def _draw_page(
     return figure
 
 
-def _draw_cells(axes: Axes, values: np.ndarray, scale: ColourScale, drawing: Drawing) -> None:
-    """Vector rectangles for small matrices, one image (a pixel per cell) for large ones; lines
-    between cells are vector lines either way. Nothing goes through matplotlib's whole-figure
-    rasterisation, which would allocate an image the size of a 200-inch figure."""
+def _draw_cells(
+    axes: Axes, values: np.ndarray, infinite: bool, scale: ColourScale, drawing: Drawing
+) -> None:
+    """Vector rectangles for small matrices, one image (a pixel per cell) for large ones, and the
+    ``infinite`` cells (if any) over them in their colour; lines between cells are vector lines either
+    way. Nothing goes through matplotlib's whole-figure rasterisation, which would allocate an image
+    the size of a 200-inch figure."""
     import numpy as np
     from matplotlib.colors import ListedColormap
 
@@ -251,7 +259,7 @@ def _draw_cells(axes: Axes, values: np.ndarray, scale: ColourScale, drawing: Dra
             edgecolors=drawing.linecolor if drawing.linewidths > 0 else "face",
             linewidth=drawing.linewidths,
         )
-        if np.isinf(values).any():
+        if infinite:
             axes.pcolormesh(
                 np.arange(columns + 1),
                 np.arange(rows + 1),
@@ -268,7 +276,7 @@ def _draw_cells(axes: Axes, values: np.ndarray, scale: ColourScale, drawing: Dra
             aspect="auto",
             extent=(0, columns, rows, 0),
         )
-        if np.isinf(values).any():
+        if infinite:
             axes.imshow(
                 _infinite_cells(values),
                 cmap=ListedColormap([drawing.infinite_cell_color]),

@@ -102,8 +102,6 @@ class LayoutRequest:
     column_labels: AxisLabels
     drawing: Drawing
     title: str
-    x_name: str
-    y_name: str
     x_dendrogram: bool = False
     y_dendrogram: bool = False
     x_strip: bool = False
@@ -112,7 +110,6 @@ class LayoutRequest:
     legends: tuple[LegendSpec, ...] = ()
     missing_legend: LegendSpec | None = None
     colorbar_tick_width: float = 0.0  # points at 1 pt: the widest tick label
-    colorbar_name_width: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -29,13 +29,12 @@ COLOURS_SAMPLED = 256
 
 @dataclass(frozen=True)
 class ColourScale:
-    """``cmap`` and ``norm`` to draw with; ``vmin``/``vmax`` the limits shown; ``center`` or None."""
+    """``cmap`` and ``norm`` to draw with; ``vmin``/``vmax`` the limits shown."""
 
     cmap: Colormap
     norm: Normalize
     vmin: float
     vmax: float
-    center: float | None
 
     def drawable(self, values: np.ndarray) -> np.ndarray:
         """``values`` as a masked array ready to draw: missing and infinite cells masked (infinite ones
@@ -77,4 +76,4 @@ def colour_scale(values: np.ndarray, value_name: str, drawing: Drawing) -> Colou
         samples = np.linspace(float(around(low)), float(around(high)), COLOURS_SAMPLED)
         base = ListedColormap(base(samples), name=f"{base.name}_centred")
     cmap = base.with_extremes(bad=drawing.missing_cell_color)
-    return ColourScale(cmap=cmap, norm=Normalize(low, high), vmin=low, vmax=high, center=center)
+    return ColourScale(cmap=cmap, norm=Normalize(low, high), vmin=low, vmax=high)

@@ -140,7 +140,7 @@ def test_hover_shows_value_replicates_and_spread(plotly_plugin, normalized, run_
 def test_same_result_same_bytes(plotly_plugin, normalized, tmp_path) -> None:
     result = heatmap(normalized, value="norm(gr)", x="Isolate", y="Substrate", operation="median",
                      filter="row all >= 1.1")
-    first, second = result.save(tmp_path / "a.html"), result.save(tmp_path / "b.html")
+    [first], [second] = result.save(tmp_path / "a.html"), result.save(tmp_path / "b.html")
     assert Path(first).read_bytes() == Path(second).read_bytes()
 
 
