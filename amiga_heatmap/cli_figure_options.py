@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from .cli_help import SectionOption
-from .errors import UsageError
+from .errors import UsageError, known_list
 
 ORDER = "Order and clustering"
 COLOURS = "Colour strips and legends"
@@ -194,18 +194,18 @@ _FLAGS = (
     ),
 )
 
-# flag parameter -> renderer option key(s)
-_RENDERER_FLAGS = {
-    "colorbar_ratio": "colorbar_ratio",
-    "color_x_ratio": "color_x_ratio",
-    "color_y_ratio": "color_y_ratio",
-    "x_tick_labels_scale": "x_tick_labels_scale",
-    "y_tick_labels_scale": "y_tick_labels_scale",
-    "color_bar_labels_scale": "color_bar_labels_scale",
-    "x_rotation": "x_rotation",
-    "legend": "legend",
-    "rows_per_page": "rows_per_page",
-}
+# flag parameters passed on as the renderer option of the same name
+_RENDERER_FLAGS = (
+    "colorbar_ratio",
+    "color_x_ratio",
+    "color_y_ratio",
+    "x_tick_labels_scale",
+    "y_tick_labels_scale",
+    "color_bar_labels_scale",
+    "x_rotation",
+    "legend",
+    "rows_per_page",
+)
 
 
 @dataclass(frozen=True)
@@ -286,10 +286,10 @@ class FigureFlags:
         with ``--format tsv``), is a UsageError naming the flag.
         """
         from_flags: dict[str, tuple[str, Any]] = {}
-        for parameter, key in _RENDERER_FLAGS.items():
+        for parameter in _RENDERER_FLAGS:
             value = getattr(self, parameter)
             if value is not None:
-                from_flags[key] = (f"--{parameter.replace('_', '-')}", value)
+                from_flags[parameter] = (f"--{parameter.replace('_', '-')}", value)
         if self.width_height is not None:
             from_flags["width"] = ("--width-height", self.width_height[0])
             from_flags["height"] = ("--width-height", self.width_height[1])
@@ -298,9 +298,11 @@ class FigureFlags:
         options = dict(kwargs_options)
         for key, (flag, value) in from_flags.items():
             if key not in renderer.options_accepted:
+                accepted = known_list(renderer.options_accepted) or "no options"
                 raise UsageError(
                     f"{flag} is a figure option, but the {renderer.name!r} renderer (writing this --format) does "
-                    f"not draw figures. Leave {flag} out, or choose --format pdf, png or svg."
+                    f"not accept it; it accepts {accepted}. Leave {flag} out, or choose --format pdf, png or "
+                    "svg (they accept every figure option)."
                 )
             if key in options:
                 raise UsageError(

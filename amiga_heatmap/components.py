@@ -94,8 +94,9 @@ class Renderer:
     """Writes a heatmap result to a file in one of its formats.
 
     - ``formats``: the file formats (and file-name extensions) it writes, e.g. ``("pdf", "png", "svg")``.
-    - ``render(result, path, file_format, options)``: write ``result`` to ``path`` (which already ends in
-      ``.{file_format}``). ``options`` holds the user's ``--kwargs`` after literal parsing; every key is one
+    - ``render(result, path, file_format, options)``: write ``result`` to ``path`` in ``file_format``.
+      ``path`` is a temporary name (ending in ``.part``) renamed when complete, so a renderer must take
+      the format from ``file_format``, never from the path's suffix. ``options`` holds the user's ``--kwargs`` after literal parsing; every key is one
       of ``options_accepted``.
     - ``options_accepted``: option names the renderer understands, each with a one-line explanation; the
       core refuses other keys with an error listing these, before anything is drawn.

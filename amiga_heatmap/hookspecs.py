@@ -48,7 +48,8 @@ def register_readers(register):
     :param register: call ``register(reader)`` (or ``register(reader, override=True)``) for each
         :class:`~amiga_heatmap.components.Reader`. A reader declares the file suffixes it handles; a
         folder input is searched recursively for files with any registered suffix, and each file is
-        read by the reader that claims its suffix (a suffix claimed by two readers is a clash).
+        read by the reader that claims its suffix. A plugin's reader takes a suffix over a built-in
+        reader's (no ``override`` needed); two plugins' readers claiming one suffix are a clash.
     :return: nothing; the return value is ignored.
     """
 

@@ -51,7 +51,7 @@ def record_output(path: str | os.PathLike[str]) -> None:
 def own_output_reason(path: str | os.PathLike[str], manifest: dict[str, str] | None = None) -> str | None:
     """Why ``path`` is an output of ours (a sentence), or None when it is not.
 
-    ``manifest`` is the folder's manifest as read by :func:`read_manifest` (read here when None).
+    ``manifest`` is the folder's manifest as read by :func:`_read_manifest` (read here when None).
     """
     path = Path(path)
     for pattern in NAMED_OUTPUTS:

@@ -143,10 +143,6 @@ class PluginSet:
                 return self.readers.get(self.suffixes[suffix])
         return None
 
-    def suffix_table(self) -> dict[str, Reader]:
-        """``suffix -> reader`` over every registered reader (see :meth:`reader_for`)."""
-        return {suffix: self.readers.get(name) for suffix, name in sorted(self.suffixes.items())}
-
     def renderer_for_format(self, file_format: str, renderer: str | None = None) -> Renderer:
         """Choose the renderer writing ``file_format``: ``renderer`` if named, else the only one that
         writes it (a plugin's, if a plugin and a built-in both do)."""

@@ -30,7 +30,7 @@ def find_summary_files(path: str | os.PathLike[str], plugins: PluginSet) -> list
     Raises DataError for a missing path, a file no reader handles, or a folder without summary files.
     """
     path = Path(path)
-    suffixes = plugins.suffix_table()
+    suffixes = plugins.suffixes
     if not path.exists():
         raise DataError(
             f"The input {str(path)!r} (given to -i/--input) does not exist. Check the path; it may be "

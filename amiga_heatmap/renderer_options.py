@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .errors import UsageError, did_you_mean, known_list
-from .text_lists import QUOTES, parse_key_values
+from .text_lists import parse_key_values, unquote
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|nan)", re.IGNORECASE)
@@ -22,8 +22,9 @@ def parse_literal(text: str) -> Any:
     numbers float; anything else, and any quoted value, stays text (quotes removed).
     """
     text = text.strip()
-    if len(text) >= 2 and text[0] in QUOTES and text[-1] == text[0]:
-        return text[1:-1]
+    unquoted = unquote(text)
+    if unquoted != text:  # it was quoted
+        return unquoted
     folded = text.lower()
     if folded in _WORDS:
         return _WORDS[folded]

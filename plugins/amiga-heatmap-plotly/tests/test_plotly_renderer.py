@@ -21,8 +21,8 @@ import pytest
 import amiga_heatmap_plotly
 from amiga_heatmap import heatmap
 from amiga_heatmap.errors import UsageError
+from amiga_heatmap.label_colors import ColourStrip
 from amiga_heatmap_plotly.renderer import build_figure
-from amiga_heatmap_plotly.strips import ColourStrip
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "randomii"
 COMMAND = ["-x", "Strain", "-y", "Substrate", "-v", "norm(auc_lin)", "-p", "mean", "-f", "row any > 1.2",

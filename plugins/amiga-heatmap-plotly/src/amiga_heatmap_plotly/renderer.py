@@ -16,7 +16,7 @@ from amiga_heatmap.components import Renderer
 from amiga_heatmap.errors import UsageError
 
 from .hover import hover_text
-from .strips import colour_strips, strip_trace
+from .strips import strip_trace
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -72,7 +72,7 @@ def build_figure(result: HeatmapResult, options: Mapping[str, Any], strips: Mapp
     from plotly.subplots import make_subplots
     import plotly.graph_objects as go
 
-    strips = colour_strips(result) if strips is None else strips
+    strips = result.colour_strips if strips is None else strips
     x_labels = result.matrix.columns.astype(str).tolist()
     y_labels = result.matrix.index.astype(str).tolist()
     has_x, has_y = "x" in strips, "y" in strips

@@ -1,40 +1,21 @@
 """Colour bars along the heatmap's axes, as in the PDF: one coloured cell per label, coloured by the
 value a metadata column has for that label (for example each isolate's strain).
 
-The core attaches colour bars to a result when ``--color-x-by`` / ``--color-y-by`` ask for them;
-:func:`colour_strips` reads them from ``result.colour_strips`` (``{"x": strip, "y": strip}``, each
-with the attributes of :class:`ColourStrip`) and returns nothing for results without colour bars.
+The core attaches colour bars to a result when ``--color-x-by`` / ``--color-y-by`` ask for them:
+``result.colour_strips`` is ``{"x": strip, "y": strip}`` (only the axes asked for), each strip an
+:class:`amiga_heatmap.label_colors.ColourStrip`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from amiga_heatmap.result import HeatmapResult
-
-AXES = ("x", "y")
+    from amiga_heatmap.label_colors import ColourStrip
 
 
-@dataclass(frozen=True)
-class ColourStrip:
-    """A colour bar along one axis: the metadata ``variable`` it shows, and for each label of that axis,
-    in plotted order, the variable's ``values`` and their ``colours`` (CSS colours, e.g. ``#1f77b4``)."""
-
-    variable: str
-    values: Sequence[str]
-    colours: Sequence[str]
-
-
-def colour_strips(result: HeatmapResult) -> dict[str, Any]:
-    """The colour bars ``result`` carries, by axis (``"x"`` along the columns, ``"y"`` along the rows)."""
-    provided: Mapping[str, Any] = getattr(result, "colour_strips", None) or {}
-    return {axis: provided[axis] for axis in AXES if provided.get(axis) is not None}
-
-
-def strip_trace(strip: Any, axis: str, labels: Sequence[str]):
+def strip_trace(strip: ColourStrip, axis: str, labels: Sequence[str]):
     """A plotly heatmap trace drawing ``strip`` along ``axis`` for the axis ``labels`` (plotted order):
     each distinct value one colour, hover showing the label and the value."""
     import numpy as np
