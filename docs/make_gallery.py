@@ -56,7 +56,7 @@ class Entry:
 
 ENTRIES = (
     Entry("The README example",
-          "Mean normalised area under the curve of two strains on the substrates where either grows at least "
+          "Mean normalised area under the curve of two strains on the substrates where either grows more than "
           "20 % better than on the negative control. `norm(...)` values get a diverging scale centred at 1.",
           f"{NORMALIZED} -o basic -x Strain -y Substrate -v 'norm(auc_lin)' -p mean -f 'row any > 1.2' "
           "-t 'Normalized AUC'"),

@@ -153,6 +153,11 @@ def interrupted(context: Context) -> tuple[int, str]:
     deadline = time.monotonic() + 60
     while not list(context.summary.parent.glob(".cut.*")) and time.monotonic() < deadline:
         time.sleep(0.05)
+    started = list(context.summary.parent.glob(".cut.*"))
+    if not started:
+        process.kill()
+        process.communicate(timeout=60)
+    assert started, "the slow renderer was writing its temporary file when Ctrl-C came"
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert not list(context.summary.parent.glob("*cut*")), "nothing half-written is left"

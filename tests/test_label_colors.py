@@ -221,5 +221,20 @@ def test_colour_strips_as_plain_text_reach_a_plugin_renderer(normalized) -> None
     assert set(strips["y"].values) == {"1", "2"}
     plotly_renderer = pytest.importorskip("amiga_heatmap_plotly.renderer")
     figure = plotly_renderer.build_figure(result, {})
-    strip_traces = [trace for trace in figure.data if trace.name in ("Strain", "PM")]
-    assert {trace.name for trace in strip_traces} == {"Strain", "PM"}
+    traces = {trace.name: trace for trace in figure.data if trace.name in ("Strain", "PM")}
+    assert set(traces) == {"Strain", "PM"}
+    # each strip cell is painted with the colour the core gave its label, in plotted order
+    assert plotly_strip_colours(traces["Strain"], "x") == list(result.x_colors.colors.items())
+    assert plotly_strip_colours(traces["PM"], "y") == list(result.y_colors.colors.items())
+    assert list(result.y_colors.colors.index) == list(result.matrix.index)
+    assert list(result.x_colors.colors.index) == list(result.matrix.columns)
+    assert set(result.y_colors.colors) == {"#000000", "#808080"}  # both plates are plotted
+
+
+def plotly_strip_colours(trace, axis: str) -> list[tuple[str, str]]:
+    """(label, colour) of each cell of a plotly colour-strip trace: a cell's code ``k`` is drawn with the
+    colour of the colour scale's band ``k`` (two stops per band, see amiga_heatmap_plotly.strips)."""
+    labels = trace.x if axis == "x" else trace.y
+    codes = trace.z[0] if axis == "x" else [row[0] for row in trace.z]
+    band_colours = [colour for _, colour in trace.colorscale[::2]]
+    return [(label, band_colours[code]) for label, code in zip(labels, codes, strict=True)]

@@ -378,6 +378,12 @@ def test_disabling_an_unknown_name_warns_with_the_closest(run_cli, summary) -> N
 
 
 def test_command_line_options_last_for_one_command(run_cli, summary) -> None:
-    run_cli("plugins", "--plugins-dir", LAB_PLUGINS, "--disable-plugin", "builtin.aggregators")
+    listing = run_cli("plugins", "--plugins-dir", LAB_PLUGINS, "--disable-plugin", "builtin.aggregators")
+    # the command itself saw the folder's plugin and not the disabled one
+    assert listing.exit_code == 0, listing.stderr
+    assert "spread_filter 1.0 (plugins folder:" in listing.stdout and "quantifiers: spread" in listing.stdout
+    assert "Disabled: builtin.aggregators" in listing.stdout
+    assert "builtin.aggregators 0.1.0" not in listing.stdout
+    # and the next caller gets the plugins of the environment again
     assert "spread" not in get_plugins().quantifiers
     assert "mean" in get_plugins().aggregators

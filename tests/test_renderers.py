@@ -62,7 +62,10 @@ def test_table_renderer_round_trips(result, tmp_path) -> None:
     assert (back.to_numpy() == result.matrix.to_numpy()).all()
 
 
-def test_failed_render_leaves_no_file_behind(result, tmp_path) -> None:
+def test_bad_options_are_refused_before_anything_is_written(result, tmp_path) -> None:
+    # both mistakes are caught by the option checks, before the renderer opens a file; a renderer that
+    # fails half-way through writing is test_data_safety's
+    # test_a_failing_render_leaves_no_partial_file_and_keeps_the_older_one
     folder = tmp_path / "out"
     folder.mkdir()
     with pytest.raises(UsageError):

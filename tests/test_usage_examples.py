@@ -1,7 +1,9 @@
-"""Every `amiga-heatmap -i ...` example in docs/usage.md runs and succeeds on the example data."""
+"""Every `amiga-heatmap ...` example in docs/usage.md (heatmap runs, `amiga-heatmap plugins` and the
+plugin options) runs and succeeds on the example data."""
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import shutil
@@ -18,16 +20,20 @@ def usage_examples() -> list[list[str]]:
         joined = block.replace("\\\n", " ")
         for line in joined.splitlines():
             words = shlex.split(line, comments=True)
-            if words[:2] and words[0] == "amiga-heatmap" and words[1] == "-i" and "html" not in words:
+            if words[:2] and words[0] == "amiga-heatmap" and "html" not in words:
                 commands.append(words[1:])  # (html needs the plotly plugin, switched off in the tests)
     return commands
+
+
+def is_heatmap_run(command: list[str]) -> bool:
+    return "-i" in command
 
 
 EXAMPLES = usage_examples()
 
 
 def test_the_guide_has_examples_of_the_figure_flags() -> None:
-    flags = {word for command in EXAMPLES for word in command if word.startswith("--")}
+    flags = {word for command in EXAMPLES if is_heatmap_run(command) for word in command if word.startswith("--")}
     for flag in (
         "--sort-x-by",
         "--sort-y-by",
@@ -72,5 +78,20 @@ def workspace(tmp_path_factory):
 @pytest.mark.parametrize("command", EXAMPLES, ids=[" ".join(command[:8]) for command in EXAMPLES])
 def test_usage_example_runs(command, run_cli, workspace, tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(workspace)
-    done = run_cli(*command, "--output-dir", tmp_path)
-    assert done.exit_code == 0, done.stderr
+    if is_heatmap_run(command):
+        done = run_cli(*command, "--output-dir", tmp_path)
+        assert done.exit_code == 0, done.stderr
+        assert done.stdout.startswith(f"Wrote {tmp_path}")
+    else:
+        done = run_cli(*command)
+        assert done.exit_code == 0, done.stderr
+        assert "builtin.aggregators" in done.stdout
+        if "--json" in command:
+            json.loads(done.stdout)
+
+
+def test_the_plugin_examples_are_among_those_run() -> None:
+    assert ["plugins"] in EXAMPLES
+    assert ["plugins", "--json", "--plugins-dir", "examples/lab_plugins"] in EXAMPLES
+    assert any(command[:2] == ["--plugins-dir", "examples/lab_plugins"] and is_heatmap_run(command) for command in EXAMPLES)
+    assert any(command[0] == "--strict-plugins" and is_heatmap_run(command) for command in EXAMPLES)
