@@ -165,7 +165,7 @@ def _refuse_infinite(values: np.ndarray, labels: Sequence[object], what: str) ->
         raise DataError(
             f"Cannot cluster the {what}: {int(infinite.sum())} of them have infinite cells (e.g. {named}), "
             "usually a ratio to a control that did not grow. Leave them out with a filter such as "
-            "-f 'NOT row any = inf' (or 'NOT col any = inf'), or with --subset, or do not cluster."
+            "-f 'NOT (row any = inf OR row any = -inf)' (or the same with col), or with --subset, or do not cluster."
         )
 
 

@@ -3,6 +3,8 @@ computed here; missing and infinite cells; 10,000 rows without recursion; dendro
 
 from __future__ import annotations
 
+import re
+
 import sys
 
 import numpy as np
@@ -162,18 +164,17 @@ def test_missing_cells_with_another_metric_say_what_to_do(normalized) -> None:
         )
 
 
-def test_infinite_cells_are_refused_with_a_filter_to_fix_them(normalized) -> None:
-    with pytest.raises(DataError, match=r"infinite cells .* -f 'NOT row any = inf'"):
-        heatmap(
-            normalized,
-            value="norm(death_lin)",
-            x="Isolate",
-            y="Substrate",
-            operation="mean",
-            subset="PM:1",
-            missing="keep",
-            cluster_y=True,
-        )
+def test_infinite_cells_are_refused_with_a_filter_that_fixes_them(normalized) -> None:
+    request = dict(
+        value="norm(death_lin)", x="Isolate", y="Substrate", operation="mean", subset="PM:1", missing="keep",
+        cluster_y=True,
+    )
+    with pytest.raises(DataError, match=r"infinite cells .* -f '([^']+)'") as caught:
+        heatmap(normalized, **request)
+    suggested = re.search(r"-f '([^']+)'", caught.value.message).group(1)
+    result = heatmap(normalized, filter=suggested, **request)
+    assert np.isfinite(result.matrix.to_numpy()[~np.isnan(result.matrix.to_numpy())]).all()
+    assert result.row_linkage is not None
 
 
 def test_undefined_correlation_names_the_constant_label() -> None:
