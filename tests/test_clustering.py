@@ -4,7 +4,6 @@ computed here; missing and infinite cells; 10,000 rows without recursion; dendro
 from __future__ import annotations
 
 import re
-
 import sys
 
 import numpy as np
