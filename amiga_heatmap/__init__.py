@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .hookspecs import hookimpl
+from .plugin_system.hookspecs import hookimpl
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import heatmap

@@ -1,5 +1,5 @@
 """``python -m amiga_heatmap``: the same command line as ``amiga-heatmap``."""
 
-from .cli import run
+from .cli.commands import run
 
 run()

@@ -14,14 +14,14 @@ import logging
 import os
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, UsageError, known_list
-from .highlight import HighlightArgument, resolve_highlight
-from .label_colors import ColorScheme, check_color, color_labels, given_colors
-from .ordering import AxisOrder, order_axes
-from .plugins import PluginSet, get_plugins
+from .pipeline.labels.colors import ColorScheme, check_color, color_labels, given_colors
+from .pipeline.labels.highlight import HighlightArgument, resolve_highlight
+from .pipeline.ordering import AxisOrder, order_axes
+from .plugin_system.active import get_plugins
+from .plugin_system.plugin_set import PluginSet
 from .result import HeatmapResult
 from .timing import Stopwatch, stage
 
@@ -64,7 +64,7 @@ def heatmap(
     """Build the heatmap matrix of ``value`` with ``y`` as rows and ``x`` as columns.
 
     :param data: a summary file, a folder searched recursively for summary files, a list of such
-        paths (read in the given order, e.g. the files :func:`amiga_heatmap.reading.find_summary_files`
+        paths (read in the given order, e.g. the files :func:`amiga_heatmap.pipeline.reading.find_summary_files`
         already found, so that a folder is not searched twice), or a DataFrame of summary rows (never
         modified).
     :param value: the numeric column to show, e.g. ``"norm(auc_lin)"``.
@@ -103,19 +103,14 @@ def heatmap(
     clock = Stopwatch()
     import pandas  # noqa: F401  (imported here so that its cost is timed as "import", not "read")
 
-    from .clustering import check_method_and_metric
-    from .filter_language import parse_filter
-    from .highlight import parse_highlight
-    from .matrix import (
-        MISSING_MODES,
-        aggregate,
-        handle_missing_cells,
-        numeric_values,
-        order_single_column,
-        pivot,
-        rows_behind,
-    )
-    from .subset import apply_subset, parse_subset
+    from .pipeline.cells import aggregate, numeric_values
+    from .pipeline.clustering import check_method_and_metric
+    from .pipeline.filtering.language import parse_filter
+    from .pipeline.filtering.stage import apply_filter
+    from .pipeline.labels.highlight import parse_highlight
+    from .pipeline.missing_cells import MISSING_MODES, handle_missing_cells
+    from .pipeline.pivot import order_single_column, pivot, rows_behind
+    from .pipeline.subset import apply_subset, parse_subset
 
     plugins = plugins or get_plugins()
     aggregator = plugins.aggregators.get(operation, option="-p/--operation") if operation else None
@@ -167,7 +162,7 @@ def heatmap(
     clock.lap("pivot")
 
     if expression is not None:
-        matrix, counts = _apply_filter(expression, matrix, counts, plugins)
+        matrix, counts = apply_filter(expression, matrix, counts, plugins)
     matrix, counts = order_single_column(matrix, counts)
     clock.lap("filter")
     with stage("cluster") if cluster_x or cluster_y else nullcontext():
@@ -224,39 +219,6 @@ def _check_axes(value: str, x: str, y: str) -> None:
         )
 
 
-def _apply_filter(
-    expression: Any, matrix: pd.DataFrame, counts: pd.DataFrame, plugins: PluginSet
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Keep the rows and columns of ``matrix`` (and ``counts``) that the parsed filter keeps.
-
-    Raises DataError when it keeps no cell, giving the range of the values.
-    """
-    from .filter_evaluation import evaluate_filter
-
-    row_mask, column_mask = evaluate_filter(
-        expression, matrix.to_numpy(dtype=float), partial(_filter_providers, plugins)
-    )
-    if not row_mask.any() or not column_mask.any():
-        raise DataError(
-            f"The filter {expression.text!r} keeps no cells of the {matrix.shape[0]} x {matrix.shape[1]} matrix "
-            f"(values range from {_range_text(matrix)}). Loosen the thresholds, or check that the "
-            "comparison points the right way."
-        )
-    log.info(
-        "filter kept %d of %d rows and %d of %d columns",
-        int(row_mask.sum()), len(row_mask), int(column_mask.sum()), len(column_mask),
-    )
-    return matrix.loc[row_mask, column_mask], counts.loc[row_mask, column_mask]
-
-
-def _filter_providers(plugins: PluginSet, clause: Any) -> tuple[str, str]:
-    """The plugins providing a filter clause's quantifier and operator, for error messages."""
-    return (
-        plugins.quantifiers.plugin_of(clause.quantifier.name),
-        plugins.operators.plugin_of(clause.operator.symbol),
-    )
-
-
 def _load_rows(
     data: Any, wanted: dict[str, str], plugins: PluginSet, every_column: bool = False
 ) -> tuple[pd.DataFrame, str | None]:
@@ -267,7 +229,7 @@ def _load_rows(
     """
     import pandas as pd
 
-    from .reading import check_columns, find_summary_files, read_summaries
+    from .pipeline.reading import check_columns, find_summary_files, read_summaries
 
     if isinstance(data, pd.DataFrame):
         check_columns(data, wanted, [], plugins)
@@ -281,15 +243,3 @@ def _load_rows(
     rows = read_summaries(files, plugins, None if every_column else frozenset(wanted) | {sample_column})
     check_columns(rows, wanted, files, plugins)
     return rows, sample_column
-
-
-def _range_text(matrix: pd.DataFrame) -> str:
-    values = matrix.to_numpy(dtype=float)
-    return f"{float(_nan_reduce(values, 'min')):.4g} to {float(_nan_reduce(values, 'max')):.4g}"
-
-
-def _nan_reduce(values: Any, how: str) -> float:
-    import numpy as np
-
-    finite = values[~np.isnan(values)]
-    return getattr(finite, how)() if finite.size else float("nan")

@@ -11,8 +11,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-    from .label_colors import ColourStrip, LabelColors
-    from .plugins import PluginSet
+    from .pipeline.labels.colors import ColourStrip, LabelColors
+    from .plugin_system.plugin_set import PluginSet
 
 
 @dataclass
@@ -35,7 +35,7 @@ class HeatmapResult:
     - ``row_linkage`` / ``column_linkage``: scipy linkage matrices of the clustered rows / columns
       (over the labels in sorted order, before reordering), or None for an axis not clustered; the
       plotted order is ``scipy.cluster.hierarchy.leaves_list`` of them.
-    - ``x_colors`` / ``y_colors``: the colour strips (:class:`~amiga_heatmap.label_colors.LabelColors`:
+    - ``x_colors`` / ``y_colors``: the colour strips (:class:`~amiga_heatmap.pipeline.labels.colors.LabelColors`:
       value and colour per label, legend entries), or None.
     - ``highlighted``: ``{"x": [...], "y": [...]}``, the plotted labels to draw in bold red.
     """
@@ -69,13 +69,13 @@ class HeatmapResult:
     @cached_property
     def rows(self) -> pd.DataFrame:
         """The rows of ``source_rows`` whose y and x are both labels of ``matrix``."""
-        from .matrix import rows_behind
+        from .pipeline.pivot import rows_behind
 
         return rows_behind(self.source_rows, self.matrix, self.x, self.y)
 
     def _plugin_set(self) -> PluginSet:
         if self.plugins is None:
-            from .plugins import get_plugins
+            from .plugin_system.active import get_plugins
 
             self.plugins = get_plugins()
         return self.plugins
@@ -87,7 +87,7 @@ class HeatmapResult:
         pyplot; display it in a notebook by making it the cell's last expression.
         """
         from .errors import UsageError
-        from .renderer_options import check_accepted
+        from .rendering.kwargs import check_accepted
 
         chosen = self._plugin_set().renderers.get(renderer)
         if chosen.figure is None:
@@ -107,8 +107,8 @@ class HeatmapResult:
         file behind. The renderer's companion files (the seaborn renderer's legends) are written next to
         ``path``, after it.
         """
-        from .output import write_atomically
-        from .plugins import call_guarded
+        from .output.files import write_atomically
+        from .plugin_system.guard import call_guarded
 
         path = os.fspath(path)
         file_format, chosen, plugin = self._checked_renderer(path, file_format, renderer, options)
@@ -137,7 +137,7 @@ class HeatmapResult:
         The rows hold the columns that were read: every column when the result was built with
         ``read_all_columns=True``.
         """
-        from .output import write_atomically
+        from .output.files import write_atomically
 
         path = os.fspath(path)
         def write(temporary: str) -> None:
@@ -149,7 +149,7 @@ class HeatmapResult:
     def _checked_renderer(
         self, path: str, file_format: str | None, renderer: str | None, options: dict[str, Any]
     ) -> tuple[str, Any, str]:
-        from .renderer_options import check_accepted
+        from .rendering.kwargs import check_accepted
 
         file_format = (file_format or os.path.splitext(path)[1].lstrip(".") or "pdf").lower()
         plugins = self._plugin_set()

@@ -27,14 +27,8 @@ from dataclasses import replace
 
 import pytest
 
-from .plugins import (
-    PLUGINS_DIR_VARIABLE,
-    PluginSet,
-    configure_plugins,
-    current_options,
-    get_plugins,
-    plugin_options,
-)
+from .plugin_system.active import configure_plugins, current_options, get_plugins, plugin_options
+from .plugin_system.plugin_set import PLUGINS_DIR_VARIABLE, PluginSet
 
 RegisterPlugin = Callable[..., PluginSet]
 

@@ -14,7 +14,6 @@ import pytest
 
 from .conftest import REPOSITORY
 
-
 SVG = "{http://www.w3.org/2000/svg}"
 
 

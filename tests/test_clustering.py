@@ -13,8 +13,8 @@ from scipy.cluster.hierarchy import dendrogram, leaves_list, linkage
 
 from amiga_heatmap import heatmap
 from amiga_heatmap.builtin.figure.dendrogram import segments
-from amiga_heatmap.clustering import cluster, nan_euclidean_distances
 from amiga_heatmap.errors import DataError, UsageError
+from amiga_heatmap.pipeline.clustering import cluster, nan_euclidean_distances
 
 from .figure_parts import axes_named, row_labels
 

@@ -5,6 +5,7 @@ scanned so that no message can be added without being catalogued."""
 from __future__ import annotations
 
 import ast
+import importlib
 import os
 import re
 import signal
@@ -169,7 +170,7 @@ def unexpected(context: Context) -> tuple[int, str]:
     import click
     from click.testing import CliRunner
 
-    from amiga_heatmap.cli import reports_errors
+    from amiga_heatmap.cli.commands import reports_errors
 
     @click.command()
     @reports_errors
@@ -238,7 +239,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.kwargs-unknown-key": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
                                                 "--kwargs", "cmapp:viridis"),
     "usage.kwargs-bad-value": lambda c: plugin_run(c, "--format", "shades", "--kwargs", "shade:mauve", shades="""
-        from amiga_heatmap.renderer_options import option_values_checked
+        from amiga_heatmap.rendering.kwargs import option_values_checked
 
         def draw(result, path, file_format, options):
             with option_values_checked(options, "shades"):
@@ -291,7 +292,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "data.duplicate-column": lambda c: c.heatmap(source=twice(c)),
     "data.column-missing": lambda c: c.heatmap("-v", "auc_lni"),
     "data.subset-column-missing": lambda c: raised(
-        lambda: __import__("amiga_heatmap.subset").subset.apply_subset(c.rows(), {"isolate": ["ER1"]})),
+        lambda: importlib.import_module("amiga_heatmap.pipeline.subset").apply_subset(c.rows(), {"isolate": ["ER1"]})),
     "data.subset-selects-nothing": lambda c: c.heatmap("-s", "Isolate:ER7"),
     "data.not-numeric": lambda c: c.heatmap("-v", "Plate_ID"),
     "data.replicates-without-operation": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr"),

@@ -13,8 +13,8 @@ from hypothesis.extra.numpy import array_shapes, arrays
 
 from amiga_heatmap.components import Quantifier
 from amiga_heatmap.errors import PluginError
-from amiga_heatmap.filter_evaluation import evaluate_filter
-from amiga_heatmap.filter_language import parse_filter
+from amiga_heatmap.pipeline.filtering.evaluation import evaluate_filter
+from amiga_heatmap.pipeline.filtering.language import parse_filter
 
 NAN, INF = math.nan, math.inf
 

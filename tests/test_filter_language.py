@@ -5,7 +5,7 @@ import math
 import pytest
 
 from amiga_heatmap.errors import UsageError
-from amiga_heatmap.filter_language import And, Clause, Not, Or, parse_filter
+from amiga_heatmap.pipeline.filtering.language import And, Clause, Not, Or, parse_filter
 
 
 @pytest.fixture

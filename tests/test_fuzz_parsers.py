@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 from amiga_heatmap import heatmap
 from amiga_heatmap.builtin import readers
 from amiga_heatmap.errors import DataError, UsageError
-from amiga_heatmap.filter_language import parse_filter
-from amiga_heatmap.renderer_options import parse_kwargs, parse_literal
-from amiga_heatmap.subset import parse_subset
+from amiga_heatmap.pipeline.filtering.language import parse_filter
+from amiga_heatmap.pipeline.subset import parse_subset
+from amiga_heatmap.rendering.kwargs import parse_kwargs, parse_literal
 from amiga_heatmap.text_lists import parse_key_values, split_outside_quotes, split_values
 
 # ------------------------------------------------------------------------------ arbitrary text

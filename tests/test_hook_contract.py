@@ -9,8 +9,8 @@ import types
 
 import pytest
 
-from amiga_heatmap import hookspecs
-from amiga_heatmap.plugin_loading import HOOK_TABLES
+from amiga_heatmap.plugin_system import hookspecs
+from amiga_heatmap.plugin_system.loading import HOOK_TABLES
 
 from . import test_hooks
 from .conftest import REPOSITORY

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from amiga_heatmap.builtin import readers
-from amiga_heatmap.builtin.text_layout import sniff
+from amiga_heatmap.builtin.table_sniffing import sniff
 
 from .conftest import EXAMPLES
 

@@ -9,7 +9,7 @@ from matplotlib.colors import to_hex
 
 from amiga_heatmap import heatmap
 from amiga_heatmap.errors import DataError, UsageError
-from amiga_heatmap.label_colors import distinct_color
+from amiga_heatmap.pipeline.labels.colors import distinct_color
 
 from .figure_parts import legend, strip_colors
 

@@ -11,7 +11,7 @@ import pytest
 
 from amiga_heatmap import heatmap
 from amiga_heatmap.errors import DataError
-from amiga_heatmap.matrix import MissingCellsWarning
+from amiga_heatmap.pipeline.missing_cells import MissingCellsWarning
 
 from .figure_parts import axes_named, cell_values, legend
 

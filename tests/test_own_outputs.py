@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from amiga_heatmap.own_outputs import MANIFEST, own_output_reason
+from amiga_heatmap.output.own_outputs import MANIFEST, own_output_reason
 
 COMMAND = ("-x", "Isolate", "-y", "Substrate", "-v", "auc_lin", "-p", "mean", "-f", "row any > 8")
 

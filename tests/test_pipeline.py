@@ -10,7 +10,7 @@ import pytest
 
 from amiga_heatmap import heatmap
 from amiga_heatmap.errors import DataError, UsageError
-from amiga_heatmap.matrix import MissingCellsWarning
+from amiga_heatmap.pipeline.missing_cells import MissingCellsWarning
 
 from .figure_parts import text_with_gid
 

@@ -42,7 +42,7 @@ def test_loading_plugins_imports_nothing_heavy() -> None:
 
 def test_listing_plugins_imports_nothing_heavy() -> None:
     loaded = modules_loaded_by(running_cli("plugins"))
-    assert "amiga_heatmap.plugin_listing" in loaded
+    assert "amiga_heatmap.plugin_system.listing" in loaded
     assert not heavy(loaded)
     loaded = modules_loaded_by(running_cli("plugins", "--json", "--plugins-dir", "examples/lab_plugins"))
     assert "amiga_heatmap_folder_plugin_spread_filter" in loaded

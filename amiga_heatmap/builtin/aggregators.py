@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..components import Aggregator
-from ..hookspecs import hookimpl
+from ..plugin_system.components import Aggregator
+from ..plugin_system.hookspecs import hookimpl
 
 
 def group_mean(groups):

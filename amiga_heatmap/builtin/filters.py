@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from operator import eq, ge, gt, le, lt
 
-from ..components import Operator, Quantifier
-from ..hookspecs import hookimpl
+from ..plugin_system.components import Operator, Quantifier
+from ..plugin_system.hookspecs import hookimpl
 
 
 def _any_cell(values, compare, axis):

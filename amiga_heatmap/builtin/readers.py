@@ -31,10 +31,10 @@ import warnings
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ..components import Reader
 from ..errors import DataError
-from ..hookspecs import hookimpl
-from .text_layout import (
+from ..plugin_system.components import Reader
+from ..plugin_system.hookspecs import hookimpl
+from .table_sniffing import (
     ENCODING_NAMES,
     SEPARATOR_NAMES,
     UTF8_ENCODINGS,

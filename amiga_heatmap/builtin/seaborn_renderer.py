@@ -5,7 +5,7 @@ rendering changes no global matplotlib state and leaves no figure open. The draw
 :mod:`amiga_heatmap.builtin.figure`; this module registers the renderer, checks its options, writes the
 files (a PDF of several pages with ``rows_per_page``) and the separate legend files. Option values are
 checked before drawing (:mod:`.figure.options`); a value matplotlib still rejects while drawing becomes
-a UsageError too (:func:`amiga_heatmap.renderer_options.option_values_checked`).
+a UsageError too (:func:`amiga_heatmap.rendering.kwargs.option_values_checked`).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..components import Renderer
 from ..errors import UsageError
-from ..hookspecs import hookimpl
-from ..renderer_options import option_values_checked
+from ..plugin_system.components import Renderer
+from ..plugin_system.hookspecs import hookimpl
+from ..rendering.kwargs import option_values_checked
 from .figure.options import OPTIONS_ACCEPTED, read_options
 
 if TYPE_CHECKING:  # pragma: no cover

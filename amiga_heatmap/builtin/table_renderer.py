@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..components import Renderer
-from ..hookspecs import hookimpl
+from ..plugin_system.components import Renderer
+from ..plugin_system.hookspecs import hookimpl
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..result import HeatmapResult

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ...label_metadata import as_text
+from ...pipeline.labels.metadata import as_text
 from . import dendrogram
 from .label_artist import LabelArtist
 from .labels import AxisTexts, report_thinning, text_width, thinned

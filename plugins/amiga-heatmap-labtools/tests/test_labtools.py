@@ -11,12 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import amiga_heatmap_labtools
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import gmean
 
-import amiga_heatmap_labtools
 from amiga_heatmap import heatmap
 from amiga_heatmap.errors import DataError, UsageError
 
@@ -142,7 +142,13 @@ def test_atleast_needs_a_whole_number(labtools, normalized) -> None:
 
 
 def test_quantifiers_on_matrices_with_missing_cells() -> None:
-    from amiga_heatmap_labtools.quantifiers import at_least, mean_of_cells, median_of_cells, most_cells, no_cell
+    from amiga_heatmap_labtools.quantifiers import (
+        at_least,
+        mean_of_cells,
+        median_of_cells,
+        most_cells,
+        no_cell,
+    )
 
     values = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, np.nan], [2.0, 2.0, 0.0]])
 

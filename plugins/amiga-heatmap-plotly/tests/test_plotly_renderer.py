@@ -14,15 +14,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import amiga_heatmap_plotly
 import numpy as np
 import pandas as pd
 import pytest
+from amiga_heatmap_plotly.renderer import build_figure
 
-import amiga_heatmap_plotly
 from amiga_heatmap import heatmap
 from amiga_heatmap.errors import UsageError
-from amiga_heatmap.label_colors import ColourStrip
-from amiga_heatmap_plotly.renderer import build_figure
+from amiga_heatmap.pipeline.labels.colors import ColourStrip
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "randomii"
 COMMAND = ["-x", "Strain", "-y", "Substrate", "-v", "norm(auc_lin)", "-p", "mean", "-f", "row any > 1.2",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
+
     from amiga_heatmap.result import HeatmapResult
 
 MISSING = "–"

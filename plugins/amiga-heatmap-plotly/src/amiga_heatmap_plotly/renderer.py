@@ -20,6 +20,7 @@ from .strips import strip_trace
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
+
     from amiga_heatmap.result import HeatmapResult
 
 OPTIONS_ACCEPTED = {
@@ -69,8 +70,8 @@ def colour_scale(name: str) -> str:
 
 def build_figure(result: HeatmapResult, options: Mapping[str, Any], strips: Mapping[str, Any] | None = None) -> go.Figure:
     """The plotly Figure of ``result``, with the colour bars ``strips`` (default: the result's own)."""
-    from plotly.subplots import make_subplots
     import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
 
     strips = result.colour_strips if strips is None else strips
     x_labels = result.matrix.columns.astype(str).tolist()

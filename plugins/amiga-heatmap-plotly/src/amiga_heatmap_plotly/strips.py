@@ -3,7 +3,7 @@ value a metadata column has for that label (for example each isolate's strain).
 
 The core attaches colour bars to a result when ``--color-x-by`` / ``--color-y-by`` ask for them:
 ``result.colour_strips`` is ``{"x": strip, "y": strip}`` (only the axes asked for), each strip an
-:class:`amiga_heatmap.label_colors.ColourStrip`.
+:class:`amiga_heatmap.pipeline.labels.colors.ColourStrip`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from amiga_heatmap.label_colors import ColourStrip
+    from amiga_heatmap.pipeline.labels.colors import ColourStrip
 
 
 def strip_trace(strip: ColourStrip, axis: str, labels: Sequence[str]):

@@ -3,7 +3,7 @@ back as summary input (a filtered table read back would double every replicate).
 
 Two independent marks, either of which is enough:
 
-- **The manifest.** Every file written through :func:`amiga_heatmap.output.write_atomically` is recorded
+- **The manifest.** Every file written through :func:`amiga_heatmap.output.files.write_atomically` is recorded
   in a hidden file ``.amiga-heatmap-outputs`` in its folder: one line per output, its SHA-256 and its
   name. A folder search skips a file listed there whose content still has that hash; if the user
   replaced the file with other content, it is read again.

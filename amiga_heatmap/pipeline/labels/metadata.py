@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .errors import DataError
+from ...errors import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -5,7 +5,7 @@ registration-callback pattern: the core calls the hook once per plugin with a ``
 the plugin calls ``register`` once for each object it provides::
 
     from amiga_heatmap import hookimpl
-    from amiga_heatmap.components import Aggregator
+    from amiga_heatmap.plugin_system.components import Aggregator
 
     @hookimpl
     def register_aggregators(register):
@@ -46,7 +46,7 @@ def register_readers(register):
     """Provide readers that turn summary files into DataFrames.
 
     :param register: call ``register(reader)`` (or ``register(reader, override=True)``) for each
-        :class:`~amiga_heatmap.components.Reader`. A reader declares the file suffixes it handles; a
+        :class:`~amiga_heatmap.plugin_system.components.Reader`. A reader declares the file suffixes it handles; a
         folder input is searched recursively for files with any registered suffix, and each file is
         read by the reader that claims its suffix. A plugin's reader takes a suffix over a built-in
         reader's (no ``override`` needed); two plugins' readers claiming one suffix are a clash.
@@ -59,7 +59,7 @@ def register_aggregators(register):
     """Provide named reductions of replicate values (``-p/--operation``).
 
     :param register: call ``register(aggregator)`` for each
-        :class:`~amiga_heatmap.components.Aggregator`. Built-ins: ``mean``, ``median``.
+        :class:`~amiga_heatmap.plugin_system.components.Aggregator`. Built-ins: ``mean``, ``median``.
     :return: nothing; the return value is ignored.
     """
 
@@ -69,7 +69,7 @@ def register_quantifiers(register):
     """Provide filter quantifiers: the word after ``row``/``col`` in a filter clause.
 
     :param register: call ``register(quantifier)`` for each
-        :class:`~amiga_heatmap.components.Quantifier`. Built-ins: ``any``, ``all``.
+        :class:`~amiga_heatmap.plugin_system.components.Quantifier`. Built-ins: ``any``, ``all``.
     :return: nothing; the return value is ignored.
     """
 
@@ -79,7 +79,7 @@ def register_operators(register):
     """Provide filter comparison operators: the symbol before the threshold in a filter clause.
 
     :param register: call ``register(operator)`` for each
-        :class:`~amiga_heatmap.components.Operator`. Built-ins: ``>=``, ``<=``, ``>``, ``<``, ``=``.
+        :class:`~amiga_heatmap.plugin_system.components.Operator`. Built-ins: ``>=``, ``<=``, ``>``, ``<``, ``=``.
     :return: nothing; the return value is ignored.
     """
 
@@ -89,7 +89,7 @@ def register_renderers(register):
     """Provide renderers: named outputs that write a heatmap result to a file.
 
     :param register: call ``register(renderer)`` for each
-        :class:`~amiga_heatmap.components.Renderer`. Built-ins: ``seaborn`` (pdf, png, svg) and
+        :class:`~amiga_heatmap.plugin_system.components.Renderer`. Built-ins: ``seaborn`` (pdf, png, svg) and
         ``table`` (tsv). ``--format`` chooses among the formats every renderer declares.
     :return: nothing; the return value is ignored.
     """

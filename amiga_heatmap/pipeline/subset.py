@@ -11,8 +11,8 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from .errors import DataError, UsageError, closest_names, shortened
-from .text_lists import parse_key_values, split_values
+from ..errors import DataError, UsageError, closest_names, shortened
+from ..text_lists import parse_key_values, split_values
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

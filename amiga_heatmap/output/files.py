@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .errors import DataError, UsageError
+from ..errors import DataError, UsageError
 from .own_outputs import record_output
 
 TIMESTAMP_FORMAT = "%Y-%m-%d_%H-%M-%S"
@@ -85,7 +85,7 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[str], None])
 
     The temporary file sits in ``path``'s folder (so the final rename is atomic) and is removed if
     ``write`` fails; an existing file at ``path`` is only replaced by a complete one. The finished file
-    is recorded as ours (:mod:`amiga_heatmap.own_outputs`), so folder inputs never read it back. Raises
+    is recorded as ours (:mod:`amiga_heatmap.output.own_outputs`), so folder inputs never read it back. Raises
     DataError when the folder does not exist or is not writable.
     """
     path = Path(path)

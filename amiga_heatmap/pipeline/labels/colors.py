@@ -1,6 +1,6 @@
 """Colour strips along the heatmap's axes: ``--color-x-by``/``--color-y-by`` and their colours.
 
-Each label gets the colour of its value in a metadata column (:mod:`amiga_heatmap.label_metadata`).
+Each label gets the colour of its value in a metadata column (:mod:`amiga_heatmap.pipeline.labels.metadata`).
 Colours come from a scheme (``"USA_1995:#1f77b4;MEX_2020:orange"``), a colour file (tab-separated,
 header row, first column the value, a column ``Color``), or, when neither is given, an automatic
 categorical palette. Values the scheme or file leave out, and labels without a value, share one
@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .errors import DataError, UsageError
-from .label_metadata import as_text, key_text, value_per_label
-from .text_lists import parse_key_values, unquote
+from ...errors import DataError, UsageError
+from ...text_lists import parse_key_values, unquote
+from .metadata import as_text, key_text, value_per_label
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from .errors import PluginError, UsageError, did_you_mean, known_list
+from ..errors import PluginError, UsageError, did_you_mean, known_list
 
 Item = TypeVar("Item")
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import DataError, UsageError, did_you_mean, known_list
+from ..errors import DataError, UsageError, did_you_mean, known_list
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np

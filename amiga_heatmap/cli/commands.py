@@ -17,9 +17,9 @@ from typing import Any
 
 import click
 
-from .cli_figure_options import FigureFlags, figure_options
-from .cli_help import DefaultCommandGroup, SectionedCommand, SectionOption
-from .errors import AmigaHeatmapError
+from ..errors import AmigaHeatmapError
+from .figure_flags import FigureFlags, figure_options
+from .help import DefaultCommandGroup, SectionedCommand, SectionOption
 
 INPUT = "Input and selection"
 MATRIX = "Matrix"
@@ -81,7 +81,7 @@ def with_plugin_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def run(*args: Any, plugins_dirs: tuple[str, ...], disabled_plugins: tuple[str, ...], strict_plugins: bool,
             **kwargs: Any) -> Any:
-        from .plugins import plugin_options
+        from ..plugin_system.active import plugin_options
 
         with plugin_options(directories=plugins_dirs, disabled=disabled_plugins, strict=strict_plugins):
             return command(*args, **kwargs)
@@ -174,12 +174,12 @@ def heatmap(
       amiga-heatmap -i summaries/ -o ER_norm_auc -x Strain -y Substrate \\
           -v "norm(auc_lin)" -p mean -f "row any > 1.2" -t "Normalized AUC"
     """
-    from .api import heatmap as build
-    from .output import check_output_folder, output_path, refuse_overwriting_inputs
-    from .plugins import get_plugins
-    from .reading import find_summary_files
-    from .renderer_options import check_accepted, parse_kwargs
-    from .timing import recording, stage
+    from ..api import heatmap as build
+    from ..output.files import check_output_folder, output_path, refuse_overwriting_inputs
+    from ..pipeline.reading import find_summary_files
+    from ..plugin_system.active import get_plugins
+    from ..rendering.kwargs import check_accepted, parse_kwargs
+    from ..timing import recording, stage
 
     plugins = get_plugins()
     file_format = file_format.lower()
@@ -237,8 +237,9 @@ def list_plugins(as_json: bool, verbose: bool) -> None:
     """
     import json
 
-    from .plugin_listing import describe_plugins, format_plugins
-    from .plugins import PluginWarning, current_options, load_plugins
+    from ..plugin_system.active import current_options, load_plugins
+    from ..plugin_system.listing import describe_plugins, format_plugins
+    from ..plugin_system.plugin_set import PluginWarning
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PluginWarning)  # the listing shows the problems itself

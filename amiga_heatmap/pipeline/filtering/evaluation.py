@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .errors import PluginError
-from .filter_language import ROW, And, Clause, FilterExpression, FilterNode, Not
-from .plugins import call_guarded
+from ...errors import PluginError
+from ...plugin_system.guard import call_guarded
+from .language import ROW, And, Clause, FilterExpression, FilterNode, Not
 
 Providers = Callable[[Clause], tuple[str, str]]
 """Names the plugins behind a clause, ``(quantifier's plugin, operator's plugin)``, for error messages."""

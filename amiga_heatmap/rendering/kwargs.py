@@ -7,8 +7,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from .errors import UsageError, did_you_mean, known_list
-from .text_lists import parse_key_values, unquote
+from ..errors import UsageError, did_you_mean, known_list
+from ..text_lists import parse_key_values, unquote
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|nan)", re.IGNORECASE)

@@ -12,9 +12,9 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from .errors import UsageError, closest_names
-from .label_metadata import as_text
-from .text_lists import parse_key_values, split_values
+from ...errors import UsageError, closest_names
+from ...text_lists import parse_key_values, split_values
+from .metadata import as_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

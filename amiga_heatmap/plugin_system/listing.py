@@ -1,6 +1,6 @@
 """What ``amiga-heatmap plugins`` prints: every active plugin, where it came from and what it provides.
 
-:func:`describe_plugins` turns a :class:`~amiga_heatmap.plugins.PluginSet` into plain data (the
+:func:`describe_plugins` turns a :class:`~amiga_heatmap.plugin_system.plugin_set.PluginSet` into plain data (the
 ``--json`` output); :func:`format_plugins` writes that data as text for people. Neither imports pandas,
 numpy or matplotlib, and nothing a plugin provides is called: only names, suffixes, formats and
 descriptions are read.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .components import Aggregator, Operator, Quantifier, Reader, Renderer
-from .plugins import PluginSet
+from .plugin_set import PluginSet
 
 KIND_ORDER = ("readers", "aggregators", "quantifiers", "operators", "renderers")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .clustering import cluster
-from .label_metadata import sort_labels, value_per_label
+from .labels.metadata import sort_labels, value_per_label
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -51,7 +51,7 @@ def order_axes(
     """Reorder ``matrix`` (and ``counts`` alike) as ``y_order`` and ``x_order`` ask.
 
     ``rows`` are the input rows, where sort columns are looked up. Clustering uses the matrix values
-    (see :mod:`amiga_heatmap.clustering`).
+    (see :mod:`amiga_heatmap.pipeline.clustering`).
     """
     y, x = matrix.index.name, matrix.columns.name
     row_labels = _ordered_labels(matrix, rows, y_order, "y", method, metric)

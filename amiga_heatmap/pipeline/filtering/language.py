@@ -30,8 +30,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
-from .components import Operator, Quantifier
-from .errors import UsageError, did_you_mean, known_list
+from ...errors import UsageError, did_you_mean, known_list
+from ...plugin_system.components import Operator, Quantifier
 
 ROW = "row"
 COLUMN = "col"

@@ -3,7 +3,7 @@
 :class:`PluginLoading` does one load: it registers the plugins of every source with a fresh
 ``pluggy.PluginManager`` (built-ins, then entry points, plugins folders and plugins registered in code),
 checks their hook names, calls every registration hook, and builds the
-:class:`~amiga_heatmap.plugins.PluginSet` from what they registered.
+:class:`~amiga_heatmap.plugin_system.plugin_set.PluginSet` from what they registered.
 
 Rules:
 
@@ -14,12 +14,12 @@ Rules:
   registration hook or registers something wrong is skipped as a whole (nothing it registered stays),
   with a problem naming it and its error. A hook function with a name no spec defines, or a spec's name
   without ``@hookimpl``, is a problem too; the rest of that plugin still works.
-- Problems are warnings (:class:`~amiga_heatmap.plugins.PluginWarning`), or one PluginError listing all
+- Problems are warnings (:class:`~amiga_heatmap.plugin_system.plugin_set.PluginWarning`), or one PluginError listing all
   of them with ``strict``. Built-in plugins never fail quietly: their errors propagate.
 - Registrations are merged built-ins first, then the other plugins sorted by name, so the result never
   depends on installation order. A built-in name taken without ``override=True`` is that plugin's
   problem; a name two non-built-in plugins claim is a conflict that stops every run
-  (:meth:`PluginSet.check <amiga_heatmap.plugins.PluginSet.check>`).
+  (:meth:`PluginSet.check <amiga_heatmap.plugin_system.plugin_set.PluginSet.check>`).
 """
 
 from __future__ import annotations
@@ -31,16 +31,16 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pluggy
 
-from . import __version__, hookspecs
-from .errors import PluginError, closest_names, did_you_mean, known_list
-from .plugins import (
+from .. import __version__
+from ..errors import PluginError, closest_names, did_you_mean, known_list
+from . import hookspecs
+from .plugin_set import (
     BUILT_IN,
     DEFAULT_PLUGINS,
     ENTRY_POINT,
@@ -66,7 +66,7 @@ HOOK_TABLES: dict[str, str] = {
     "register_operators": "operators",
     "register_renderers": "renderers",
 }
-"""Every hook of :mod:`amiga_heatmap.hookspecs` and the name table its registrations go to."""
+"""Every hook of :mod:`amiga_heatmap.plugin_system.hookspecs` and the name table its registrations go to."""
 
 _FOLDER_MODULE_PREFIX = "amiga_heatmap_folder_plugin_"
 

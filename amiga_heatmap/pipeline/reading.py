@@ -2,7 +2,7 @@
 
 A file is read by the reader registered for its suffix; a folder is searched recursively for files some
 reader handles (hidden files and folders, and files amiga-heatmap wrote itself, are skipped; see
-:mod:`amiga_heatmap.own_outputs`). Several files are concatenated with the union of
+:mod:`amiga_heatmap.output.own_outputs`). Several files are concatenated with the union of
 their columns, in sorted path order so that results never depend on the file system's listing order.
 """
 
@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import DataError, closest_names, known_list
-from .own_outputs import skip_own_outputs
-from .plugins import PluginSet, call_guarded
+from ..errors import DataError, closest_names, known_list
+from ..output.own_outputs import skip_own_outputs
+from ..plugin_system.guard import call_guarded
+from ..plugin_system.plugin_set import PluginSet
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

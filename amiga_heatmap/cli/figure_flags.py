@@ -19,8 +19,8 @@ from typing import Any
 
 import click
 
-from .cli_help import SectionOption
-from .errors import UsageError, known_list
+from ..errors import UsageError, known_list
+from .help import SectionOption
 
 ORDER = "Order and clustering"
 COLOURS = "Colour strips and legends"
@@ -314,7 +314,7 @@ class FigureFlags:
     def check_extra_outputs(self, target: Path, inputs: list[Path]) -> None:
         """Raise UsageError when an extra output (the filtered table) would overwrite an input file."""
         if self.save_filtered_table:
-            from .output import refuse_overwriting_inputs
+            from ..output.files import refuse_overwriting_inputs
 
             refuse_overwriting_inputs(filtered_table_path(target), inputs)
 

@@ -1,0 +1,2 @@
+"""Label decorations: colour strips, highlighted labels, and the one metadata value per label they
+read."""

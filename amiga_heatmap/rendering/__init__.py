@@ -1,0 +1,1 @@
+"""What renderers share: parsing and checking the ``--kwargs`` renderer options."""
