@@ -101,11 +101,25 @@ def with_plugin_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+class CurrentStderrHandler(logging.StreamHandler):
+    """Writes each message to ``sys.stderr`` as it is when the message is logged, so that a command run
+    in-process after another (click's test runner, a notebook) does not write to a stream since
+    replaced."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        """Ignored: the stream is always the current ``sys.stderr``."""
+
+
 def configure_logging(verbose: bool) -> None:
     """Send the ``amiga_heatmap`` logger's INFO messages to stderr when ``verbose``."""
     logger = logging.getLogger("amiga_heatmap")
     if verbose and not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = CurrentStderrHandler()
         handler.setFormatter(logging.Formatter("amiga-heatmap: %(message)s"))
         logger.addHandler(handler)
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
@@ -135,6 +149,11 @@ def main() -> None:
         help="Combine replicates: mean, median, or a plugin's aggregator. Needed when replicates exist.")
 @option("-f", "--filter", "filter_text", section=MATRIX, metavar="EXPRESSION",
         help="Keep rows/columns, e.g. 'row any >= 1.2 OR row any <= 0.8'. See docs/usage.md.")
+@option("--transform", "transforms", multiple=True, section=MATRIX, metavar="NAME[(ARGS)]",
+        help="Transform the matrix before the filter (repeatable, in order): log2, zscore(row|col), "
+             "center(row|col), or a plugin's.")
+@option("--engine", section=MATRIX, metavar="NAME",
+        help="Engine computing the cells from the input. Default: pandas. 'amiga-heatmap plugins' lists them.")
 @option("-o", "--output", section=OUTPUT, metavar="NAME",
         help="Output file name without folder or extension. Default: a time stamp.")
 @option("--output-dir", section=OUTPUT, metavar="DIR", type=click.Path(file_okay=False),
@@ -158,6 +177,8 @@ def heatmap(
     y_variable: str,
     operation: str | None,
     filter_text: str | None,
+    transforms: tuple[str, ...],
+    engine: str | None,
     output: str | None,
     output_dir: str | None,
     file_format: str,
@@ -174,9 +195,10 @@ def heatmap(
       amiga-heatmap -i summaries/ -o ER_norm_auc -x Strain -y Substrate \\
           -v "norm(auc_lin)" -p mean -f "row any > 1.2" -t "Normalized AUC"
     """
-    from ..api import heatmap as build
     from ..output.files import check_output_folder, output_path, refuse_overwriting_inputs
+    from ..pipeline.pipeline import Pipeline
     from ..pipeline.reading import find_summary_files
+    from ..pipeline.spec import HeatmapSpec
     from ..plugin_system.active import get_plugins
     from ..rendering.kwargs import check_accepted, parse_kwargs
     from ..timing import recording, stage
@@ -196,19 +218,12 @@ def heatmap(
     figure.check_extra_outputs(target, inputs)
     check_output_folder(target)
 
+    spec = HeatmapSpec.build(
+        value, x_variable, y_variable, operation=operation, subset=subset, filter=filter_text, title=title,
+        transforms=transforms, engine=engine, **pipeline,
+    )
     with recording() as times:
-        result = build(
-            inputs,
-            value=value,
-            x=x_variable,
-            y=y_variable,
-            operation=operation,
-            subset=subset,
-            filter=filter_text,
-            title=title,
-            plugins=plugins,
-            **pipeline,
-        )
+        result = Pipeline(spec, plugins).run(inputs)
         with stage("render"):
             _, *companions = result.save(target, file_format=file_format, renderer=chosen.name, **options)
     logging.getLogger("amiga_heatmap").info("times: %s", times.summary())
