@@ -13,20 +13,43 @@ import signal
 import sys
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import click
 
-from ..errors import AmigaHeatmapError
-from .figure_flags import FigureFlags, figure_options
+from ..errors import AmigaHeatmapError, UsageError
+from ..options import Option
+from ..options.click_options import click_option, renderer_flag_options, renderer_parameter
+from ..options.declaration import naming_flags
+from ..options.pipeline_options import PIPELINE_OPTIONS
+from ..options.sections import DRAWING, GENERAL, INPUT, OUTPUT, PLUGIN_OPTIONS, PLUGINS
 from .help import DefaultCommandGroup, SectionedCommand, SectionOption
 
-INPUT = "Input and selection"
-MATRIX = "Matrix"
-OUTPUT = "Output"
-DRAWING = "Drawing"
-PLUGINS = "Plugins"
-GENERAL = "General"
+# the options of the command line itself (what to read, where to write, with which renderer); the
+# pipeline's are in amiga_heatmap.options.pipeline_options, the renderers' in their declarations
+COMMAND_LINE_OPTIONS = (
+    Option("input_path", "a summary file, or a folder searched recursively for summary files",
+           flags=("-i", "--input"), required=True, section=INPUT, metavar="PATH", reads="command line"),
+    Option("output", "output file name without folder or extension (default: a time stamp)",
+           flags=("-o", "--output"), section=OUTPUT, metavar="NAME", reads="command line"),
+    Option("output_dir", "folder to write to (default: the input's folder)", flags=("--output-dir",),
+           section=OUTPUT, metavar="DIR", value_type=click.Path(file_okay=False), reads="command line"),
+    Option("file_format", "file format: pdf, png, svg, tsv (the plotted matrix), or a plugin renderer's",
+           flags=("--format",), default="pdf", show_default=True, section=OUTPUT, metavar="FORMAT",
+           reads="command line"),
+    Option("renderer", "renderer to use when several write the chosen format", flags=("--renderer",),
+           section=OUTPUT, metavar="NAME", reads="command line"),
+    Option("kwargs_text", "renderer options, e.g. 'cmap:RdBu_r;center:1;vmin:0' ('amiga-heatmap plugins' "
+           "lists each renderer's)", flags=("--kwargs",), section=DRAWING, metavar="KEY:VALUE;...",
+           reads="renderer"),
+)
+
+# flags the heatmap command has besides its declared options
+_FIXED_FLAGS = ("--plugins-dir", "--disable-plugin", "--strict-plugins", "--verbose", "-h", "--help")
+
+# where the plugin set loaded while parsing the heatmap command is kept for its run
+_LOADED = "amiga_heatmap.loaded_plugins"
 
 
 def option(*names: str, section: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -48,7 +71,8 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                return command(*args, verbose=verbose, **kwargs)
+                with naming_flags():
+                    return command(*args, verbose=verbose, **kwargs)
             except AmigaHeatmapError as error:
                 if verbose:
                     raise
@@ -76,14 +100,18 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def with_plugin_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--plugins-dir``, ``--disable-plugin`` and ``--strict-plugins`` to ``command`` and load
-    plugins with them while it runs (:func:`amiga_heatmap.plugins.plugin_options`)."""
+    plugins with them while it runs (:func:`amiga_heatmap.plugins.plugin_options`), reusing the set the
+    heatmap command loaded while parsing (:class:`HeatmapCommand`)."""
 
     @functools.wraps(command)
     def run(*args: Any, plugins_dirs: tuple[str, ...], disabled_plugins: tuple[str, ...], strict_plugins: bool,
             **kwargs: Any) -> Any:
-        from ..plugin_system.active import plugin_options
+        from ..plugin_system.active import current_options, plugin_options
 
-        with plugin_options(directories=plugins_dirs, disabled=disabled_plugins, strict=strict_plugins):
+        changes = {"directories": plugins_dirs, "disabled": disabled_plugins, "strict": strict_plugins}
+        loaded = click.get_current_context().meta.get(_LOADED)
+        reused = loaded.plugins if loaded and loaded.options == replace(current_options(), **changes) else None
+        with plugin_options(loaded=reused, **changes):
             return command(*args, **kwargs)
 
     decorators = (
@@ -130,63 +158,115 @@ def main() -> None:
     """amiga-heatmap: heatmaps of growth-curve summaries."""
 
 
+class HeatmapCommand(SectionedCommand):
+    """The heatmap command, whose options are generated from declarations: its own
+    (:data:`COMMAND_LINE_OPTIONS`), the pipeline's, and the flags of every loaded renderer's options.
+
+    Renderers' flags need the plugin set, so parsing first loads the plugins the arguments ask for
+    (``--plugins-dir``, ``--disable-plugin``, ``--strict-plugins``, read ahead of click); the set is kept
+    for the run, so plugins load once. ``--help`` loads them too, to list their flags. A plugin set
+    that fails to load gives no renderer flags here; the run then loads it again and reports why.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[_LOADED] = _load_for_parsing(args)
+        return super().parse_args(ctx, args)
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        loaded = ctx.meta.get(_LOADED)
+        if loaded is None:
+            return params
+        added = [click_option(_in_section(option), renderer_parameter(option)) for option in loaded.flags]
+        return [*params[:-1], *added, params[-1]]  # the help option stays last
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """The plugin set loaded while parsing, the options it was loaded with, the warnings its loading
+    gave (shown when the run starts) and its renderers' flag declarations."""
+
+    options: Any
+    plugins: Any
+    warnings: tuple[warnings.WarningMessage, ...]
+    flags: tuple[Option, ...]
+
+
+def _load_for_parsing(args: list[str]) -> _Loaded | None:
+    from ..plugin_system.active import current_options, load_plugins
+
+    options = replace(current_options(), **_plugin_arguments(args))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            plugin_set = load_plugins(options)
+            taken = [flag for option in (*COMMAND_LINE_OPTIONS, *PIPELINE_OPTIONS) for flag in option.flags]
+            flags = tuple(renderer_flag_options(plugin_set, [*taken, *_FIXED_FLAGS]))
+        except (AmigaHeatmapError, OSError):
+            return None
+    return _Loaded(options, plugin_set, tuple(caught), flags)
+
+
+def _plugin_arguments(args: list[str]) -> dict[str, Any]:
+    """The plugin options in ``args``, read ahead of click: ``{"directories", "disabled", "strict"}``."""
+    found: dict[str, list[str]] = {"--plugins-dir": [], "--disable-plugin": []}
+    strict = False
+    position = 0
+    while position < len(args) and args[position] != "--":
+        argument = args[position]
+        name, equals, value = argument.partition("=")
+        if name in found and equals:
+            found[name].append(value)
+        elif argument in found and position + 1 < len(args):
+            found[argument].append(args[position + 1])
+            position += 1
+        strict = strict or argument == "--strict-plugins"
+        position += 1
+    return {"directories": tuple(found["--plugins-dir"]), "disabled": tuple(found["--disable-plugin"]),
+            "strict": strict}
+
+
+def _in_section(option: Option) -> Option:
+    """``option``, placed in the plugin options' ``--help`` section if it names none."""
+    return option if option.section != Option.__dataclass_fields__["section"].default else replace(
+        option, section=PLUGIN_OPTIONS
+    )
+
+
+def declared_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the click options of :data:`COMMAND_LINE_OPTIONS` and the pipeline's declarations with
+    flags to ``command``."""
+    for declaration in reversed((*COMMAND_LINE_OPTIONS, *(o for o in PIPELINE_OPTIONS if o.flags))):
+        command = _attach(command, click_option(declaration))
+    return command
+
+
+def _attach(command: Callable[..., Any], parameter: click.Parameter) -> Callable[..., Any]:
+    if not hasattr(command, "__click_params__"):
+        command.__click_params__ = []  # type: ignore[attr-defined]
+    command.__click_params__.append(parameter)  # type: ignore[attr-defined]
+    return command
+
+
 @main.command(
-    cls=SectionedCommand,
+    cls=HeatmapCommand,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Other commands: 'amiga-heatmap plugins' lists the installed plugins. Docs: docs/usage.md.",
+    epilog="Other commands: 'amiga-heatmap plugins' lists the installed plugins and their renderers' options. "
+    "Docs: docs/usage.md.",
 )
-@option("-i", "--input", "input_path", required=True, section=INPUT, metavar="PATH",
-        help="A summary file, or a folder searched recursively for summary files.")
-@option("-s", "--subset", section=INPUT, metavar="VAR:V1,V2;VAR2:V3",
-        help="Keep only rows whose columns hold these values, e.g. 'PM:1;Isolate:ER1,ER2'.")
-@option("-v", "--value", required=True, section=MATRIX, metavar="COLUMN",
-        help="The growth parameter to show, e.g. 'norm(auc_lin)'.")
-@option("-x", "--x-variable", "--x_variable", "x_variable", required=True, section=MATRIX, metavar="COLUMN",
-        help="The column whose values become the heatmap's columns, e.g. Isolate.")
-@option("-y", "--y-variable", "--y_variable", "y_variable", required=True, section=MATRIX, metavar="COLUMN",
-        help="The column whose values become the heatmap's rows, e.g. Substrate.")
-@option("-p", "--operation", section=MATRIX, metavar="NAME",
-        help="Combine replicates: mean, median, or a plugin's aggregator. Needed when replicates exist.")
-@option("-f", "--filter", "filter_text", section=MATRIX, metavar="EXPRESSION",
-        help="Keep rows/columns, e.g. 'row any >= 1.2 OR row any <= 0.8'. See docs/usage.md.")
-@option("--transform", "transforms", multiple=True, section=MATRIX, metavar="NAME[(ARGS)]",
-        help="Transform the matrix before the filter (repeatable, in order): log2, zscore(row|col), "
-             "center(row|col), or a plugin's.")
-@option("--engine", section=MATRIX, metavar="NAME",
-        help="Engine computing the cells from the input. Default: pandas. 'amiga-heatmap plugins' lists them.")
-@option("-o", "--output", section=OUTPUT, metavar="NAME",
-        help="Output file name without folder or extension. Default: a time stamp.")
-@option("--output-dir", section=OUTPUT, metavar="DIR", type=click.Path(file_okay=False),
-        help="Folder to write to. Default: the input's folder.")
-@option("--format", "file_format", default="pdf", show_default=True, section=OUTPUT, metavar="FORMAT",
-        help="pdf, png, svg, tsv (the plotted matrix), or a plugin renderer's format.")
-@option("--renderer", section=OUTPUT, metavar="NAME",
-        help="Renderer to use when several write the chosen format.")
-@option("-t", "--title", section=DRAWING, metavar="TEXT", help="Figure title. Default: the value name.")
-@option("--kwargs", "kwargs_text", section=DRAWING, metavar="KEY:VALUE;...",
-        help="Renderer options, e.g. 'cmap:RdBu_r;center:1;vmin:0'.")
-@figure_options
+@declared_options
 @with_plugin_options
 @option("--verbose", is_flag=True, section=GENERAL, help="Report every stage; show tracebacks on errors.")
 @reports_errors
 def heatmap(
     input_path: str,
-    subset: str | None,
-    value: str,
-    x_variable: str,
-    y_variable: str,
-    operation: str | None,
-    filter_text: str | None,
-    transforms: tuple[str, ...],
-    engine: str | None,
     output: str | None,
     output_dir: str | None,
     file_format: str,
     renderer: str | None,
-    title: str | None,
     kwargs_text: str | None,
-    figure: FigureFlags,
     verbose: bool,
+    **declared: Any,
 ) -> None:
     """Draw a heatmap of one growth parameter from AMiGA summary files.
 
@@ -195,40 +275,54 @@ def heatmap(
       amiga-heatmap -i summaries/ -o ER_norm_auc -x Strain -y Substrate \\
           -v "norm(auc_lin)" -p mean -f "row any > 1.2" -t "Normalized AUC"
     """
-    from ..output.files import check_output_folder, output_path, refuse_overwriting_inputs
+    from ..options.click_options import renderer_flag_values
+    from ..options.pipeline_options import spec_keywords
+    from ..options.renderer_options import checked_renderer
+    from ..output.files import (
+        check_output_folder,
+        filtered_table_path,
+        output_path,
+        refuse_overwriting_inputs,
+    )
     from ..pipeline.pipeline import Pipeline
     from ..pipeline.reading import find_summary_files
     from ..pipeline.spec import HeatmapSpec
     from ..plugin_system.active import get_plugins
-    from ..rendering.kwargs import check_accepted, parse_kwargs
+    from ..rendering.kwargs import parse_kwargs
     from ..timing import recording, stage
 
+    loaded = click.get_current_context().meta.get(_LOADED)
+    for warning in loaded.warnings if loaded else ():
+        warnings.warn(warning.message, warning.category, stacklevel=1)
     plugins = get_plugins()
     file_format = file_format.lower()
-    chosen = plugins.renderer_for_format(file_format, renderer)
-    options = parse_kwargs(kwargs_text)
-    pipeline = figure.pipeline_arguments(options)
-    options = figure.renderer_options(options, chosen)
-    check_accepted(options, chosen.options_accepted, chosen.name)
-    if chosen.check_options is not None:
-        chosen.check_options(options, file_format)
+    kwargs_options = parse_kwargs(kwargs_text)
+    pipeline = {option.name: declared.pop(option.name) for option in PIPELINE_OPTIONS if option.flags}
+    options, flags = renderer_flag_values(loaded.flags if loaded else (), declared)
+    for key, declaration in flags.items():
+        if key in kwargs_options:
+            raise UsageError(f"{declaration.flag} and {key!r} in --kwargs set the same option; give only one of them.")
+    keywords = spec_keywords(pipeline, kwargs_options)
+    options = {**kwargs_options, **options}
+    spec = HeatmapSpec.build(pipeline["value"], pipeline["x"], pipeline["y"], **keywords)
+    chosen = checked_renderer(plugins, options, file_format=file_format, renderer=renderer, spec=spec, flags=flags)
     target = output_path(input_path, output, file_format, output_dir)
     inputs = find_summary_files(input_path, plugins)
     refuse_overwriting_inputs(target, inputs)
-    figure.check_extra_outputs(target, inputs)
+    if spec.read_all_columns:
+        refuse_overwriting_inputs(filtered_table_path(target), inputs)
     check_output_folder(target)
 
-    spec = HeatmapSpec.build(
-        value, x_variable, y_variable, operation=operation, subset=subset, filter=filter_text, title=title,
-        transforms=transforms, engine=engine, **pipeline,
-    )
     with recording() as times:
         result = Pipeline(spec, plugins).run(inputs)
         with stage("render"):
             _, *companions = result.save(target, file_format=file_format, renderer=chosen.name, **options)
     logging.getLogger("amiga_heatmap").info("times: %s", times.summary())
-    click.echo(f"Wrote {target} ({result.matrix.shape[0]} {y_variable} x {result.matrix.shape[1]} {x_variable}).")
-    for extra in companions + figure.write_extras(result, target):
+    click.echo(f"Wrote {target} ({result.matrix.shape[0]} {spec.y.column} x {result.matrix.shape[1]} "
+               f"{spec.x.column}).")
+    if spec.read_all_columns:
+        companions.append(result.save_filtered_table(filtered_table_path(target)))
+    for extra in companions:
         click.echo(f"Wrote {extra}.")
 
 

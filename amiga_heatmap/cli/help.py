@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from ..options.sections import SECTION_ORDER
+
 
 class SectionOption(click.Option):
     """A click option that belongs to a named section of the help text."""
@@ -17,7 +19,8 @@ class SectionOption(click.Option):
 
 
 class SectionedCommand(click.Command):
-    """A command whose ``--help`` lists options under their sections, in first-declared order."""
+    """A command whose ``--help`` lists options under their sections, in the order of
+    :data:`~amiga_heatmap.options.sections.SECTION_ORDER` (others after, in first-declared order)."""
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         sections: dict[str, list[tuple[str, str]]] = {}
@@ -26,7 +29,8 @@ class SectionedCommand(click.Command):
             if record is None:
                 continue
             sections.setdefault(getattr(parameter, "section", "Other options"), []).append(record)
-        for title, records in sections.items():
+        known = {title: place for place, title in enumerate(SECTION_ORDER)}
+        for title, records in sorted(sections.items(), key=lambda item: known.get(item[0], len(known))):
             with formatter.section(title):
                 formatter.write_dl(records)
 

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+from ..options.pipeline_options import AXIS_KEYWORDS, PIPELINE_OPTION, default_of
+
 SubsetArgument = str | Mapping[str, Sequence[object] | object] | None
 ColorScheme = str | Mapping[object, str] | None
 HighlightArgument = str | Mapping[str, Sequence[object] | object] | None
@@ -38,16 +40,6 @@ class AxisSpec:
     color_by: str | None = None
     color_scheme: ColorScheme = None
     color_file: str | os.PathLike[str] | None = None
-
-
-# the flat keyword of heatmap() for each AxisSpec field, "{}" standing for the axis
-AXIS_KEYWORDS = {
-    "sort_by": "sort_{}",
-    "cluster": "cluster_{}",
-    "color_by": "color_{}_by",
-    "color_scheme": "color_scheme_{}",
-    "color_file": "color_file_{}",
-}
 
 
 @dataclass(frozen=True)
@@ -77,9 +69,9 @@ class HeatmapSpec:
     subset: SubsetArgument = None
     filter: str | None = None
     title: str | None = None
-    missing: str = "drop-rows"
-    cluster_method: str = "average"
-    cluster_metric: str = "euclidean"
+    missing: str = default_of("missing")
+    cluster_method: str = default_of("cluster_method")
+    cluster_metric: str = default_of("cluster_metric")
     missing_color: str | None = None
     highlight: HighlightArgument = None
     transforms: tuple[str, ...] = ()
@@ -113,14 +105,23 @@ class HeatmapSpec:
 
     def label_columns(self) -> dict[str, str]:
         """The metadata columns the labels need (sorting and colour strips), each with the option that
-        asked for it: ``{"PM": "--sort-y-by"}``."""
+        asked for it: ``{"PM": "--sort-y-by"}`` (``sort_y`` from Python)."""
+        from ..options.declaration import option_label
+
         wanted: dict[str, str] = {}
         for axis in ("x", "y"):
-            spec = self.axis(axis)
-            for option, column in ((f"--sort-{axis}-by", spec.sort_by), (f"--color-{axis}-by", spec.color_by)):
+            for field_name in ("sort_by", "color_by"):
+                column = getattr(self.axis(axis), field_name)
                 if column is not None:
-                    wanted.setdefault(column, option)
+                    wanted.setdefault(column, option_label(PIPELINE_OPTION[AXIS_KEYWORDS[field_name].format(axis)]))
         return wanted
+
+    def value_of(self, name: str) -> Any:
+        """The value of the option ``name`` (a keyword of :meth:`build`, e.g. ``sort_y``) in this spec."""
+        option = PIPELINE_OPTION[name]
+        if option.axis is not None:
+            return getattr(self.axis(option.axis), option.axis_field)
+        return getattr(self, name)
 
     @property
     def clustered(self) -> bool:

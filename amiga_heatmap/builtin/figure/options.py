@@ -1,10 +1,13 @@
-"""The seaborn renderer's options: names, meanings, defaults and validation.
+"""The seaborn renderer's options: one :class:`~amiga_heatmap.options.Option` declaration each, with its
+explanation, default, check and, for the layout options, its command-line flag.
 
-Every option can be given in ``--kwargs`` (``key:value``); the layout options also have their own
-command-line flags (``--width-height`` sets ``width`` and ``height``), which the command line turns
-into these same keys, so the Python API (``result.save(..., width=8)``) and the command line share one
-definition. :func:`read_options` checks every value and raises a UsageError naming the option (and
-its flag) for a bad one, before anything is drawn.
+Every option can be given in ``--kwargs`` (``key:value``) or to ``result.save(..., key=value)``; those
+with a flag (``--width-height`` sets ``width`` and ``height``) get a click option generated from the
+declaration, so the Python API and the command line share one definition. :data:`OPTIONS` is what the
+renderer registers; :class:`Drawing` (its fields and defaults), the explanations ``amiga-heatmap
+plugins`` shows and the messages naming an option's flag are derived from it. :func:`read_options`
+checks every value and raises a UsageError naming the option (and its flag) for a bad one, before
+anything is drawn.
 """
 
 from __future__ import annotations
@@ -12,55 +15,13 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import field, make_dataclass
 from typing import Any
 
 from ...errors import UsageError, did_you_mean
-
-OPTIONS_ACCEPTED = {
-    "cmap": "colour map name, e.g. viridis, RdBu_r (default viridis; RdBu_r for a centred scale)",
-    "vmin": "value at the bottom of the colour scale",
-    "vmax": "value at the top of the colour scale",
-    "center": "value at the centre of a diverging colour scale (default 1 for norm(...) values)",
-    "robust": "true: set the colour range from the 2nd and 98th percentiles",
-    "annot": "true: write each cell's value in the cell",
-    "fmt": "number format of annotations, e.g. .2f",
-    "linewidths": "width of the lines between cells",
-    "linecolor": "colour of the lines between cells",
-    "cbar": "false: draw no colour bar",
-    "square": "true: square cells",
-    "xticklabels": "auto (thin when crowded), true (all), false (none), or N to label every Nth column",
-    "yticklabels": "auto (thin when crowded), true (all), false (none), or N to label every Nth row",
-    "width": "figure width in inches, at most 200 (--width-height)",
-    "height": "figure height in inches, at most 200 (--width-height)",
-    "colorbar_ratio": "share of the figure width for the colour bar, 0 to 1 (--colorbar-ratio)",
-    "color_x_ratio": "share of the figure height for the column colour strip (--color-x-ratio)",
-    "color_y_ratio": "share of the figure width for the row colour strip (--color-y-ratio)",
-    "x_tick_labels_scale": "share of a column a column label may take, 0 to 1 (--x-tick-labels-scale)",
-    "y_tick_labels_scale": "share of a row a row label may take, 0 to 1 (--y-tick-labels-scale)",
-    "color_bar_labels_scale": "share of its slot a colour bar label may take, 0 to 1 (--color-bar-labels-scale)",
-    "x_rotation": "angle of the column labels in degrees, 0 to 90 (--x-rotation)",
-    "legend": "where colour-strip legends go: inside, separate (files) or both (--legend)",
-    "show_dendrogram": "true: draw the dendrogram of each clustered axis (--show-dendrogram)",
-    "rows_per_page": "split the rows over pages of this many rows, one colour scale (PDF; --rows-per-page)",
-    "missing_cell_color": "colour of cells without a value (default light grey)",
-    "infinite_cell_color": "colour of infinite cells, e.g. ratios to a zero control (default black)",
-}
-
-FLAGS = {
-    "width": "--width-height",
-    "height": "--width-height",
-    "colorbar_ratio": "--colorbar-ratio",
-    "color_x_ratio": "--color-x-ratio",
-    "color_y_ratio": "--color-y-ratio",
-    "x_tick_labels_scale": "--x-tick-labels-scale",
-    "y_tick_labels_scale": "--y-tick-labels-scale",
-    "color_bar_labels_scale": "--color-bar-labels-scale",
-    "x_rotation": "--x-rotation",
-    "legend": "--legend",
-    "show_dendrogram": "--show-dendrogram",
-    "rows_per_page": "--rows-per-page",
-}
+from ...options import Option
+from ...options.declaration import flag_of
+from ...options.sections import COLOURS, LAYOUT, ORDER
 
 LEGEND_MODES = ("inside", "separate", "both")
 LARGEST_SIDE = 200.0  # inches: the largest PDF page (14,400 points), the limit of a given size
@@ -68,39 +29,6 @@ AUTOMATIC_LARGEST_SIDE = 72.0  # inches: the limit of the default size; past it,
 # labels are thinned. A 2,000 x 384 screen then rasterises (pdftoppm, 150 dpi) in seconds, not
 # minutes; --width-height up to LARGEST_SIDE gives every label room.
 LabelMode = bool | int | str
-
-
-@dataclass(frozen=True)
-class Drawing:
-    """Checked renderer options with their defaults filled in (None: computed from the data)."""
-
-    cmap: str | None = None
-    vmin: float | None = None
-    vmax: float | None = None
-    center: float | None = None
-    robust: bool = False
-    annot: bool = False
-    fmt: str = ".2g"
-    linewidths: float = 0.0
-    linecolor: str = "white"
-    cbar: bool = True
-    square: bool = False
-    xticklabels: LabelMode = "auto"
-    yticklabels: LabelMode = "auto"
-    width: float | None = None
-    height: float | None = None
-    colorbar_ratio: float | None = None
-    color_x_ratio: float | None = None
-    color_y_ratio: float | None = None
-    x_tick_labels_scale: float = 0.8
-    y_tick_labels_scale: float = 0.8
-    color_bar_labels_scale: float = 0.8
-    x_rotation: float = 90.0
-    legend: str = "both"
-    show_dendrogram: bool = False
-    rows_per_page: int | None = None
-    missing_cell_color: str = "#d0d0d0"
-    infinite_cell_color: str = "black"
 
 
 def read_options(options: Mapping[str, Any], file_format: str | None = None) -> Drawing:
@@ -111,7 +39,7 @@ def read_options(options: Mapping[str, Any], file_format: str | None = None) -> 
     """
     values: dict[str, Any] = {}
     for key, value in options.items():
-        values[key] = _CHECKS[key](key, value)
+        values[key] = _OPTION[key].checked(value)
     drawing = Drawing(**values)
     if drawing.vmin is not None and drawing.vmax is not None and drawing.vmin >= drawing.vmax:
         raise UsageError(f"vmin ({drawing.vmin:g}) must be below vmax ({drawing.vmax:g}) in --kwargs.")
@@ -124,7 +52,7 @@ def read_options(options: Mapping[str, Any], file_format: str | None = None) -> 
 
 
 def _name(key: str) -> str:
-    flag = FLAGS.get(key)
+    flag = flag_of(OPTIONS, key)
     return f"{flag} ({key})" if flag else f"the option {key!r} in --kwargs"
 
 
@@ -242,32 +170,68 @@ def _side(key: str, value: Any) -> float | None:
 _RATIO = _number(0, 1, low_open=True, high_open=True)
 _SCALE = _number(0, 1, low_open=True)
 
-_CHECKS = {
-    "cmap": _colour_map,
-    "vmin": _optional_number,
-    "vmax": _optional_number,
-    "center": _optional_number,
-    "robust": _boolean,
-    "annot": _boolean,
-    "fmt": _format,
-    "linewidths": _number(0, None),
-    "linecolor": _colour,
-    "cbar": _boolean,
-    "square": _boolean,
-    "xticklabels": _label_mode,
-    "yticklabels": _label_mode,
-    "width": _side,
-    "height": _side,
-    "colorbar_ratio": lambda key, value: None if value is None else _RATIO(key, value),
-    "color_x_ratio": lambda key, value: None if value is None else _RATIO(key, value),
-    "color_y_ratio": lambda key, value: None if value is None else _RATIO(key, value),
-    "x_tick_labels_scale": _SCALE,
-    "y_tick_labels_scale": _SCALE,
-    "color_bar_labels_scale": _SCALE,
-    "x_rotation": _number(0, 90),
-    "legend": _legend,
-    "show_dendrogram": _boolean,
-    "rows_per_page": _rows_per_page,
-    "missing_cell_color": _colour,
-    "infinite_cell_color": _colour,
-}
+
+def _optional_ratio(key: str, value: Any) -> float | None:
+    return None if value is None else _RATIO(key, value)
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("cmap", "colour map name, e.g. viridis, RdBu_r (default viridis; RdBu_r for a centred scale)",
+           check=_colour_map),
+    Option("vmin", "value at the bottom of the colour scale", check=_optional_number),
+    Option("vmax", "value at the top of the colour scale", check=_optional_number),
+    Option("center", "value at the centre of a diverging colour scale (default 1 for norm(...) values)",
+           check=_optional_number),
+    Option("robust", "true: set the colour range from the 2nd and 98th percentiles", default=False,
+           check=_boolean),
+    Option("annot", "true: write each cell's value in the cell", default=False, check=_boolean),
+    Option("fmt", "number format of annotations, e.g. .2f", default=".2g", check=_format),
+    Option("linewidths", "width of the lines between cells", default=0.0, check=_number(0, None)),
+    Option("linecolor", "colour of the lines between cells", default="white", check=_colour),
+    Option("cbar", "false: draw no colour bar", default=True, check=_boolean),
+    Option("square", "true: square cells", default=False, check=_boolean),
+    Option("xticklabels", "auto (thin when crowded), true (all), false (none), or N to label every Nth column",
+           default="auto", check=_label_mode),
+    Option("yticklabels", "auto (thin when crowded), true (all), false (none), or N to label every Nth row",
+           default="auto", check=_label_mode),
+    Option("width", f"figure width in inches, at most {LARGEST_SIDE:g}", check=_side, flags=("--width-height",),
+           value_type=float, sets=("width", "height"), section=LAYOUT, metavar="W H", needs="size",
+           flag_help=f"figure size in inches (at most {LARGEST_SIDE:g})"),
+    Option("height", f"figure height in inches, at most {LARGEST_SIDE:g}", check=_side),
+    Option("colorbar_ratio", "share of the figure width for the colour bar, 0 to 1", check=_optional_ratio,
+           flags=("--colorbar-ratio",), value_type=float, section=LAYOUT, metavar="SHARE"),
+    Option("color_x_ratio", "share of the figure height for the column colour strip", check=_optional_ratio,
+           flags=("--color-x-ratio",), value_type=float, section=COLOURS, metavar="SHARE"),
+    Option("color_y_ratio", "share of the figure width for the row colour strip", check=_optional_ratio,
+           flags=("--color-y-ratio",), value_type=float, section=COLOURS, metavar="SHARE"),
+    Option("x_tick_labels_scale", "share of a column a column label may take, 0 to 1", default=0.8,
+           check=_SCALE, flags=("--x-tick-labels-scale",), value_type=float, section=LAYOUT, metavar="0-1"),
+    Option("y_tick_labels_scale", "share of a row a row label may take, 0 to 1", default=0.8,
+           check=_SCALE, flags=("--y-tick-labels-scale",), value_type=float, section=LAYOUT, metavar="0-1"),
+    Option("color_bar_labels_scale", "share of its slot a colour bar label may take, 0 to 1", default=0.8,
+           check=_SCALE, flags=("--color-bar-labels-scale",), value_type=float, section=LAYOUT, metavar="0-1"),
+    Option("x_rotation", "angle of the column labels in degrees, 0 to 90 (default 90)", default=90.0,
+           check=_number(0, 90), flags=("--x-rotation",), value_type=float, section=LAYOUT, metavar="DEGREES"),
+    Option("legend", "where colour-strip legends go: inside (the figure), separate (NAME_x_legend and "
+           "NAME_y_legend files) or both (the default)", default="both", check=_legend, flags=("--legend",),
+           choices=LEGEND_MODES, section=COLOURS),
+    Option("show_dendrogram", "true: draw the dendrogram of each clustered axis", default=False, check=_boolean,
+           flags=("--show-dendrogram",), is_flag=True, section=ORDER, needs="dendrograms",
+           flag_help="draw the dendrogram of each clustered axis"),
+    Option("rows_per_page", "split the rows over PDF pages of this many rows, one colour scale",
+           check=_rows_per_page, flags=("--rows-per-page",), value_type=int, section=LAYOUT, metavar="N",
+           needs="pages"),
+    Option("missing_cell_color", "colour of cells without a value (default light grey)", default="#d0d0d0",
+           check=_colour),
+    Option("infinite_cell_color", "colour of infinite cells, e.g. ratios to a zero control (default black)",
+           default="black", check=_colour),
+)
+
+_OPTION = {option.name: option for option in OPTIONS}
+
+Drawing = make_dataclass(
+    "Drawing", [(option.name, Any, field(default=option.default)) for option in OPTIONS], frozen=True
+)
+Drawing.__doc__ = """Checked renderer options with their defaults filled in (None: computed from the data): one
+field per declaration of :data:`OPTIONS`."""
+Drawing.__module__ = __name__
