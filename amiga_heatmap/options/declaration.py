@@ -29,9 +29,10 @@ class Option:
     - ``flags``: its command-line spellings, e.g. ``("-x", "--x-variable", "--x_variable")``; empty: the
       option is given only in ``--kwargs`` or from Python.
     - ``default``: its value when not given (None: computed from the data, or off).
-    - ``check``: ``check(name, value)`` returns the checked (converted) value or raises
-      :class:`~amiga_heatmap.errors.UsageError` naming the option (``name`` is the option's name;
-      :func:`option_label` says how to name it to the user); None: any value.
+    - ``check``: ``check(label, value)`` returns the checked (converted) value or raises
+      :class:`~amiga_heatmap.errors.UsageError` naming the option as ``label`` (what
+      :func:`option_label` gives: ``--x-rotation (x_rotation)`` on the command line, ``x_rotation`` in
+      Python); None: any value.
     - ``section``: the ``--help`` section of its flag; ``metavar``: the flag's placeholder.
     - ``value_type``: the flag's value type (``str``, ``int``, ``float``); ``choices``: the values it
       takes, if a fixed list; ``is_flag``: a switch without value; ``multiple``: repeatable;
@@ -78,9 +79,10 @@ class Option:
         """The option names its flag sets: ``sets``, or just ``name``."""
         return self.sets or (self.name,)
 
-    def checked(self, value: Any) -> Any:
-        """``value`` checked by ``check`` (unchanged without one)."""
-        return value if self.check is None else self.check(self.name, value)
+    def checked(self, value: Any, flag: str | None = None) -> Any:
+        """``value`` checked by ``check`` (unchanged without one); ``flag``: the flag that gave it, if
+        not the option's own (``--width-height`` for ``height``)."""
+        return value if self.check is None else self.check(option_label(self, flag), value)
 
 
 def per_axis(option: Option, axis_field: str) -> tuple[Option, Option]:
@@ -120,13 +122,20 @@ def flag_of(options: Iterable[Option], name: str) -> str | None:
     return None
 
 
-def option_label(option: Option | None, name: str | None = None) -> str:
-    """How a message names an option: its flag while the command line runs (``--sort-y-by``), else
-    its keyword (``sort_y``). ``name`` is the key of a renderer option without a declaration of its
-    own (``height``, set by ``--width-height``)."""
-    if option is not None and option.flag is not None and _on_command_line.get():
-        return option.flag
-    return name or (option.name if option is not None else "?")
+def option_label(option: Option, flag: str | None = None) -> str:
+    """How a message names ``option``; the one place deciding between flags and keywords.
+
+    In Python: its keyword or key (``sort_y``, ``x_rotation``). While the command line runs: a pipeline
+    option's flag (``--sort-y-by``); a renderer option's flag with its key, since it may also come from
+    ``--kwargs`` (``--x-rotation (x_rotation)``), or ``the option 'cmap' in --kwargs`` without a flag.
+    ``flag`` is the flag that set the option when it is not its own (``--width-height`` for ``height``).
+    """
+    if not _on_command_line.get():
+        return option.name
+    flag = flag or option.flag
+    if option.reads.startswith("renderer "):
+        return f"{flag} ({option.name})" if flag else f"the option {option.name!r} in --kwargs"
+    return flag or option.name
 
 
 @contextmanager

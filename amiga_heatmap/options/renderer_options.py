@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError, known_list
-from .declaration import Option, option_label
+from .declaration import Option, flag_of, option_label
 from .pipeline_options import PIPELINE_OPTIONS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,7 +63,7 @@ def checked_renderer(
             if option.needs is not None and spec.value_of(option.name):
                 _check_capability(plugins, chosen, option, option_label(option), file_format)
     for key, value in options.items():
-        chosen.option(key).checked(value)
+        chosen.option(key).checked(value, flags[key].flag if key in flags else flag_of(chosen.options, key))
     if chosen.check_options is not None:
         chosen.check_options(options, file_format)
     return chosen

@@ -9,8 +9,8 @@ nothing heavy: the functions themselves import pandas, numpy or matplotlib when 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..options.declaration import Option
@@ -154,8 +154,10 @@ class Renderer:
     def __post_init__(self) -> None:
         if self.options and self.options_accepted:
             raise TypeError(f"renderer {self.name!r}: give options or options_accepted, not both")
-        options = tuple(self.options) or tuple(
-            Option(name, explanation) for name, explanation in self.options_accepted.items()
+        options = tuple(
+            option if option.reads else replace(option, reads=f"renderer {self.name}")
+            for option in tuple(self.options)
+            or (Option(name, explanation) for name, explanation in self.options_accepted.items())
         )
         capabilities = frozenset(self.capabilities if not isinstance(self.capabilities, str)
                                  else (self.capabilities,))
@@ -171,10 +173,6 @@ class Renderer:
     def option(self, name: str) -> Option | None:
         """The declaration of the option ``name``, or None when the renderer does not accept it."""
         return next((option for option in self.options if option.name == name), None)
-
-    def can(self, capabilities: Iterable[str]) -> bool:
-        """Whether the renderer has every one of ``capabilities``."""
-        return set(capabilities) <= self.capabilities
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,12 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping
-from dataclasses import field, make_dataclass
+from dataclasses import field, make_dataclass, replace
 from typing import Any
 
 from ...errors import UsageError, did_you_mean
 from ...options import Option
-from ...options.declaration import flag_of
+from ...options.declaration import flag_of, option_label
 from ...options.sections import COLOURS, LAYOUT, ORDER
 
 LEGEND_MODES = ("inside", "separate", "both")
@@ -39,21 +39,16 @@ def read_options(options: Mapping[str, Any], file_format: str | None = None) -> 
     """
     values: dict[str, Any] = {}
     for key, value in options.items():
-        values[key] = _OPTION[key].checked(value)
+        values[key] = _OPTION[key].checked(value, flag_of(OPTIONS, key))
     drawing = Drawing(**values)
     if drawing.vmin is not None and drawing.vmax is not None and drawing.vmin >= drawing.vmax:
         raise UsageError(f"vmin ({drawing.vmin:g}) must be below vmax ({drawing.vmax:g}) in --kwargs.")
     if drawing.rows_per_page is not None and file_format not in (None, "pdf"):
         raise UsageError(
-            f"{_name('rows_per_page')} splits rows over the pages of a PDF, but the format is {file_format!r}. "
+            f"{option_label(_OPTION['rows_per_page'])} splits rows over the pages of a PDF, but the format is {file_format!r}. "
             "Use --format pdf, or leave it out."
         )
     return drawing
-
-
-def _name(key: str) -> str:
-    flag = flag_of(OPTIONS, key)
-    return f"{flag} ({key})" if flag else f"the option {key!r} in --kwargs"
 
 
 def _number(
@@ -64,7 +59,7 @@ def _number(
     high_open: bool = False,
     whole: bool = False,
 ):
-    def check(key: str, value: Any) -> float:
+    def check(label: str, value: Any) -> float:
         ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and not math.isnan(value)
         if whole:
             ok = ok and float(value).is_integer()
@@ -80,33 +75,33 @@ def _number(
             if high is not None:
                 bounds.append(f"{'below' if high_open else 'at most'} {high:g}")
             limit = f" {' and '.join(bounds)}" if bounds else ""
-            raise UsageError(f"{_name(key)} must be {kind}{limit}, not {value!r}.")
+            raise UsageError(f"{label} must be {kind}{limit}, not {value!r}.")
         return int(value) if whole else float(value)
 
     return check
 
 
-def _optional_number(key: str, value: Any) -> float | None:
-    return None if value is None else _number(None, None)(key, value)
+def _optional_number(label: str, value: Any) -> float | None:
+    return None if value is None else _number(None, None)(label, value)
 
 
-def _boolean(key: str, value: Any) -> bool:
+def _boolean(label: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise UsageError(f"{_name(key)} must be true or false, not {value!r}.")
+        raise UsageError(f"{label} must be true or false, not {value!r}.")
     return value
 
 
-def _colour(key: str, value: Any) -> str:
+def _colour(label: str, value: Any) -> str:
     from matplotlib.colors import is_color_like
 
     if not isinstance(value, str) or not is_color_like(value):
         raise UsageError(
-            f"{_name(key)} must be a colour (a name such as lightgrey, or a hex code such as #d0d0d0), not {value!r}."
+            f"{label} must be a colour (a name such as lightgrey, or a hex code such as #d0d0d0), not {value!r}."
         )
     return value
 
 
-def _colour_map(key: str, value: Any) -> str | None:
+def _colour_map(label: str, value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not has_colour_map(value):
@@ -114,7 +109,7 @@ def _colour_map(key: str, value: Any) -> str | None:
 
         known = list(matplotlib.colormaps)
         raise UsageError(
-            f"{_name(key)}: {value!r} is not a colour map.{did_you_mean(str(value), known)} Examples: viridis, "
+            f"{label}: {value!r} is not a colour map.{did_you_mean(str(value), known)} Examples: viridis, "
             "magma, RdBu_r, coolwarm, vlag (seaborn's names too); add _r to reverse one."
         )
     return value
@@ -130,52 +125,52 @@ def has_colour_map(name: str) -> bool:
     return name in matplotlib.colormaps
 
 
-def _format(key: str, value: Any) -> str:
+def _format(label: str, value: Any) -> str:
     text = str(value)
     try:
         format(1.5, text)
     except (ValueError, TypeError):
         raise UsageError(
-            f"{_name(key)}: {text!r} is not a number format; use e.g. .2f, .3g or .1e."
+            f"{label}: {text!r} is not a number format; use e.g. .2f, .3g or .1e."
         ) from None
     return text
 
 
-def _label_mode(key: str, value: Any) -> LabelMode:
+def _label_mode(label: str, value: Any) -> LabelMode:
     if isinstance(value, bool) or value == "auto":
         return value
     if isinstance(value, int) and value >= 1:
         return value
     raise UsageError(
-        f"{_name(key)} must be auto, true, false or a whole number N >= 1 (every Nth label), not {value!r}."
+        f"{label} must be auto, true, false or a whole number N >= 1 (every Nth label), not {value!r}."
     )
 
 
-def _legend(key: str, value: Any) -> str:
+def _legend(label: str, value: Any) -> str:
     if value not in LEGEND_MODES:
-        raise UsageError(f"{_name(key)} must be one of {', '.join(LEGEND_MODES)}, not {value!r}.")
+        raise UsageError(f"{label} must be one of {', '.join(LEGEND_MODES)}, not {value!r}.")
     return value
 
 
-def _rows_per_page(key: str, value: Any) -> int | None:
-    return None if value is None else _number(1, None, whole=True)(key, value)
+def _rows_per_page(label: str, value: Any) -> int | None:
+    return None if value is None else _number(1, None, whole=True)(label, value)
 
 
-def _side(key: str, value: Any) -> float | None:
+def _side(label: str, value: Any) -> float | None:
     if value is None:
         return None
-    return _number(0.5, LARGEST_SIDE)(key, value)
+    return _number(0.5, LARGEST_SIDE)(label, value)
 
 
 _RATIO = _number(0, 1, low_open=True, high_open=True)
 _SCALE = _number(0, 1, low_open=True)
 
 
-def _optional_ratio(key: str, value: Any) -> float | None:
-    return None if value is None else _RATIO(key, value)
+def _optional_ratio(label: str, value: Any) -> float | None:
+    return None if value is None else _RATIO(label, value)
 
 
-OPTIONS: tuple[Option, ...] = (
+_DECLARED = (
     Option("cmap", "colour map name, e.g. viridis, RdBu_r (default viridis; RdBu_r for a centred scale)",
            check=_colour_map),
     Option("vmin", "value at the bottom of the colour scale", check=_optional_number),
@@ -227,6 +222,7 @@ OPTIONS: tuple[Option, ...] = (
            default="black", check=_colour),
 )
 
+OPTIONS: tuple[Option, ...] = tuple(replace(option, reads="renderer seaborn") for option in _DECLARED)
 _OPTION = {option.name: option for option in OPTIONS}
 
 Drawing = make_dataclass(
