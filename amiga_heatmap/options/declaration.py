@@ -70,9 +70,11 @@ class Option:
 
     @property
     def flag(self) -> str | None:
-        """The flag messages name: the first long spelling (``--x-variable``), or None."""
+        """The flag messages name: the short and the first long spelling (``-x/--x-variable``), or the
+        long one alone (``--sort-y-by``); None without flags."""
+        short = [flag for flag in self.flags if not flag.startswith("--")]
         long = [flag for flag in self.flags if flag.startswith("--")]
-        return long[0] if long else (self.flags[0] if self.flags else None)
+        return "/".join([*short[:1], *long[:1]]) or None
 
     @property
     def keys(self) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..pipeline.missing_cells import MISSING_MODES
-from .declaration import Option, by_name, per_axis
+from .declaration import Option, by_name, option_label, per_axis
 from .sections import COLOURS, DRAWING, INPUT, LAYOUT, MATRIX, MISSING, ORDER, OUTPUT
 
 PIPELINE_OPTIONS: tuple[Option, ...] = (
@@ -90,6 +90,12 @@ AXIS_KEYWORDS = {
     for option in PIPELINE_OPTIONS
     if option.axis == "x"
 }
+
+
+def label(name: str) -> str:
+    """How a message names the pipeline option ``name``: ``--sort-y-by`` on the command line, ``sort_y``
+    in Python (:func:`~.declaration.option_label`)."""
+    return option_label(PIPELINE_OPTION[name])
 
 
 def default_of(name: str) -> Any:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError, known_list
+from ..options.pipeline_options import label
 from .missing_cells import MISSING_MODES
 from .spec import HeatmapSpec
 
@@ -73,8 +74,8 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
     from .subset import parse_subset
     from .transforms import parse_transforms
 
-    engine = plugins.engines.get(spec.engine or DEFAULT_ENGINE, option="--engine")
-    aggregator = plugins.aggregators.get(spec.operation, option="-p/--operation") if spec.operation else None
+    engine = plugins.engines.get(spec.engine or DEFAULT_ENGINE, option=label("engine"))
+    aggregator = plugins.aggregators.get(spec.operation, option=label("operation")) if spec.operation else None
     selection = parse_subset(spec.subset)
     expression = (
         parse_filter(spec.filter, plugins.quantifiers.as_dict(), plugins.operators.as_dict())
@@ -94,9 +95,9 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
         axis: given_colors(axis, spec.axis(axis).color_by, spec.axis(axis).color_scheme, spec.axis(axis).color_file)
         for axis in ("x", "y")
     }
-    missing_color = check_color(spec.missing_color, "--missing-color") if spec.missing_color is not None else None
-    columns = {spec.value: "-v/--value", spec.x.column: "-x/--x-variable", spec.y.column: "-y/--y-variable"}
-    columns.update({column: "-s/--subset" for column in selection if column not in columns})
+    missing_color = check_color(spec.missing_color, label("missing_color")) if spec.missing_color is not None else None
+    columns = {spec.value: label("value"), spec.x.column: label("x"), spec.y.column: label("y")}
+    columns.update({column: label("subset") for column in selection if column not in columns})
     for column, option in spec.label_columns().items():
         columns.setdefault(column, option)
     return Run(
@@ -117,7 +118,7 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
 
 def check_axes(value: str, x: str, y: str) -> None:
     """Raise UsageError unless ``value``, ``x`` and ``y`` name three different columns."""
-    for option, column in (("-x/--x-variable", x), ("-y/--y-variable", y)):
+    for option, column in ((label("x"), x), (label("y"), y)):
         if not column:
             raise UsageError(f"{option} needs a column name.")
     if x == y:

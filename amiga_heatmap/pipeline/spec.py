@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from ..options.pipeline_options import AXIS_KEYWORDS, PIPELINE_OPTION, default_of
+from ..options.pipeline_options import AXIS_KEYWORDS, PIPELINE_OPTION, default_of, label
 
 SubsetArgument = str | Mapping[str, Sequence[object] | object] | None
 ColorScheme = str | Mapping[object, str] | None
@@ -106,14 +106,12 @@ class HeatmapSpec:
     def label_columns(self) -> dict[str, str]:
         """The metadata columns the labels need (sorting and colour strips), each with the option that
         asked for it: ``{"PM": "--sort-y-by"}`` (``sort_y`` from Python)."""
-        from ..options.declaration import option_label
-
         wanted: dict[str, str] = {}
         for axis in ("x", "y"):
             for field_name in ("sort_by", "color_by"):
                 column = getattr(self.axis(axis), field_name)
                 if column is not None:
-                    wanted.setdefault(column, option_label(PIPELINE_OPTION[AXIS_KEYWORDS[field_name].format(axis)]))
+                    wanted.setdefault(column, label(AXIS_KEYWORDS[field_name].format(axis)))
         return wanted
 
     def value_of(self, name: str) -> Any:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...errors import DataError, UsageError
+from ...options.pipeline_options import label
 from ...text_lists import parse_key_values, unquote
 from ..spec import ColorScheme
 from .metadata import as_text, key_text, value_per_label
@@ -82,19 +83,21 @@ def given_colors(
     ``--color-AXIS-by`` column), or a malformed scheme; DataError for an unreadable colour file."""
     if scheme is None and color_file is None:
         return None
+    scheme_label, file_label = label(f"color_scheme_{axis}"), label(f"color_file_{axis}")
+    column_label = label(f"color_{axis}_by")
     if column is None:
         raise UsageError(
-            f"--color-scheme-{axis} / --color-file-{axis} set the colours of --color-{axis}-by, which is not "
-            f"given. Add --color-{axis}-by COLUMN."
+            f"{scheme_label} / {file_label} set the colours of {column_label}, which is not given. Add "
+            f"{column_label} COLUMN."
         )
     if scheme is not None and color_file is not None:
         raise UsageError(
-            f"Give either --color-scheme-{axis} or --color-file-{axis}, not both: they both set the colours "
-            f"of --color-{axis}-by {column}."
+            f"Give either {scheme_label} or {file_label}, not both: they both set the colours of "
+            f"{column_label} {column}."
         )
     if scheme is not None:
-        return parse_color_scheme(scheme, f"--color-scheme-{axis}")
-    return read_color_file(color_file, f"--color-file-{axis}")
+        return parse_color_scheme(scheme, scheme_label)
+    return read_color_file(color_file, file_label)
 
 
 def color_labels(
@@ -115,7 +118,7 @@ def color_labels(
     import pandas as pd
     from matplotlib.colors import to_hex
 
-    values = value_per_label(rows, axis_column, column, list(labels), f"--color-{axis}-by")
+    values = value_per_label(rows, axis_column, column, list(labels), label(f"color_{axis}_by"))
     texts = values.map(as_text, na_action="ignore")
     present = [as_text(value) for value in values.dropna().drop_duplicates().sort_values(kind="stable")]
     if given is None:
