@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from .pipeline.cell_table import CellTable
+    from .pipeline.matrix_state import StageRecord
     from .pipeline.labels.colors import ColourStrip, LabelColors
     from .pipeline.spec import HeatmapSpec
     from .plugin_system.plugin_set import PluginSet
@@ -44,6 +45,8 @@ class HeatmapResult:
     - ``cells``: the engine's :class:`~amiga_heatmap.pipeline.cell_table.CellTable` (every cell before
       missing cells, transforms and the filter; ``cells.statistics`` has the replicate statistics).
     - ``spec``: the :class:`~amiga_heatmap.pipeline.spec.HeatmapSpec` the result was built from.
+    - ``stage_log``: one :class:`~amiga_heatmap.pipeline.matrix_state.StageRecord` per matrix stage, in
+      order: the shape after it and the labels it removed.
     """
 
     source_rows: pd.DataFrame | None = field(repr=False)
@@ -67,6 +70,7 @@ class HeatmapResult:
     transforms: tuple[str, ...] = ()
     cells: CellTable | None = field(default=None, repr=False)
     spec: HeatmapSpec | None = field(default=None, repr=False)
+    stage_log: tuple[StageRecord, ...] = field(default=(), repr=False)
 
     @property
     def colour_strips(self) -> dict[str, ColourStrip]:

@@ -19,7 +19,7 @@ import click
 
 from ..errors import AmigaHeatmapError
 from .figure_flags import FigureFlags, figure_options
-from .help import DefaultCommandGroup, SectionedCommand, SectionOption
+from .help import COMMAND_LINE, DefaultCommandGroup, SectionedCommand, SectionOption
 
 INPUT = "Input and selection"
 MATRIX = "Matrix"
@@ -162,6 +162,8 @@ def main() -> None:
         help="pdf, png, svg, tsv (the plotted matrix), or a plugin renderer's format.")
 @option("--renderer", section=OUTPUT, metavar="NAME",
         help="Renderer to use when several write the chosen format.")
+@option("--no-provenance", is_flag=True, section=OUTPUT,
+        help="Do not write NAME.provenance.json (how the output was made; 'amiga-heatmap replay' re-runs it).")
 @option("-t", "--title", section=DRAWING, metavar="TEXT", help="Figure title. Default: the value name.")
 @option("--kwargs", "kwargs_text", section=DRAWING, metavar="KEY:VALUE;...",
         help="Renderer options, e.g. 'cmap:RdBu_r;center:1;vmin:0'.")
@@ -183,6 +185,7 @@ def heatmap(
     output_dir: str | None,
     file_format: str,
     renderer: str | None,
+    no_provenance: bool,
     title: str | None,
     kwargs_text: str | None,
     figure: FigureFlags,
@@ -228,8 +231,15 @@ def heatmap(
             _, *companions = result.save(target, file_format=file_format, renderer=chosen.name, **options)
     logging.getLogger("amiga_heatmap").info("times: %s", times.summary())
     click.echo(f"Wrote {target} ({result.matrix.shape[0]} {y_variable} x {result.matrix.shape[1]} {x_variable}).")
-    for extra in companions + figure.write_extras(result, target):
+    extras = companions + figure.write_extras(result, target)
+    for extra in extras:
         click.echo(f"Wrote {extra}.")
+    if not no_provenance:
+        from ..output.provenance import provenance_record, write_provenance
+
+        command_line = click.get_current_context().meta.get(COMMAND_LINE, [])
+        record = provenance_record(result, command_line, inputs, [target, *extras])
+        click.echo(f"Wrote {write_provenance(target, record)} (how it was made).")
 
 
 @main.command(
@@ -262,6 +272,43 @@ def list_plugins(as_json: bool, verbose: bool) -> None:
     description = describe_plugins(plugin_set)
     click.echo(json.dumps(description, indent=2) if as_json else format_plugins(description))
     plugin_set.check()
+
+
+@main.command(
+    "replay",
+    cls=SectionedCommand,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="The record is written beside every output (NAME.provenance.json) unless --no-provenance.",
+)
+@click.argument("record_path", metavar="NAME.provenance.json", type=click.Path(dir_okay=False))
+@with_plugin_options
+@option("--verbose", is_flag=True, section=GENERAL, help="Report every stage; show tracebacks on errors.")
+@reports_errors
+def replay_command(record_path: str, verbose: bool) -> None:
+    """Run the command a provenance record describes again and say whether every output is identical.
+
+    \b
+    The replay writes into a temporary folder, never over the recorded outputs. It warns about inputs
+    whose content changed since the record, and exits with status 1 when an output differs.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from ..errors import DataError
+    from ..output.provenance import read_provenance, replay
+
+    record = read_provenance(record_path)
+    with tempfile.TemporaryDirectory(prefix="amiga-heatmap-replay-") as folder:
+        outcome = replay(record, Path(folder))
+    for changed in outcome.changed_inputs:
+        click.echo(f"Warning: the input {changed} changed (or is gone) since the record was made.", err=True)
+    for output, same in outcome.identical.items():
+        click.echo(f"{'identical' if same else 'DIFFERENT'}: {output}")
+    if not outcome.reproduced:
+        raise DataError(
+            "The replay did not reproduce every output byte for byte (see the DIFFERENT lines); compare the "
+            "versions in the record with 'amiga-heatmap --version' and the inputs' hashes."
+        )
 
 
 INTERRUPTED = "Interrupted. A file being written was removed; an older file of the same name is unchanged."
