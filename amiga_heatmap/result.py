@@ -12,8 +12,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from .pipeline.cell_table import CellTable
-    from .pipeline.matrix_state import StageRecord
     from .pipeline.labels.colors import ColourStrip, LabelColors
+    from .pipeline.matrix_state import StageRecord
     from .pipeline.spec import HeatmapSpec
     from .plugin_system.plugin_set import PluginSet
 

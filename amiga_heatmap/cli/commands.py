@@ -199,6 +199,7 @@ def heatmap(
           -v "norm(auc_lin)" -p mean -f "row any > 1.2" -t "Normalized AUC"
     """
     from ..output.files import check_output_folder, output_path, refuse_overwriting_inputs
+    from ..output.provenance import InputHashes, provenance_record, write_provenance
     from ..pipeline.pipeline import Pipeline
     from ..pipeline.reading import find_summary_files
     from ..pipeline.spec import HeatmapSpec
@@ -225,6 +226,7 @@ def heatmap(
         value, x_variable, y_variable, operation=operation, subset=subset, filter=filter_text, title=title,
         transforms=transforms, engine=engine, **pipeline,
     )
+    hashes = None if no_provenance else InputHashes(inputs)
     with recording() as times:
         result = Pipeline(spec, plugins).run(inputs)
         with stage("render"):
@@ -234,11 +236,9 @@ def heatmap(
     extras = companions + figure.write_extras(result, target)
     for extra in extras:
         click.echo(f"Wrote {extra}.")
-    if not no_provenance:
-        from ..output.provenance import provenance_record, write_provenance
-
+    if hashes is not None:
         command_line = click.get_current_context().meta.get(COMMAND_LINE, [])
-        record = provenance_record(result, command_line, inputs, [target, *extras])
+        record = provenance_record(result, command_line, hashes, [target, *extras])
         click.echo(f"Wrote {write_provenance(target, record)} (how it was made).")
 
 

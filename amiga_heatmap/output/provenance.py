@@ -51,17 +51,49 @@ def sha256(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-def file_record(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """``{"path", "size", "sha256"}`` of one file (the path absolute)."""
+def file_record(path: str | os.PathLike[str], digest: str | None = None) -> dict[str, Any]:
+    """``{"path", "size", "sha256"}`` of one file (the path absolute); ``digest`` when already known."""
     path = Path(path)
-    return {"path": str(path.resolve()), "size": path.stat().st_size, "sha256": sha256(path)}
+    return {"path": str(path.resolve()), "size": path.stat().st_size, "sha256": digest or sha256(path)}
+
+
+class InputHashes:
+    """The SHA-256 of the input files, computed in a background thread while the run reads and draws
+    (hashlib releases the GIL on large blocks, and the files are in the page cache after reading), so
+    that the record costs a 1.5-million-well run almost no time. :meth:`records` waits for them. The
+    thread is a daemon: a run that fails or is interrupted never waits for it."""
+
+    def __init__(self, files: Sequence[Path]):
+        import threading
+
+        self.files = list(files)
+        self._digests: dict[Path, str | None] = {}
+        self._thread = threading.Thread(target=self._hash_all, name="amiga-heatmap-hash", daemon=True)
+        self._thread.start()
+
+    def _hash_all(self) -> None:
+        for file in self.files:
+            try:
+                self._digests[file] = sha256(file)
+            except OSError:  # gone or unreadable since it was read: recorded without a hash
+                self._digests[file] = None
+
+    def records(self) -> list[dict[str, Any]]:
+        """``file_record`` of every input, in order, once every hash is done (``sha256`` and ``size``
+        None for a file that could not be read again)."""
+        self._thread.join()
+        return [
+            file_record(file, digest) if digest else {"path": str(Path(file).resolve()), "size": None,
+                                                      "sha256": None}
+            for file, digest in ((file, self._digests[file]) for file in self.files)
+        ]
 
 
 def provenance_record(
-    result: HeatmapResult, command_line: Sequence[str], inputs: Sequence[Path], outputs: Sequence[str | Path]
+    result: HeatmapResult, command_line: Sequence[str], inputs: InputHashes, outputs: Sequence[str | Path]
 ) -> dict[str, Any]:
     """The record of one run: ``result`` drawn by ``command_line`` (the arguments after the program name)
-    from ``inputs`` into ``outputs``. Plain JSON data."""
+    from the ``inputs`` being hashed into ``outputs``. Plain JSON data."""
     plugins = result._plugin_set()
     return {
         "format": FORMAT,
@@ -78,7 +110,7 @@ def provenance_record(
         ],
         "spec": _plain(dataclasses.asdict(result.spec)) if result.spec is not None else None,
         "engine": result.cells.engine if result.cells is not None else None,
-        "inputs": [file_record(path) for path in inputs],
+        "inputs": inputs.records(),
         "rows": [str(label) for label in result.matrix.index],
         "columns": [str(label) for label in result.matrix.columns],
         "row_tree": newick(result.row_linkage, result.matrix.index),
