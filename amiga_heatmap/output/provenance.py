@@ -109,7 +109,7 @@ def provenance_record(
             for name, info in plugins.info.items()
         ],
         "spec": _plain(dataclasses.asdict(result.spec)) if result.spec is not None else None,
-        "engine": result.cells.engine if result.cells is not None else None,
+        "engine": result.cell_table.engine if result.cell_table is not None else None,
         "inputs": inputs.records(),
         "rows": [str(label) for label in result.matrix.index],
         "columns": [str(label) for label in result.matrix.columns],

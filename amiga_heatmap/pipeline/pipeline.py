@@ -110,7 +110,7 @@ class Pipeline:
             highlighted=decorations.highlighted,
             missing=spec.missing,
             transforms=matrix.transforms,
-            cells=cells,
+            cell_table=cells,
             spec=spec,
             stage_log=tuple(records),
         )
