@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .pipeline.cell_table import CellTable
     from .pipeline.labels.colors import ColourStrip, LabelColors
+    from .pipeline.matrix_state import StageRecord
     from .pipeline.spec import HeatmapSpec
     from .plugin_system.plugin_set import PluginSet
 
@@ -41,9 +42,11 @@ class HeatmapResult:
       value and colour per label, legend entries), or None.
     - ``highlighted``: ``{"x": [...], "y": [...]}``, the plotted labels to draw in bold red.
     - ``transforms``: the ``--transform`` calls applied to the matrix values, in order, as written.
-    - ``cells``: the engine's :class:`~amiga_heatmap.pipeline.cell_table.CellTable` (every cell before
-      missing cells, transforms and the filter; ``cells.statistics`` has the replicate statistics).
+    - ``cell_table``: the engine's :class:`~amiga_heatmap.pipeline.cell_table.CellTable` (every cell
+      before missing cells, transforms and the filter).
     - ``spec``: the :class:`~amiga_heatmap.pipeline.spec.HeatmapSpec` the result was built from.
+    - ``stage_log``: one :class:`~amiga_heatmap.pipeline.matrix_state.StageRecord` per matrix stage, in
+      order: the shape after it and the labels it removed.
     """
 
     source_rows: pd.DataFrame | None = field(repr=False)
@@ -65,8 +68,9 @@ class HeatmapResult:
     y_colors: LabelColors | None = None
     highlighted: dict[str, list[Any]] = field(default_factory=lambda: {"x": [], "y": []})
     transforms: tuple[str, ...] = ()
-    cells: CellTable | None = field(default=None, repr=False)
+    cell_table: CellTable | None = field(default=None, repr=False)
     spec: HeatmapSpec | None = field(default=None, repr=False)
+    stage_log: tuple[StageRecord, ...] = field(default=(), repr=False)
 
     @property
     def colour_strips(self) -> dict[str, ColourStrip]:
@@ -84,7 +88,7 @@ class HeatmapResult:
         if self.source_rows is None:
             from .errors import DataError
 
-            engine = self.cells.engine if self.cells is not None else "chosen"
+            engine = self.cell_table.engine if self.cell_table is not None else "chosen"
             raise DataError(
                 f"The {engine!r} engine keeps no input rows in memory, so the rows behind the cells (and "
                 "--save-filtered-table) are not available; run with --engine pandas for them."

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 import os
 import re
 import signal
@@ -131,6 +132,15 @@ def raised(call: Callable[[], object]) -> tuple[int, str]:
     with pytest.raises(AmigaHeatmapError) as caught:
         call()
     return caught.value.exit_code, caught.value.message
+
+
+def replay_after_a_change(context: Context) -> tuple[int, str]:
+    """A run, one value of its input changed, then the replay of its record."""
+    source = context.file("plates.txt", context.rows().to_csv(sep="\t", index=False))
+    status, stderr = context.heatmap(source=source)
+    assert status == 0, stderr
+    context.file("plates.txt", context.rows().assign(gr=lambda rows: rows["gr"] * 2).to_csv(sep="\t", index=False))
+    return context.raw("replay", context.tmp_path / "out" / "figure.provenance.json")
 
 
 def rowless_result(context: Context):
@@ -322,6 +332,11 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "data.subset-column-missing": lambda c: raised(
         lambda: importlib.import_module("amiga_heatmap.pipeline.subset").apply_subset(c.rows(), {"isolate": ["ER1"]})),
     "data.subset-selects-nothing": lambda c: c.heatmap("-s", "Isolate:ER7"),
+    "data.not-a-provenance-record": lambda c: c.raw("replay", c.file("other.provenance.json", "[1, 2]")),
+    "data.replay-failed": lambda c: c.raw("replay", c.file("gone.provenance.json", json.dumps({
+        "format": "amiga-heatmap provenance 1", "inputs": [], "outputs": [], "working_folder": str(c.tmp_path),
+        "command_line": ["amiga-heatmap", "-i", "gone.txt", "-x", "Isolate", "-y", "Substrate", "-v", "gr"]}))),
+    "data.replay-differs": replay_after_a_change,
     "data.transform-leaves-nothing": lambda c: c.heatmap("--transform", "log2", source=c.file(
         "no_growth.txt", c.rows().assign(gr=0.0).to_csv(sep="\t", index=False))),
     "data.engine-keeps-no-rows": lambda c: raised(lambda: rowless_result(c).rows),

@@ -174,7 +174,7 @@ def test_register_engines_replaces_the_computation_of_the_cells(amiga_heatmap_pl
     rows = read(summary)
     expected = rows[rows["PM"] == 2].groupby(["Substrate", "Isolate"])["gr"].max().unstack("Isolate")
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=0)
-    assert result.cells.engine == "largest"
+    assert result.cell_table.engine == "largest"
     with pytest.raises(DataError, match="engine keeps no input rows in memory"):
         result.rows  # noqa: B018
 

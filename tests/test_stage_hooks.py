@@ -65,7 +65,7 @@ def test_compute_cells_plugin_goes_before_the_builtin_engine(amiga_heatmap_plugi
     result = heatmap(normalized, value=VALUE, x=X, y=Y, operation="mean")
     expected = pd.read_csv(normalized, sep="\t").groupby([Y, X])[VALUE].max().unstack(X)
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=0)
-    assert result.cells.engine == "maximum"
+    assert result.cell_table.engine == "maximum"
 
 
 class UpperCaseLabels:

@@ -24,7 +24,7 @@ from ..options.click_options import click_option, renderer_flag_options, rendere
 from ..options.declaration import naming_flags
 from ..options.pipeline_options import PIPELINE_OPTIONS
 from ..options.sections import DRAWING, GENERAL, INPUT, OUTPUT, PLUGIN_OPTIONS, PLUGINS
-from .help import DefaultCommandGroup, SectionedCommand, SectionOption
+from .help import COMMAND_LINE, DefaultCommandGroup, SectionedCommand, SectionOption
 
 # the options of the command line itself (what to read, where to write, with which renderer); the
 # pipeline's are in amiga_heatmap.options.pipeline_options, the renderers' in their declarations
@@ -40,6 +40,9 @@ COMMAND_LINE_OPTIONS = (
            reads="command line"),
     Option("renderer", "renderer to use when several write the chosen format", flags=("--renderer",),
            section=OUTPUT, metavar="NAME", reads="command line"),
+    Option("no_provenance", "do not write NAME.provenance.json (how the output was made; 'amiga-heatmap "
+           "replay' re-runs it)", flags=("--no-provenance",), is_flag=True, default=False, section=OUTPUT,
+           reads="command line"),
     Option("kwargs_text", "renderer options, e.g. 'cmap:RdBu_r;center:1;vmin:0' ('amiga-heatmap plugins' "
            "lists each renderer's)", flags=("--kwargs",), section=DRAWING, metavar="KEY:VALUE;...",
            reads="renderer"),
@@ -264,6 +267,7 @@ def heatmap(
     output_dir: str | None,
     file_format: str,
     renderer: str | None,
+    no_provenance: bool,
     kwargs_text: str | None,
     verbose: bool,
     **declared: Any,
@@ -284,6 +288,7 @@ def heatmap(
         output_path,
         refuse_overwriting_inputs,
     )
+    from ..output.provenance import InputHashes, provenance_record, write_provenance
     from ..pipeline.pipeline import Pipeline
     from ..pipeline.reading import find_summary_files
     from ..pipeline.spec import HeatmapSpec
@@ -313,6 +318,7 @@ def heatmap(
         refuse_overwriting_inputs(filtered_table_path(target), inputs)
     check_output_folder(target)
 
+    hashes = None if no_provenance else InputHashes(inputs)
     with recording() as times:
         result = Pipeline(spec, plugins).run(inputs)
         with stage("render"):
@@ -320,10 +326,15 @@ def heatmap(
     logging.getLogger("amiga_heatmap").info("times: %s", times.summary())
     click.echo(f"Wrote {target} ({result.matrix.shape[0]} {spec.y.column} x {result.matrix.shape[1]} "
                f"{spec.x.column}).")
+    extras = list(companions)
     if spec.read_all_columns:
-        companions.append(result.save_filtered_table(filtered_table_path(target)))
-    for extra in companions:
+        extras.append(result.save_filtered_table(filtered_table_path(target)))
+    for extra in extras:
         click.echo(f"Wrote {extra}.")
+    if hashes is not None:
+        command_line = click.get_current_context().meta.get(COMMAND_LINE, [])
+        record = provenance_record(result, command_line, hashes, [target, *extras])
+        click.echo(f"Wrote {write_provenance(target, record)} (how it was made).")
 
 
 @main.command(
@@ -356,6 +367,43 @@ def list_plugins(as_json: bool, verbose: bool) -> None:
     description = describe_plugins(plugin_set)
     click.echo(json.dumps(description, indent=2) if as_json else format_plugins(description))
     plugin_set.check()
+
+
+@main.command(
+    "replay",
+    cls=SectionedCommand,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="The record is written beside every output (NAME.provenance.json) unless --no-provenance.",
+)
+@click.argument("record_path", metavar="NAME.provenance.json", type=click.Path(dir_okay=False))
+@with_plugin_options
+@option("--verbose", is_flag=True, section=GENERAL, help="Report every stage; show tracebacks on errors.")
+@reports_errors
+def replay_command(record_path: str, verbose: bool) -> None:
+    """Run the command a provenance record describes again and say whether every output is identical.
+
+    \b
+    The replay writes into a temporary folder, never over the recorded outputs. It warns about inputs
+    whose content changed since the record, and exits with status 1 when an output differs.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from ..errors import DataError
+    from ..output.provenance import read_provenance, replay
+
+    record = read_provenance(record_path)
+    with tempfile.TemporaryDirectory(prefix="amiga-heatmap-replay-") as folder:
+        outcome = replay(record, Path(folder))
+    for changed in outcome.changed_inputs:
+        click.echo(f"Warning: the input {changed} changed (or is gone) since the record was made.", err=True)
+    for output, same in outcome.identical.items():
+        click.echo(f"{'identical' if same else 'DIFFERENT'}: {output}")
+    if not outcome.reproduced:
+        raise DataError(
+            "The replay did not reproduce every output byte for byte (see the DIFFERENT lines); compare the "
+            "versions in the record with 'amiga-heatmap --version' and the inputs' hashes."
+        )
 
 
 INTERRUPTED = "Interrupted. A file being written was removed; an older file of the same name is unchanged."

@@ -9,6 +9,9 @@ import click
 
 from ..options.sections import SECTION_ORDER
 
+COMMAND_LINE = "amiga_heatmap.command_line"
+"""The key of ``click.Context.meta`` holding the arguments as given (for the provenance record)."""
+
 
 class SectionOption(click.Option):
     """A click option that belongs to a named section of the help text."""
@@ -45,6 +48,7 @@ class DefaultCommandGroup(click.Group):
     default_command = "heatmap"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[COMMAND_LINE] = list(args)
         if not args or args[0] not in self.commands:
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)

@@ -49,3 +49,32 @@ class Decorations:
     x_colors: LabelColors | None = None
     y_colors: LabelColors | None = None
     highlighted: dict[str, list[Any]] = field(default_factory=lambda: {"x": [], "y": []})
+
+
+@dataclass(frozen=True)
+class StageRecord:
+    """What one matrix stage did: the matrix's shape after it and the labels it removed (as text, in
+    their order before the stage). Kept on the result for ``--verbose`` and the provenance record."""
+
+    stage: str
+    rows: int
+    columns: int
+    removed_rows: tuple[str, ...] = ()
+    removed_columns: tuple[str, ...] = ()
+
+    @classmethod
+    def between(cls, stage: str, before: MatrixState | None, after: MatrixState) -> StageRecord:
+        """The record of ``stage``, which turned ``before`` (None for the first matrix) into ``after``."""
+        rows, columns = after.values.shape
+        if before is None:
+            return cls(stage, rows, columns)
+        return cls(
+            stage, rows, columns,
+            removed_rows=_removed(before.values.index, after.values.index),
+            removed_columns=_removed(before.values.columns, after.values.columns),
+        )
+
+
+def _removed(before: Any, after: Any) -> tuple[str, ...]:
+    kept = set(after)
+    return tuple(str(label) for label in before if label not in kept)

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from ..plugin_system.stage_calls import call_stage
 from ..timing import Stopwatch, stage
 from .cell_table import Sources
+from .matrix_state import MatrixState, StageRecord
 from .run import prepare
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,14 +72,21 @@ class Pipeline:
         with stage("read"):
             sources = self.sources(data)
         cells = call_stage(manager, "compute_cells", "computing the cells", sources=sources, run=run)
+        records: list[StageRecord] = []
+
+        def matrix_stage(hook: str, doing: str, before: MatrixState | None, **arguments: Any) -> MatrixState:
+            after = call_stage(manager, hook, doing, run=run, **arguments)
+            records.append(StageRecord.between(hook, before, after))
+            return after
+
         with stage("pivot"):
-            matrix = call_stage(manager, "pivot_cells", "pivoting the cells", cells=cells, run=run)
-            matrix = call_stage(manager, "handle_missing_cells", "handling missing cells", matrix=matrix, run=run)
+            matrix = matrix_stage("pivot_cells", "pivoting the cells", None, cells=cells)
+            matrix = matrix_stage("handle_missing_cells", "handling missing cells", matrix, matrix=matrix)
         with stage("transform"):
-            matrix = call_stage(manager, "transform_matrix", "transforming the matrix", matrix=matrix, run=run)
+            matrix = matrix_stage("transform_matrix", "transforming the matrix", matrix, matrix=matrix)
         with stage("filter"):
-            matrix = call_stage(manager, "filter_matrix", "filtering the matrix", matrix=matrix, run=run)
-        matrix = call_stage(manager, "order_matrix", "ordering the matrix", matrix=matrix, cells=cells, run=run)
+            matrix = matrix_stage("filter_matrix", "filtering the matrix", matrix, matrix=matrix)
+        matrix = matrix_stage("order_matrix", "ordering the matrix", matrix, matrix=matrix, cells=cells)
         decorations = call_stage(manager, "decorate_matrix", "decorating the matrix", matrix=matrix, cells=cells,
                                  run=run)
         spec = self.spec
@@ -102,8 +110,9 @@ class Pipeline:
             highlighted=decorations.highlighted,
             missing=spec.missing,
             transforms=matrix.transforms,
-            cells=cells,
+            cell_table=cells,
             spec=spec,
+            stage_log=tuple(records),
         )
 
     def sources(self, data: Any) -> Sources:

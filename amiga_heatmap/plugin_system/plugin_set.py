@@ -34,6 +34,7 @@ DEFAULT_PLUGINS = (
     "amiga_heatmap.builtin.filters",
     "amiga_heatmap.builtin.seaborn_renderer",
     "amiga_heatmap.builtin.table_renderer",
+    "amiga_heatmap.builtin.gct_renderer",
     "amiga_heatmap.builtin.pandas_engine",
     "amiga_heatmap.builtin.transforms",
     "amiga_heatmap.builtin.stages",
