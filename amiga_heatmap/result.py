@@ -115,7 +115,7 @@ class HeatmapResult:
         chosen = self._plugin_set().renderers.get(renderer)
         if chosen.figure is None:
             raise UsageError(f"The renderer {renderer!r} writes files only; use save() instead.")
-        checked_renderer(self._plugin_set(), options, renderer=renderer, spec=self.spec)
+        checked_renderer(self._plugin_set(), options, renderer=renderer)
         return chosen.figure(self, options)
 
     def save(
@@ -174,7 +174,7 @@ class HeatmapResult:
 
         file_format = (file_format or os.path.splitext(path)[1].lstrip(".") or "pdf").lower()
         plugins = self._plugin_set()
-        chosen = checked_renderer(plugins, options, file_format=file_format, renderer=renderer, spec=self.spec)
+        chosen = checked_renderer(plugins, options, file_format=file_format, renderer=renderer)
         return file_format, chosen, plugins.renderers.plugin_of(chosen.name)
 
 

@@ -117,7 +117,8 @@ def test_help_and_the_listing_show_the_plugin_option(run_cli, plugins_dir) -> No
     assert "digits (--md-digits): decimals written per cell, 0 to 12 (default 3)" in text
 
 
-def test_python_names_the_option_by_its_key(summary, plugins_dir, tmp_path) -> None:
+def test_python_names_the_option_by_its_key_and_saves_what_the_renderer_draws(summary, plugins_dir,
+                                                                             tmp_path) -> None:
     from amiga_heatmap import heatmap
     from amiga_heatmap.errors import UsageError
     from amiga_heatmap.plugins import plugin_options
@@ -126,8 +127,8 @@ def test_python_names_the_option_by_its_key(summary, plugins_dir, tmp_path) -> N
         plain = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean")
         with pytest.raises(UsageError, match=r"^digits must be a whole number"):
             plain.save(tmp_path / "t.md", digits=99)
-        result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean", color_x_by="Isolate")
-        with pytest.raises(UsageError, match=r"^color_x_by needs a renderer that draws colour strips, but the "
-                                             r"'markdown' renderer \(writing --format md\) does not"):
-            result.save(tmp_path / "t.md")
-    assert not (tmp_path / "t.md").exists()
+        assert not (tmp_path / "t.md").exists()
+        coloured = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean", color_x_by="Isolate")
+        assert coloured.save(tmp_path / "t.md", digits=1) == [str(tmp_path / "t.md")]
+    _, rows = markdown_table(tmp_path / "t.md")
+    assert rows[LABEL] == [f"{value:.1f}" for value in expected_means(summary).loc[LABEL]]

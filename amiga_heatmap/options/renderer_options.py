@@ -1,6 +1,8 @@
 """The renderer a run writes with, and every check of what is asked of it, in one place:
 :func:`checked_renderer`. The command line, :meth:`HeatmapResult.save` and :meth:`HeatmapResult.figure`
-all call it, before any data is read (the command line) or drawn.
+all call it, before any data is read (the command line) or drawn. Only the command line passes the
+spec: there its options were asked for that one output, while a result computed in Python may be saved
+in several formats (a TSV of a result with colour strips holds the numbers).
 
 Checked, in order: the renderer writes the format (or is named); each option given by a flag is one the
 renderer accepts and the renderer has the capability the flag's declaration ``needs``

@@ -124,9 +124,9 @@ class Renderer:
     - ``options_accepted``: the older form of ``options``, ``{name: explanation}``; give one or the other.
       After construction both are filled: ``options_accepted`` is always ``{name: explanation}``.
     - ``capabilities``: what it draws of the run's decorations, among :data:`CAPABILITIES`
-      (``"colour_strips"``, ``"highlights"``, ``"pages"``, ``"dendrograms"``, ``"size"``). An option
-      needing one the renderer lacks (``--color-x-by`` without ``"colour_strips"``) is refused before
-      any data is read, naming the renderer and the option.
+      (``"colour_strips"``, ``"highlights"``, ``"pages"``, ``"dendrograms"``, ``"size"``). On the command
+      line, an option needing one the renderer lacks (``--color-x-by`` without ``"colour_strips"``) is
+      refused before any data is read, naming the renderer and the option.
     - ``figure(result, options)``: optional; return an in-memory object (a matplotlib Figure for the
       seaborn renderer) for notebooks, without writing a file.
     - ``check_options(options, file_format)``: optional; raise
