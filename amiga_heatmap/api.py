@@ -46,6 +46,9 @@ def heatmap(
     missing_color: str | None = None,
     highlight: HighlightArgument = None,
     transforms: str | Sequence[str] = (),
+    test: bool = False,
+    test_against: float | None = None,
+    reference: str | None = None,
     engine: str | None = None,
     read_all_columns: bool = False,
 ) -> HeatmapResult:
@@ -82,6 +85,11 @@ def heatmap(
     :param transforms: matrix transforms applied after the missing-cell stage and before the filter, in
         order, e.g. ``["log2"]`` or ``"zscore(row)"`` (``--transform``; built-ins ``log2``,
         ``zscore(row|col)``, ``center(row|col)``).
+    :param test: test every cell from its replicate values (``--test``; docs/statistics.md): a
+        one-sample t-test against ``test_against`` (default 1 for ``norm(...)`` ratios, tested on log2,
+        else 0), or with ``reference`` (``"ER1"``: a column label; ``"y:LABEL"``: a row label) Welch's
+        t-test against the reference cell of the row (column). Benjamini-Hochberg q-values over every
+        tested cell, before the filter. Results in ``result.cells`` and the ``p``/``q`` layers.
     :param engine: the engine computing the cells (``--engine``); default ``pandas``.
     :param read_all_columns: read every input column, so that ``result.rows`` holds whole input rows
         (needed by :meth:`HeatmapResult.save_filtered_table`).
@@ -101,6 +109,7 @@ def heatmap(
         cluster_metric=cluster_metric, color_x_by=color_x_by, color_y_by=color_y_by,
         color_scheme_x=color_scheme_x, color_scheme_y=color_scheme_y, color_file_x=color_file_x,
         color_file_y=color_file_y, missing_color=missing_color, highlight=highlight, transforms=transforms,
-        engine=engine, read_all_columns=read_all_columns,
+        test=test, test_against=test_against, reference=reference, engine=engine,
+        read_all_columns=read_all_columns,
     )
     return Pipeline(spec, plugins).run(data)

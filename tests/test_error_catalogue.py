@@ -297,6 +297,10 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
                                                         "--cluster-metric", "cosine"),
     "usage.transform-syntax": lambda c: c.heatmap("--transform", "zscore(row"),
     "usage.transform-axis": lambda c: c.heatmap("--transform", "zscore(diagonal)"),
+    "usage.test-option-without-test": lambda c: c.heatmap("--reference", "ER1"),
+    "usage.test-against-ratio": lambda c: c.heatmap("-v", "norm(gr)", "--test", "--test-against", "0",
+                                                    source=c.summary.with_name("ER_all_summary_normalized.txt")),
+    "usage.reference-not-on-axis": lambda c: c.heatmap("--test", "--reference", "ER7"),
     "usage.missing-mode": lambda c: raised(lambda: __import__("amiga_heatmap").heatmap(
         c.summary, value="gr", x="Isolate", y="Substrate", operation="mean", missing="drop-all")),
     "usage.colour-scheme-without-column": lambda c: c.heatmap("--color-scheme-x", "ER1:red"),
@@ -337,6 +341,8 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
         "format": "amiga-heatmap provenance 1", "inputs": [], "outputs": [], "working_folder": str(c.tmp_path),
         "command_line": ["amiga-heatmap", "-i", "gone.txt", "-x", "Isolate", "-y", "Substrate", "-v", "gr"]}))),
     "data.replay-differs": replay_after_a_change,
+    "data.test-without-replicates": lambda c: c.heatmap("--test", "-s", "Replicate:1;PM:1"),
+    "data.engine-keeps-no-replicates": lambda c: raised(lambda: rowless_result(c).cells),
     "data.transform-leaves-nothing": lambda c: c.heatmap("--transform", "log2", source=c.file(
         "no_growth.txt", c.rows().assign(gr=0.0).to_csv(sep="\t", index=False))),
     "data.engine-keeps-no-rows": lambda c: raised(lambda: rowless_result(c).rows),
@@ -456,7 +462,8 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
 }
 
 
-API_ONLY = {"usage.figure-of-file-renderer", "data.subset-column-missing", "data.engine-keeps-no-rows", "interrupted", "usage.pages-in-one-figure",
+API_ONLY = {"usage.figure-of-file-renderer", "data.subset-column-missing", "data.engine-keeps-no-rows",
+            "data.engine-keeps-no-replicates", "interrupted", "usage.pages-in-one-figure",
             "usage.missing-mode"}
 """Entries met through the Python API (no "Error:" prefix), or printed by click itself."""
 

@@ -23,7 +23,7 @@ from ..options import Option
 from ..options.click_options import click_option, renderer_flag_options, renderer_parameter
 from ..options.declaration import naming_flags
 from ..options.pipeline_options import PIPELINE_OPTIONS
-from ..options.sections import DRAWING, GENERAL, INPUT, OUTPUT, PLUGIN_OPTIONS, PLUGINS
+from ..options.sections import DRAWING, GENERAL, INPUT, OUTPUT, PLUGIN_OPTIONS, PLUGINS, STATISTICS
 from .help import COMMAND_LINE, DefaultCommandGroup, SectionedCommand, SectionOption
 
 # the options of the command line itself (what to read, where to write, with which renderer); the
@@ -43,6 +43,9 @@ COMMAND_LINE_OPTIONS = (
     Option("no_provenance", "do not write NAME.provenance.json (how the output was made; 'amiga-heatmap "
            "replay' re-runs it)", flags=("--no-provenance",), is_flag=True, default=False, section=OUTPUT,
            reads="command line"),
+    Option("save_cell_table", "also write NAME_cells.tsv: every cell's replicate statistics (n, mean, median, "
+           "sd, sem, 95% CI, cv) and, with --test, p and q", flags=("--save-cell-table",), is_flag=True,
+           default=False, section=STATISTICS, reads="command line"),
     Option("kwargs_text", "renderer options, e.g. 'cmap:RdBu_r;center:1;vmin:0' ('amiga-heatmap plugins' "
            "lists each renderer's)", flags=("--kwargs",), section=DRAWING, metavar="KEY:VALUE;...",
            reads="renderer"),
@@ -268,6 +271,7 @@ def heatmap(
     file_format: str,
     renderer: str | None,
     no_provenance: bool,
+    save_cell_table: bool,
     kwargs_text: str | None,
     verbose: bool,
     **declared: Any,
@@ -316,6 +320,8 @@ def heatmap(
     refuse_overwriting_inputs(target, inputs)
     if spec.read_all_columns:
         refuse_overwriting_inputs(filtered_table_path(target), inputs)
+    if save_cell_table:
+        refuse_overwriting_inputs(cell_table_path(target), inputs)
     check_output_folder(target)
 
     hashes = None if no_provenance else InputHashes(inputs)
@@ -329,6 +335,8 @@ def heatmap(
     extras = list(companions)
     if spec.read_all_columns:
         extras.append(result.save_filtered_table(filtered_table_path(target)))
+    if save_cell_table:
+        extras.append(result.save_cell_table(cell_table_path(target)))
     for extra in extras:
         click.echo(f"Wrote {extra}.")
     if hashes is not None:
@@ -404,6 +412,14 @@ def replay_command(record_path: str, verbose: bool) -> None:
             "The replay did not reproduce every output byte for byte (see the DIFFERENT lines); compare the "
             "versions in the record with 'amiga-heatmap --version' and the inputs' hashes."
         )
+
+
+def cell_table_path(target: Any) -> Any:
+    """Where ``--save-cell-table`` writes for the output ``target``: ``NAME_cells.tsv`` beside it."""
+    from pathlib import Path
+
+    target = Path(target)
+    return target.with_name(f"{target.stem}_cells.tsv")
 
 
 INTERRUPTED = "Interrupted. A file being written was removed; an older file of the same name is unchanged."

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import UsageError
 from ..pipeline.missing_cells import MISSING_MODES
 from .declaration import Option, by_name, option_label, per_axis
-from .sections import COLOURS, DRAWING, INPUT, LAYOUT, MATRIX, MISSING, ORDER, OUTPUT
+from .sections import COLOURS, DRAWING, INPUT, LAYOUT, MATRIX, MISSING, ORDER, OUTPUT, STATISTICS
 
 PIPELINE_OPTIONS: tuple[Option, ...] = (
     Option("subset", "keep only rows whose columns hold these values, e.g. 'PM:1;Isolate:ER1,ER2'",
@@ -37,6 +37,14 @@ PIPELINE_OPTIONS: tuple[Option, ...] = (
     Option("transforms", "transform the matrix before the filter (repeatable, in order): log2, "
            "zscore(row|col), center(row|col), or a plugin's", flags=("--transform",), multiple=True,
            default=(), section=MATRIX, metavar="NAME[(ARGS)]", reads="transform"),
+    Option("test", "test every cell from its replicates: one-sample t-test, or Welch's against --reference; "
+           "p and q in NAME_cells.tsv (--save-cell-table); docs/statistics.md", flags=("--test",), is_flag=True,
+           default=False, section=STATISTICS, reads="statistics"),
+    Option("test_against", "the value a cell is tested against (default: 1 for norm(...) ratios, tested on "
+           "log2, else 0)", flags=("--test-against",), value_type=float, section=STATISTICS, metavar="NUMBER",
+           reads="statistics"),
+    Option("reference", "test each cell against the cell of this column (or y:LABEL, this row), Welch's "
+           "t-test", flags=("--reference",), section=STATISTICS, metavar="LABEL|y:LABEL", reads="statistics"),
     Option("engine", "engine computing the cells from the input (default: pandas; 'amiga-heatmap plugins' "
            "lists them)", flags=("--engine",), section=MATRIX, metavar="NAME", reads="cells"),
     Option("read_all_columns", "also write the input rows behind the plotted cells to NAME_filtered.txt "

@@ -19,6 +19,7 @@ from .spec import HeatmapSpec
 if TYPE_CHECKING:  # pragma: no cover
     from ..plugin_system.components import Aggregator, Engine
     from ..plugin_system.plugin_set import PluginSet
+    from .statistics import CellTest
     from .subset import Selection
     from .transforms import TransformCall
 
@@ -41,6 +42,7 @@ class Run:
     - ``highlighted``: ``{"x": [...], "y": [...]}`` label texts to highlight.
     - ``palettes``: per axis, the colours the user gave for the strip (None: automatic).
     - ``missing_color``: the checked ``missing_color``, or None.
+    - ``cell_test``: the :class:`~amiga_heatmap.pipeline.statistics.CellTest` of ``--test``, or None.
     """
 
     spec: HeatmapSpec
@@ -55,6 +57,7 @@ class Run:
     highlighted: dict[str, list[str]] = field(default_factory=lambda: {"x": [], "y": []})
     palettes: dict[str, dict[str, str] | None] = field(default_factory=dict)
     missing_color: str | None = None
+    cell_test: CellTest | None = None
 
     @property
     def aggregator_plugin(self) -> str | None:
@@ -96,6 +99,7 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
         for axis in ("x", "y")
     }
     missing_color = check_color(spec.missing_color, label("missing_color")) if spec.missing_color is not None else None
+    cell_test = _cell_test(spec)
     columns = {spec.value: label("value"), spec.x.column: label("x"), spec.y.column: label("y")}
     columns.update({column: label("subset") for column in selection if column not in columns})
     for column, option in spec.label_columns().items():
@@ -113,7 +117,20 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
         highlighted=highlighted,
         palettes=palettes,
         missing_color=missing_color,
+        cell_test=cell_test,
     )
+
+
+def _cell_test(spec: HeatmapSpec) -> CellTest | None:
+    """The parsed ``--test`` (None without it); ``--test-against`` and ``--reference`` need it."""
+    from .statistics import cell_test
+
+    if not spec.test:
+        for option, given in (("--test-against", spec.test_against), ("--reference", spec.reference)):
+            if given is not None:
+                raise UsageError(f"{option} says what --test compares with, but --test is not given. Add --test.")
+        return None
+    return cell_test(spec.value, spec.test_against, spec.reference)
 
 
 def check_axes(value: str, x: str, y: str) -> None:

@@ -37,8 +37,8 @@ stage.
 **Stage hooks** are called during every run, through pluggy, in the order of the stages of
 :class:`~amiga_heatmap.pipeline.pipeline.Pipeline`::
 
-    compute_cells -> pivot_cells -> handle_missing_cells -> transform_matrix -> filter_matrix
-        -> order_matrix -> decorate_matrix
+    compute_cells -> pivot_cells -> handle_missing_cells -> test_cells -> transform_matrix
+        -> filter_matrix -> order_matrix -> decorate_matrix
 
 Each is ``firstresult``: the first implementation that returns something other than None does the stage.
 The built-in implementations (the ``builtin.stages`` plugin) are marked ``trylast``, so a plugin's
@@ -169,6 +169,18 @@ def handle_missing_cells(matrix, run):
     :param matrix: the :class:`~amiga_heatmap.pipeline.matrix_state.MatrixState` after the pivot.
     :param run: the :class:`~amiga_heatmap.pipeline.run.Run`.
     :return: the new MatrixState (with ``dropped_rows``/``dropped_columns`` filled in), or None.
+    """
+
+
+@hookspec(firstresult=True)
+def test_cells(matrix, cells, run):
+    """Test every cell of the matrix as ``run.cell_test`` (``--test``) says, from its replicate values.
+
+    :param matrix: the :class:`~amiga_heatmap.pipeline.matrix_state.MatrixState` after missing cells.
+    :param cells: the :class:`~amiga_heatmap.pipeline.cell_table.CellTable`.
+    :param run: the :class:`~amiga_heatmap.pipeline.run.Run`.
+    :return: the new MatrixState (with the ``p`` and ``q`` layers and ``tests``; unchanged without
+        ``--test``), or None.
     """
 
 
