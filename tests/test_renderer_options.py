@@ -132,3 +132,13 @@ def test_python_names_the_option_by_its_key_and_saves_what_the_renderer_draws(su
         assert coloured.save(tmp_path / "t.md", digits=1) == [str(tmp_path / "t.md")]
     _, rows = markdown_table(tmp_path / "t.md")
     assert rows[LABEL] == [f"{value:.1f}" for value in expected_means(summary).loc[LABEL]]
+
+
+def test_a_plugin_set_that_fails_to_load_still_parses_the_builtin_flags(run_cli, summary, tmp_path) -> None:
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "broken.py").write_text("raise RuntimeError('not today')\n", encoding="utf-8")
+    result = run_cli("--plugins-dir", folder, "--strict-plugins", "-i", summary, "--output-dir", tmp_path,
+                     "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean", "--width-height", "5", "5")
+    assert result.exit_code == 3, result.stderr
+    assert "not today" in result.stderr and "No such option" not in result.stderr

@@ -14,17 +14,20 @@ import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import AmigaHeatmapError, UsageError
 from ..options import Option
 from ..options.click_options import click_option, renderer_flag_options, renderer_parameter
-from ..options.declaration import naming_flags
+from ..options.declaration import DEFAULT_SECTION, naming_flags
 from ..options.pipeline_options import PIPELINE_OPTIONS
 from ..options.sections import DRAWING, GENERAL, INPUT, OUTPUT, PLUGIN_OPTIONS, PLUGINS, STATISTICS
 from .help import COMMAND_LINE, DefaultCommandGroup, SectionedCommand, SectionOption
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..plugin_system.plugin_set import PluginOptions, PluginSet
 
 # the options of the command line itself (what to read, where to write, with which renderer); the
 # pipeline's are in amiga_heatmap.options.pipeline_options, the renderers' in their declarations
@@ -181,7 +184,7 @@ class HeatmapCommand(SectionedCommand):
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         params = super().get_params(ctx)
         loaded = ctx.meta.get(_LOADED)
-        if loaded is None:
+        if loaded is None:  # not parsing (e.g. a test building the command's context)
             return params
         added = [click_option(_in_section(option), renderer_parameter(option)) for option in loaded.flags]
         return [*params[:-1], *added, params[-1]]  # the help option stays last
@@ -189,27 +192,32 @@ class HeatmapCommand(SectionedCommand):
 
 @dataclass(frozen=True)
 class _Loaded:
-    """The plugin set loaded while parsing, the options it was loaded with, the warnings its loading
-    gave (shown when the run starts) and its renderers' flag declarations."""
+    """The plugin set loaded while parsing (None when it failed to load: the run loads it again and
+    reports why), the options it was loaded with, the warnings its loading gave (shown when the run
+    starts) and its renderers' flag declarations."""
 
-    options: Any
-    plugins: Any
+    options: PluginOptions
+    plugins: PluginSet | None
     warnings: tuple[warnings.WarningMessage, ...]
     flags: tuple[Option, ...]
 
 
-def _load_for_parsing(args: list[str]) -> _Loaded | None:
+def _load_for_parsing(args: list[str]) -> _Loaded:
+    """Load the plugins ``args`` ask for, to learn their renderers' flags. When they fail to load (a
+    broken plugin with --strict-plugins, two claiming one name), the built-ins' flags still parse."""
     from ..plugin_system.active import current_options, load_plugins
+    from ..plugin_system.plugin_set import PluginOptions
 
     options = replace(current_options(), **_plugin_arguments(args))
+    taken = [flag for option in (*COMMAND_LINE_OPTIONS, *PIPELINE_OPTIONS) for flag in option.flags]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             plugin_set = load_plugins(options)
-            taken = [flag for option in (*COMMAND_LINE_OPTIONS, *PIPELINE_OPTIONS) for flag in option.flags]
-            flags = tuple(renderer_flag_options(plugin_set, [*taken, *_FIXED_FLAGS]))
         except (AmigaHeatmapError, OSError):
-            return None
+            builtins = load_plugins(PluginOptions(entry_points=False, disabled=options.disabled))
+            return _Loaded(options, None, (), tuple(renderer_flag_options(builtins, [*taken, *_FIXED_FLAGS])))
+        flags = tuple(renderer_flag_options(plugin_set, [*taken, *_FIXED_FLAGS]))
     return _Loaded(options, plugin_set, tuple(caught), flags)
 
 
@@ -234,9 +242,7 @@ def _plugin_arguments(args: list[str]) -> dict[str, Any]:
 
 def _in_section(option: Option) -> Option:
     """``option``, placed in the plugin options' ``--help`` section if it names none."""
-    return option if option.section != Option.__dataclass_fields__["section"].default else replace(
-        option, section=PLUGIN_OPTIONS
-    )
+    return replace(option, section=PLUGIN_OPTIONS) if option.section == DEFAULT_SECTION else option
 
 
 def declared_options(command: Callable[..., Any]) -> Callable[..., Any]:

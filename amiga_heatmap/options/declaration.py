@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
+DEFAULT_SECTION = "Other options"  # the --help section of an option that names none
 AXIS_WORDS = {"x": ("column", "columns", "col"), "y": ("row", "rows", "row")}
 
 _on_command_line: ContextVar[bool] = ContextVar("amiga_heatmap_command_line", default=False)
@@ -52,7 +53,7 @@ class Option:
     flags: tuple[str, ...] = ()
     default: Any = None
     check: Callable[[str, Any], Any] | None = None
-    section: str = "Other options"
+    section: str = DEFAULT_SECTION
     metavar: str | None = None
     value_type: type | None = None
     choices: tuple[str, ...] = ()
