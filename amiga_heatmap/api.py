@@ -70,8 +70,9 @@ def heatmap(
     :param value: the numeric column to show, e.g. ``"norm(auc_lin)"``.
     :param x: the column whose values become the heatmap's columns, e.g. ``"Isolate"``.
     :param y: the column whose values become the heatmap's rows, e.g. ``"Substrate"``.
-    :param operation: name of a registered aggregator (``"mean"``, ``"median"``, or a plugin's) combining
-        replicate rows of one (x, y) pair. None requires every pair to occur once.
+    :param operation: a registered aggregator (``"mean"``, ``"median"``, or a plugin's) combining
+        replicate rows of one (x, y) pair, with its arguments if it takes any (``"trimmed(0.2)"``). None
+        requires every pair to occur once.
     :param subset: ``"Var:v1,v2;Var2:v3"`` or ``{"Var": ["v1", "v2"]}``: keep only matching rows.
     :param filter: a filter expression such as ``"row any >= 1.2 OR row any <= 0.8"``.
     :param title: the figure title; defaults to ``value``.
@@ -109,11 +110,12 @@ def heatmap(
     from .pipeline.filtering.stage import apply_filter
     from .pipeline.labels.highlight import parse_highlight
     from .pipeline.missing_cells import MISSING_MODES, handle_missing_cells
+    from .pipeline.operation import operation_text, parse_operation
     from .pipeline.pivot import order_single_column, pivot, rows_behind
     from .pipeline.subset import apply_subset, parse_subset
 
     plugins = plugins or get_plugins()
-    aggregator = plugins.aggregators.get(operation, option="-p/--operation") if operation else None
+    aggregator, arguments = parse_operation(operation, plugins.aggregators) if operation else (None, ())
     selection = parse_subset(subset)
     expression = (
         parse_filter(filter, plugins.quantifiers.as_dict(), plugins.operators.as_dict())
@@ -152,7 +154,7 @@ def heatmap(
     rows = numeric_values(rows, value, sample_column)
 
     plugin = plugins.aggregators.plugin_of(aggregator.name) if aggregator else None
-    reduced, cell_counts = aggregate(rows, value, x, y, aggregator, plugin)
+    reduced, cell_counts = aggregate(rows, value, x, y, aggregator, plugin, arguments)
     clock.lap("aggregate")
     matrix, counts = pivot(reduced, cell_counts, x, y)
     log.info("aggregated with %s: %d %s x %d %s", operation or "no operation", matrix.shape[0], y, matrix.shape[1], x)
@@ -189,7 +191,7 @@ def heatmap(
         x=x,
         y=y,
         title=value if title is None else title,
-        operation=aggregator.name if aggregator else None,
+        operation=operation_text(aggregator, arguments) if aggregator else None,
         filter=filter,
         dropped=dropped,
         dropped_columns=dropped_columns,
@@ -229,7 +231,7 @@ def _load_rows(
     """
     import pandas as pd
 
-    from .pipeline.reading import check_columns, find_summary_files, read_summaries
+    from .pipeline.reading import check_columns, find_summary_files, read_summaries, reader_of
 
     if isinstance(data, pd.DataFrame):
         check_columns(data, wanted, [], plugins)
@@ -238,7 +240,7 @@ def _load_rows(
     if not paths:
         raise ValueError("heatmap() was given an empty list of paths as data")
     files = [file for path in paths for file in find_summary_files(path, plugins)]
-    header = plugins.reader_for(str(files[0])).header(str(files[0]))
+    header = reader_of(files[0], plugins).header(str(files[0]))
     sample_column = header[0] if header else None
     rows = read_summaries(files, plugins, None if every_column else frozenset(wanted) | {sample_column})
     check_columns(rows, wanted, files, plugins)

@@ -18,6 +18,7 @@ from importlib import metadata
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import trim_mean
 
 from .conftest import REPOSITORY
 
@@ -123,6 +124,17 @@ def test_filter_with_a_labtools_quantifier_and_aggregator(summary) -> None:
     keep = ((matrix >= 0.5).sum(axis=1) >= 3) & ((matrix < 0.9).sum(axis=1) > 2)
     expected = matrix[keep]
     assert 0 < len(expected) < len(matrix)
+    pd.testing.assert_frame_equal(written, expected, check_names=False, rtol=1e-12)
+
+
+def test_trimmed_mean_of_the_installed_labtools(normalized) -> None:
+    done = amiga_heatmap("-i", normalized, "-o", "trimmed", "--format", "tsv", "-x", "Strain", "-y", "Substrate",
+                         "-v", "norm(auc_lin)", "-p", "trimmed(0.25)")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    written = pd.read_csv(normalized.parent / "trimmed.tsv", sep="\t", index_col=0)
+    rows = pd.read_csv(normalized, sep="\t")
+    expected = rows.groupby(["Substrate", "Strain"])["norm(auc_lin)"].agg(trim_mean, 0.25).unstack("Strain")
     pd.testing.assert_frame_equal(written, expected, check_names=False, rtol=1e-12)
 
 
