@@ -16,7 +16,7 @@ from .operators import OPERATORS
 from .parquet_reader import PARQUET_READER
 from .quantifiers import QUANTIFIERS
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 @hookimpl
