@@ -73,7 +73,7 @@ def test_plugins_command_lists_both_distributions() -> None:
         "entry point", "amiga-heatmap-labtools", metadata.version("amiga-heatmap-labtools"))
     assert (plotly["source"], plotly["origin"]) == ("entry point", "amiga-heatmap-plotly")
     provides = labtools["provides"]
-    assert names(provides["aggregators"]) == ["count", "cv", "geomean", "max", "min", "sd"]
+    assert names(provides["aggregators"]) == ["count", "cv", "geomean", "max", "min", "sd", "trimmed"]
     assert names(provides["quantifiers"]) == ["atleast", "mean", "median", "most", "none"]
     assert provides["quantifiers"][0]["parameters"] == ["k"]
     assert names(provides["operators"]) == ["~="]

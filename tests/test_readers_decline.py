@@ -6,6 +6,7 @@ same suffix."""
 from __future__ import annotations
 
 import json
+import logging
 import textwrap
 import zipfile
 from pathlib import Path
@@ -140,6 +141,16 @@ def write_xlsx(path: Path, frame: pd.DataFrame) -> None:
              + "</sheetData></worksheet>")
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
+
+
+@pytest.fixture(autouse=True)
+def logger_restored():
+    """--verbose in-process adds a handler bound to this run's stderr: take it away afterwards."""
+    logger = logging.getLogger("amiga_heatmap")
+    handlers, level = list(logger.handlers), logger.level
+    yield
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
 
 
 def heatmap_args(source: Path, output: Path, *extra: object) -> list[object]:

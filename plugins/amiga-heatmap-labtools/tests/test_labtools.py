@@ -127,6 +127,11 @@ def test_trimmed_through_the_command_line(labtools, normalized, run_cli) -> None
     pd.testing.assert_frame_equal(written, expected, rtol=1e-12, check_names=False)
 
 
+def test_the_listing_shows_the_parameters_of_trimmed(labtools, run_cli) -> None:
+    listing = run_cli("plugins")
+    assert "    aggregators: count, cv, geomean, max, min, sd, trimmed(proportion)\n" in listing.stdout
+
+
 @pytest.mark.parametrize(
     ("operation", "message"),
     [
