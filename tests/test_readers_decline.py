@@ -217,6 +217,13 @@ def test_an_xlsx_reader_declines_an_excel_lock_file(data_dir, run_cli, tmp_path)
     pd.testing.assert_frame_equal(written, expected_means(frames.values()), check_names=False, rtol=1e-12)
     direct = run_cli("--plugins-dir", plugins, *heatmap_args(lock, tmp_path))
     assert direct.exit_code == 1 and "declined it as not its kind of file ('xlsx')" in direct.stderr
+    for stem in sorted(frames)[1:7]:
+        (folder / f"~${stem}.xlsx").write_bytes(b"\x0bresearcher" + b"\x00" * 154)
+    many = run_cli("--plugins-dir", plugins, *heatmap_args(folder, tmp_path))
+    assert many.exit_code == 0, many.stderr
+    assert many.stderr.count("Warning: ") == 1
+    assert "Skipped 7 file(s) that no reader accepts: " in many.stderr
+    assert " and 2 more (--verbose lists them). Their readers declined them" in many.stderr
 
 
 def test_a_plugin_reader_that_declines_leaves_the_file_to_the_builtin_reader(data_dir, run_cli, tmp_path,

@@ -58,7 +58,9 @@ def find_summary_files(path: str | os.PathLike[str], plugins: PluginSet) -> list
     )
     found, unread = [], []
     for candidate in skip_own_outputs(candidates):
-        reader, _ = choose_reader(candidate, plugins)
+        reader, declined = choose_reader(candidate, plugins)
+        for name in declined:
+            log.info("the reader %s declined %s", name, candidate)
         (found if reader is not None else unread).append(candidate)
     if unread:
         shown = ", ".join(str(file) for file in unread[:FILES_SHOWN])
@@ -88,7 +90,7 @@ def choose_reader(path: str | os.PathLike[str], plugins: PluginSet) -> tuple[Rea
     The readers claiming a suffix ``path`` ends with (ignoring case) are asked in turn, the longest
     suffix first and, for one suffix, plugins' readers before built-in ones; the first whose ``accepts``
     is None or returns True reads the file. ``(None, declined)`` when none does (``declined`` is empty
-    when no reader claims the suffix). Each decline is logged.
+    when no reader claims the suffix).
     """
     lowered = str(path).lower()
     claims = []
@@ -103,7 +105,6 @@ def choose_reader(path: str | os.PathLike[str], plugins: PluginSet) -> tuple[Rea
             entry.plugin, f"checking whether {reader.name!r} reads {path}", reader.accepts, str(path)
         ):
             return reader, declined
-        log.info("the reader %s declined %s", reader.name, path)
         declined.append(reader.name)
     return None, declined
 
