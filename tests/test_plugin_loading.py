@@ -199,8 +199,8 @@ def test_conflicts_are_ordered_the_same_whatever_the_registration_order() -> Non
     two = load_plugins(PluginOptions(entry_points=False, extra=(("b", AnotherMaximum()), ("a", Maximum()))),
                        allow_conflicts=True)
     assert one.conflicts == two.conflicts == [
-        "Plugins 'a' and 'b' both register the aggregator 'maximum'. Uninstall or disable one of them "
-        "(--disable-plugin NAME), or rename one of the aggregators."
+        ("Plugins 'a' and 'b' both register the aggregator 'maximum'. Uninstall or disable one of them "
+         "(--disable-plugin NAME), or rename one of the aggregators.")
     ]
     assert one.aggregators.plugin_of("maximum") == two.aggregators.plugin_of("maximum") == "a"
 

@@ -71,7 +71,7 @@ def aggregate(
     ``aggregator`` every (x, y) pair must occur once; otherwise DataError names a few repeated pairs and
     suggests ``-p mean``.
 
-    An aggregator's declared ``form`` is computed with pandas' grouped reductions; otherwise its
+    An aggregator's declared ``form`` is computed by this engine (:data:`PANDAS_FORMS`); otherwise its
     ``reduce`` is called with the values and group codes (see
     :class:`~amiga_heatmap.plugin_system.components.Aggregator`) and ``arguments``, failures blamed on
     ``plugin``. An aggregator of the old ``reduce(groups)`` contract gets the ``SeriesGroupBy`` as before,
