@@ -146,8 +146,9 @@ def main() -> None:
         help="The column whose values become the heatmap's columns, e.g. Isolate.")
 @option("-y", "--y-variable", "--y_variable", "y_variable", required=True, section=MATRIX, metavar="COLUMN",
         help="The column whose values become the heatmap's rows, e.g. Substrate.")
-@option("-p", "--operation", section=MATRIX, metavar="NAME",
-        help="Combine replicates: mean, median, or a plugin's aggregator. Needed when replicates exist.")
+@option("-p", "--operation", section=MATRIX, metavar="NAME[(ARGS)]",
+        help="Combine replicates: mean, median, or a plugin's aggregator, e.g. 'trimmed(0.2)'. Needed when "
+             "replicates exist.")
 @option("-f", "--filter", "filter_text", section=MATRIX, metavar="EXPRESSION",
         help="Keep rows/columns, e.g. 'row any >= 1.2 OR row any <= 0.8'. See docs/usage.md.")
 @option("--transform", "transforms", multiple=True, section=MATRIX, metavar="NAME[(ARGS)]",
