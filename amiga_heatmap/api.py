@@ -61,8 +61,9 @@ def heatmap(
     :param value: the numeric column to show, e.g. ``"norm(auc_lin)"``.
     :param x: the column whose values become the heatmap's columns, e.g. ``"Isolate"``.
     :param y: the column whose values become the heatmap's rows, e.g. ``"Substrate"``.
-    :param operation: name of a registered aggregator (``"mean"``, ``"median"``, or a plugin's) combining
-        replicate rows of one (x, y) pair. None requires every pair to occur once.
+    :param operation: a registered aggregator (``"mean"``, ``"median"``, or a plugin's) combining
+        replicate rows of one (x, y) pair, with its arguments if it takes any (``"trimmed(0.2)"``). None
+        requires every pair to occur once.
     :param subset: ``"Var:v1,v2;Var2:v3"`` or ``{"Var": ["v1", "v2"]}``: keep only matching rows.
     :param filter: a filter expression such as ``"row any >= 1.2 OR row any <= 0.8"``.
     :param title: the figure title; defaults to ``value``.

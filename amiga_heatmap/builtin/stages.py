@@ -34,7 +34,7 @@ def pivot_cells(cells, run):
     from ..pipeline.pivot import pivot
 
     values, counts = pivot(cells.cells[VALUE], cells.cells[COUNT], cells.x, cells.y)
-    log.info("aggregated with %s: %d %s x %d %s", run.spec.operation or "no operation", values.shape[0], cells.y,
+    log.info("aggregated with %s: %d %s x %d %s", run.operation_text or "no operation", values.shape[0], cells.y,
              values.shape[1], cells.x)
     if values.empty:
         raise DataError(f"No row has both an {cells.x!r} and a {cells.y!r} value; there is nothing to draw.")

@@ -30,8 +30,9 @@ PIPELINE_OPTIONS: tuple[Option, ...] = (
     Option("y", "the column whose values become the heatmap's rows, e.g. Substrate",
            flags=("-y", "--y-variable", "--y_variable"), required=True, section=MATRIX, metavar="COLUMN",
            reads="pivot"),
-    Option("operation", "combine replicates: mean, median, or a plugin's aggregator; needed when replicates "
-           "exist", flags=("-p", "--operation"), section=MATRIX, metavar="NAME", reads="cells"),
+    Option("operation", "combine replicates: mean, median, or a plugin's aggregator, e.g. 'trimmed(0.2)'; "
+           "needed when replicates exist", flags=("-p", "--operation"), section=MATRIX, metavar="NAME[(ARGS)]",
+           reads="cells"),
     Option("filter", "keep rows/columns, e.g. 'row any >= 1.2 OR row any <= 0.8'; see docs/usage.md",
            flags=("-f", "--filter"), section=MATRIX, metavar="EXPRESSION", reads="filter"),
     Option("transforms", "transform the matrix before the filter (repeatable, in order): log2, "

@@ -102,7 +102,7 @@ class Pipeline:
             x=spec.x.column,
             y=spec.y.column,
             title=spec.value if spec.title is None else spec.title,
-            operation=run.aggregator.name if run.aggregator else None,
+            operation=run.operation_text,
             filter=spec.filter,
             dropped=list(matrix.dropped_rows),
             dropped_columns=list(matrix.dropped_columns),

@@ -60,6 +60,13 @@ class Run:
     cell_test: CellTest | None = None
 
     @property
+    def operation_text(self) -> str | None:
+        """The aggregator as written canonically, with its arguments (``trimmed(0.2)``), or None."""
+        from .operation import operation_text
+
+        return operation_text(self.aggregator, self.aggregator_arguments) if self.aggregator else None
+
+    @property
     def aggregator_plugin(self) -> str | None:
         """The plugin that provided the aggregator, for error messages."""
         return self.plugins.aggregators.plugin_of(self.aggregator.name) if self.aggregator else None
@@ -74,11 +81,12 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
     from .filtering.language import parse_filter
     from .labels.colors import check_color, given_colors
     from .labels.highlight import parse_highlight
+    from .operation import parse_operation
     from .subset import parse_subset
     from .transforms import parse_transforms
 
     engine = plugins.engines.get(spec.engine or DEFAULT_ENGINE, option=label("engine"))
-    aggregator = plugins.aggregators.get(spec.operation, option=label("operation")) if spec.operation else None
+    aggregator, arguments = parse_operation(spec.operation, plugins.aggregators) if spec.operation else (None, ())
     selection = parse_subset(spec.subset)
     expression = (
         parse_filter(spec.filter, plugins.quantifiers.as_dict(), plugins.operators.as_dict())
@@ -109,7 +117,7 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
         plugins=plugins,
         engine=engine,
         aggregator=aggregator,
-        aggregator_arguments=(),
+        aggregator_arguments=arguments,
         selection=selection,
         expression=expression,
         transforms=transforms,
