@@ -87,7 +87,7 @@ def test_every_documented_example_is_a_working_plugin(hook: str, number: int, am
         return
     table = plugins.registries()[HOOK_TABLES[hook]]
     provided = [name for name, entry in table.entries() if entry.plugin == f"guide-{hook}"]
-    assert len(provided) == 1, provided
+    assert provided, "the example registers something"
     if "Option(" in code:  # the renderer that declares its options: they are what it registered
         renderer = table.get(provided[0])
         assert [option.name for option in renderer.options] == ["digits"]
