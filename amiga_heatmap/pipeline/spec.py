@@ -2,7 +2,9 @@
 
 The Python front end (:func:`amiga_heatmap.heatmap`) and the command line both build a spec with
 :meth:`HeatmapSpec.build` from the same flat keyword names (``sort_y``, ``cluster_x``, ``color_file_y``,
-...), and :class:`~amiga_heatmap.pipeline.pipeline.Pipeline` runs it. A spec holds the user's text as
+...), each declared once in :mod:`amiga_heatmap.options.pipeline_options` (its flags, default, help and
+the field it sets; the defaults below come from there), and
+:class:`~amiga_heatmap.pipeline.pipeline.Pipeline` runs it. A spec holds the user's text as
 given (the subset, the filter, the transforms); :func:`amiga_heatmap.pipeline.run.prepare` checks and
 parses it before any data is read. Building a spec imports nothing heavy.
 """
