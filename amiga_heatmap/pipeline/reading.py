@@ -18,6 +18,8 @@ from ..errors import DataError, closest_names, known_list
 from ..output.own_outputs import skip_own_outputs
 from ..plugin_system.guard import call_guarded
 from ..plugin_system.plugin_set import PluginSet
+from ..system_faults import read_fault
+from .input_paths import checked_input, search_faults_reported
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -25,18 +27,16 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger("amiga_heatmap")
 
 
+@search_faults_reported
 def find_summary_files(path: str | os.PathLike[str], plugins: PluginSet) -> list[Path]:
     """The files to read for ``path``: the file itself, or every readable file below a folder.
 
-    Raises DataError for a missing path, a file no reader handles, or a folder without summary files.
+    Raises UsageError for an empty path; DataError for a missing path, one that is neither a regular
+    file nor a folder (:func:`~.input_paths.checked_input`), a file no reader handles, a folder without
+    summary files, or a folder that cannot be searched.
     """
-    path = Path(path)
+    path = checked_input(path)
     suffixes = plugins.suffixes
-    if not path.exists():
-        raise DataError(
-            f"The input {str(path)!r} (given to -i/--input) does not exist. Check the path; it may be "
-            "relative to the folder you run the command in."
-        )
     if path.is_file():
         if plugins.reader_for(str(path)) is None:
             raise DataError(
@@ -76,9 +76,12 @@ def read_summaries(
     frames = []
     for file in files:
         reader = plugins.reader_for(str(file))
-        frame = call_guarded(
-            plugins.readers.plugin_of(reader.name), f"reading {file}", reader.read, str(file), columns
-        )
+        try:
+            frame = call_guarded(
+                plugins.readers.plugin_of(reader.name), f"reading {file}", reader.read, str(file), columns
+            )
+        except OSError as error:  # the system's fault (call_guarded passes only those)
+            raise read_fault(file, error) from error
         log.info("read %s: %d rows, %d columns (reader %s)", file, len(frame), frame.shape[1], reader.name)
         frames.append(frame)
     if len(frames) == 1:
