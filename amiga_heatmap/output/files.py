@@ -31,7 +31,8 @@ def output_path(
 
     The folder is ``output_dir`` when given, else the input's folder (the input itself when it is a
     folder), as AMiGA does. ``name`` is a base name without folder or extension (``-o``); None gives
-    a timestamp name. Raises UsageError for a name holding a folder or the format's extension.
+    a timestamp name. Raises UsageError for a name holding a folder, the format's extension or a control
+    character, for a name the file-system encoding cannot write, and for an empty ``output_dir``.
     """
     if name is None:
         name = default_output_name()
@@ -51,6 +52,8 @@ def output_path(
             f"--format ({file_format}). Use -o {name[: -len(file_format) - 1]!r}."
         )
     if output_dir is not None:
+        if not os.fspath(output_dir):
+            raise UsageError("--output-dir is empty; name the folder to write to, e.g. --output-dir figures.")
         folder = Path(output_dir)
     else:
         source = Path(input_path)

@@ -159,7 +159,7 @@ def read_color_file(path: str | os.PathLike[str], option: str) -> dict[str, str]
     """Read a colour file: tab-separated UTF-8 text (a byte-order mark is allowed), a header row, the
     value in the first column, the colour in the column named ``Color`` (any case; ``Colour`` too).
 
-    Raises DataError for a path that is empty, missing or not a regular file (a FIFO, ``/dev/zero``),
+    Raises UsageError for an empty path; DataError for a path that is missing or not a regular file (a FIFO, ``/dev/zero``),
     a file larger than :data:`COLOR_FILE_LIMIT`, one that is not UTF-8 text, and a malformed table.
     """
     import csv
@@ -167,7 +167,7 @@ def read_color_file(path: str | os.PathLike[str], option: str) -> dict[str, str]
     path = os.fspath(path)
     what = f"the colour file {shown_path(path)} ({option})"
     if not path:
-        raise DataError(f"{option} is empty; give the path of a tab-separated colour file.")
+        raise UsageError(f"{option} is empty; give the path of a tab-separated colour file.")
     try:
         regular_file(path, what)
         with open(path, "rb") as handle:
