@@ -33,7 +33,7 @@ _CAUSES = {
     "ETXTBSY": "the file is busy",
 }
 SYSTEM_ERRNOS = frozenset(getattr(errno, name) for name in _CAUSES if hasattr(errno, name))
-"""The ``errno`` values that are the system's fault (ENOENT is not: a plugin opening a wrong path is a bug)."""
+"""The ``errno`` values that are the system's fault (not ENOENT: a plugin opening a wrong path is a bug)."""
 
 
 def system_fault(error: BaseException | None) -> OSError | None:
@@ -59,13 +59,16 @@ def write_fault(path: str | os.PathLike[str], error: OSError) -> DataError:
     """A DataError for a failed write of ``path``: the cause, and that nothing half-written is left."""
     return DataError(
         f"Cannot write {shown_path(os.fspath(path))}: {cause(error)}. Nothing was written, and an older file "
-        "of that name is unchanged. Free space or fix the permission, or choose another folder with --output-dir."
+        "of that name is unchanged. Free space or fix the permission, or choose another folder with "
+        "--output-dir."
     )
 
 
 def read_fault(path: str | os.PathLike[str], error: OSError) -> DataError:
     """A DataError for a failed read of ``path``."""
-    return DataError(f"Cannot read {shown_path(os.fspath(path))}: {cause(error)}. Check that the file is readable.")
+    return DataError(
+        f"Cannot read {shown_path(os.fspath(path))}: {cause(error)}. Check that the file is readable."
+    )
 
 
 def standard_output_fault(error: OSError) -> DataError:

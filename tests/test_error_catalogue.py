@@ -172,9 +172,15 @@ def process(context: Context, *args: object, source: object = None, **popen: obj
     out.mkdir(exist_ok=True)
     command = [sys.executable, "-m", "amiga_heatmap", "-i", str(source or context.summary), "--output-dir", str(out),
                "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "tsv", *map(str, args)]
-    done = subprocess.run(command, stderr=subprocess.PIPE, text=True, cwd=REPOSITORY, timeout=120,
+    done = subprocess.run(command, stderr=subprocess.PIPE, text=True, cwd=REPOSITORY, timeout=120, check=False,
                           env={**os.environ, "PYTHONPATH": str(REPOSITORY)}, **popen)
     return done.returncode, done.stderr
+
+
+def full_standard_output(context: Context) -> tuple[int, str]:
+    """A real run whose standard output is /dev/full (every write fails with ENOSPC)."""
+    with open("/dev/full", "w") as full:
+        return process(context, stdout=full)
 
 
 def ascii_file_names(context: Context) -> tuple[int, str]:
@@ -184,7 +190,7 @@ def ascii_file_names(context: Context) -> tuple[int, str]:
             "    sys.stderr.write(error.message)\n    sys.exit(error.exit_code)\n")
     environment = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
                    "PYTHONPATH": str(REPOSITORY)}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, timeout=60)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, timeout=60, check=False)
     return done.returncode, done.stderr
 
 
@@ -373,8 +379,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
         def register_renderers(register):
             register(Renderer("full", ("full",), render))
     """),
-    "data.standard-output": lambda c: process(c, stdout=open(os.devnull if not Path("/dev/full").exists()
-                                                             else "/dev/full", "w")),
+    "data.standard-output": lambda c: full_standard_output(c),
     "data.system-fault": lambda c: plugin_run(c, "-p", "locked", locked="""
         import errno
 

@@ -51,7 +51,9 @@ def checked_input(path: str | os.PathLike[str], option: str = "-i/--input") -> P
             "relative to the folder you run the command in."
         ) from None
     except OSError as error:
-        raise DataError(f"Cannot look up the input {shown_path(path)} (given to {option}): {cause(error)}.") from None
+        raise DataError(
+            f"Cannot look up the input {shown_path(path)} (given to {option}): {cause(error)}."
+        ) from None
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise DataError(
             f"The input {shown_path(path)} (given to {option}) is {file_kind(mode)}, not a summary file or a "
