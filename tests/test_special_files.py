@@ -120,19 +120,33 @@ def test_a_folder_nested_past_the_path_length_limit_gives_a_short_message(tmp_pa
     assert len(done.stderr) < 700
 
 
-def test_a_folder_nested_too_deeply_to_search_gives_a_short_message(tmp_path):
+@pytest.fixture
+def nested_folder(tmp_path: Path):
+    """A folder 1,500 levels deep (short names: deeper than Python's recursion limit, within the path
+    limit). Removed level by level afterwards: pytest's own clean-up would hit the recursion limit."""
     root = tmp_path / "nested"
     root.mkdir()
-    handle = os.open(root, os.O_RDONLY)
-    for _ in range(1500):  # short names: deeper than Python's recursion limit, within the path limit
-        os.mkdir("a", dir_fd=handle)
-        inner = os.open("a", os.O_RDONLY, dir_fd=handle)
+    depth, handle = 0, os.open(root, os.O_RDONLY)
+    try:
+        while depth < 1500:  # two descriptors open at a time, at most
+            os.mkdir("a", dir_fd=handle)
+            inner = os.open("a", os.O_RDONLY, dir_fd=handle)
+            os.close(handle)
+            handle, depth = inner, depth + 1
+        yield root
+    finally:
+        for _ in range(depth):  # back up through "..", removing the level below
+            parent = os.open("..", os.O_RDONLY, dir_fd=handle)
+            os.close(handle)
+            handle = parent
+            os.rmdir("a", dir_fd=handle)
         os.close(handle)
-        handle = inner
-    os.close(handle)
-    done = run_process("-i", root, *AXES, "--output-dir", tmp_path)
+
+
+def test_a_folder_nested_too_deeply_to_search_gives_a_short_message(nested_folder, tmp_path):
+    done = run_process("-i", nested_folder, *AXES, "--output-dir", tmp_path)
     assert done.returncode == 1, done.stderr
-    assert f"Cannot search the folder '{root}'" in done.stderr
+    assert f"Cannot search the folder '{nested_folder}'" in done.stderr
     assert "RecursionError" not in done.stderr
     assert len(done.stderr) < 700
 
