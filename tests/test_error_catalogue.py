@@ -170,10 +170,11 @@ def process(context: Context, *args: object, source: object = None, **popen: obj
     tmp_path/out."""
     out = context.tmp_path / "out"
     out.mkdir(exist_ok=True)
-    command = [sys.executable, "-m", "amiga_heatmap", "-i", str(source or context.summary), "--output-dir", str(out),
-               "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "tsv", *map(str, args)]
-    done = subprocess.run(command, stderr=subprocess.PIPE, text=True, cwd=REPOSITORY, timeout=120, check=False,
-                          env={**os.environ, "PYTHONPATH": str(REPOSITORY)}, **popen)
+    command = [sys.executable, "-m", "amiga_heatmap", "-i", str(source or context.summary), "--output-dir",
+               str(out), "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "tsv",
+               *map(str, args)]
+    done = subprocess.run(command, stderr=subprocess.PIPE, text=True, cwd=REPOSITORY, timeout=120,
+                          check=False, env={**os.environ, "PYTHONPATH": str(REPOSITORY)}, **popen)
     return done.returncode, done.stderr
 
 
@@ -185,12 +186,14 @@ def full_standard_output(context: Context) -> tuple[int, str]:
 
 def ascii_file_names(context: Context) -> tuple[int, str]:
     """output_path() in a process whose file-system encoding is ASCII, with a name holding 'é'."""
-    code = ("import sys\nfrom amiga_heatmap.output.files import output_path\nfrom amiga_heatmap.errors import UsageError\n"
+    code = ("import sys\nfrom amiga_heatmap.output.files import output_path\n"
+            "from amiga_heatmap.errors import UsageError\n"
             "try:\n    output_path('x.txt', 'r\\u00e9sum\\u00e9', 'pdf')\nexcept UsageError as error:\n"
             "    sys.stderr.write(error.message)\n    sys.exit(error.exit_code)\n")
     environment = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
                    "PYTHONPATH": str(REPOSITORY)}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, timeout=60, check=False)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment,
+                          timeout=60, check=False)
     return done.returncode, done.stderr
 
 
@@ -366,10 +369,12 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "data.output-folder-missing": lambda c: c.raw(
         "-i", c.summary, "--output-dir", c.tmp_path / "nowhere", "-x", "Isolate", "-y", "Substrate", "-v", "gr",
         "-p", "mean"),
-    "data.output-is-folder": lambda c: ((c.tmp_path / "out" / "figure.tsv").mkdir(parents=True), c.heatmap())[1],
+    "data.output-is-folder": lambda c: (
+        (c.tmp_path / "out" / "figure.tsv").mkdir(parents=True), c.heatmap())[1],
     "data.output-name-too-long": lambda c: c.heatmap("-o", "x" * 300),
     "data.output-folder-unwritable": lambda c: c.raw(
-        "-i", c.summary, "--output-dir", "/sys", "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean"),
+        "-i", c.summary, "--output-dir", "/sys", "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p",
+        "mean"),
     "data.write-failed": lambda c: plugin_run(c, "--format", "full", full="""
         def render(result, path, file_format, options):
             with open("/dev/full", "w") as device:

@@ -220,7 +220,8 @@ def heatmap(
         with stage("render"):
             _, *companions = result.save(target, file_format=file_format, renderer=chosen.name, **options)
     logging.getLogger("amiga_heatmap").info("times: %s", times.summary())
-    written = [f"Wrote {target} ({result.matrix.shape[0]} {y_variable} x {result.matrix.shape[1]} {x_variable})."]
+    rows, columns = result.matrix.shape
+    written = [f"Wrote {target} ({rows} {y_variable} x {columns} {x_variable})."]
     written += [f"Wrote {extra}." for extra in companions + figure.write_extras(result, target)]
     report("\n".join(written))
 
@@ -264,7 +265,8 @@ def report(text: str) -> None:
 
     stream = click.get_text_stream("stdout")
     encoding = getattr(stream, "encoding", None) or "utf-8"
-    line = (text + "\n").encode(encoding, "surrogateescape" if _encodes(text, encoding) else "backslashreplace")
+    errors = "surrogateescape" if _encodes(text, encoding) else "backslashreplace"
+    line = (text + "\n").encode(encoding, errors)
     try:
         click.echo(line, nl=False)
     except OSError as error:

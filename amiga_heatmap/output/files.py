@@ -157,10 +157,13 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[str], None])
 def _temporary_file(path: Path, folder: Path) -> str:
     """Create the hidden temporary file ``.NAME.XXXXXXXX.EXT.part`` in ``folder``; return its path."""
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem[:100]}.", suffix=path.suffix + ".part", dir=folder)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.stem[:100]}.", suffix=path.suffix + ".part", dir=folder
+        )
     except OSError as error:
         raise DataError(
-            f"Cannot write into {shown_path(folder)}: {error.strerror}. Choose another folder with --output-dir."
+            f"Cannot write into {shown_path(folder)}: {error.strerror}. Choose another folder with "
+            "--output-dir."
         ) from error
     os.close(handle)
     return temporary

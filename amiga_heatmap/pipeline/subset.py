@@ -85,7 +85,8 @@ def apply_subset(rows: pd.DataFrame, selection: Selection) -> pd.DataFrame:
     if not keep.any():
         raise DataError(
             "The subset selects no rows: no row has all of "
-            + "; ".join(f"{shortened(column)} in [{listed(values, text=repr)}]" for column, values in selection.items())
+            + "; ".join(f"{shortened(column)} in [{listed(values, text=repr)}]" for column, values in
+                        selection.items())
             + ". Check the spelling of the values (they are compared as text) or widen the subset."
         )
     return rows.loc[keep]

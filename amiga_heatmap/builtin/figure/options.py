@@ -24,7 +24,7 @@ OPTIONS_ACCEPTED = {
     "center": "value at the centre of a diverging colour scale (default 1 for norm(...) values)",
     "robust": "true: set the colour range from the 2nd and 98th percentiles",
     "annot": "true: write each cell's value in the cell",
-    "annot_limit": "the most cells annot:true writes numbers in (default 5,000; each takes about a millisecond)",
+    "annot_limit": "the most cells annot:true writes numbers in (default 5,000; each takes a millisecond)",
     "fmt": "number format of annotations, e.g. .2f",
     "linewidths": "width of the lines between cells",
     "linecolor": "colour of the lines between cells",
@@ -108,7 +108,9 @@ class Drawing:
     infinite_cell_color: str = "black"
 
 
-def read_options(options: Mapping[str, Any], file_format: str | None = None, cells: int | None = None) -> Drawing:
+def read_options(
+    options: Mapping[str, Any], file_format: str | None = None, cells: int | None = None
+) -> Drawing:
     """Check ``options`` (keys already known to be accepted) and return them as a :class:`Drawing`.
 
     ``file_format`` is the format written (None for an in-memory figure); ``cells`` the number of cells
@@ -126,7 +128,8 @@ def read_options(options: Mapping[str, Any], file_format: str | None = None, cel
         raise UsageError(
             f"annot:true would write a number in each of the {cells:,} cells, more than annot_limit "
             f"({drawing.annot_limit:,}) allows: they would take minutes to draw and be too small to read. "
-            f"Narrow the matrix with --subset or -f, or raise the limit: --kwargs 'annot:true;annot_limit:{cells}'."
+            "Narrow the matrix with --subset or -f, or raise the limit: "
+            f"--kwargs 'annot:true;annot_limit:{cells}'."
         )
     if drawing.rows_per_page is not None and file_format not in (None, "pdf"):
         raise UsageError(

@@ -516,7 +516,8 @@ class _Parser:
             raise self._error(
                 token,
                 f"parentheses and NOTs nest more than {MAX_DEPTH} deep here. Write the filter with less "
-                "nesting: NOT NOT cancels out, and clauses joined by one kind of operator need no parentheses.",
+                "nesting: NOT NOT cancels out, and clauses joined by one kind of operator need no "
+                "parentheses.",
             )
         self._depth += 1
         try:

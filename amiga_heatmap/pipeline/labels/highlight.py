@@ -46,8 +46,8 @@ def parse_highlight(spec: HighlightArgument, x: str, y: str) -> dict[str, list[s
         axis = {"x": "x", "y": "y", x: "x", y: "y"}.get(key, {"x": "x", "y": "y"}.get(key.lower()))
         if axis is None:
             raise UsageError(
-                f"--highlight-labels: {shortened(key)!r} is not an axis. Write y:LABEL,LABEL for rows and x:LABEL for "
-                f"columns (or {y}:... and {x}:...), e.g. {EXAMPLE}."
+                f"--highlight-labels: {shortened(key)!r} is not an axis. Write y:LABEL,LABEL for rows and "
+                f"x:LABEL for columns (or {y}:... and {x}:...), e.g. {EXAMPLE}."
             )
         chosen[axis] = list(dict.fromkeys([*chosen[axis], *labels]))
     return chosen
