@@ -81,12 +81,14 @@ def known_list(names: Iterable[str]) -> str:
 
 
 def listed(items: Iterable[object], limit: int = LISTED_SHOWN, text: Callable[[object], str] = str,
-           separator: str = ", ") -> str:
-    """The first ``limit`` of ``items`` for a message, each through ``text`` and cut by :func:`shortened`,
-    joined by ``separator``; the rest counted: ``'a', 'b' and 9,998 more``. Keeps a message short however
-    many items there are."""
+           separator: str = ", ", longest: int | None = 60) -> str:
+    """The first ``limit`` of ``items`` for a message, each through ``text`` and cut to ``longest``
+    characters by :func:`shortened` (None: not cut), joined by ``separator``; the rest counted:
+    ``'a', 'b' and 9,998 more``. Keeps a message short however many items there are."""
     items = list(items)
-    shown = separator.join(shortened(text(item)) for item in items[:limit])
+    shown = separator.join(
+        text(item) if longest is None else shortened(text(item), longest) for item in items[:limit]
+    )
     rest = len(items) - limit
     return f"{shown} and {rest:,} more" if rest > 0 else shown
 

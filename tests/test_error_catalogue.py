@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -364,6 +365,9 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "data.cluster-infinite": lambda c: c.heatmap("-v", "norm(death_lin)", "-s", "PM:1", "--cluster-y",
                                                  "--keep-rows-missing-data", "--keep-columns-missing-data",
                                                  source=normalized(c)),
+    "data.cluster-too-large": lambda c: raised(lambda: importlib.import_module("amiga_heatmap.pipeline.clustering")
+                                               .cluster(np.zeros((10_000_000, 1)), [], "average", "euclidean",
+                                                        "Substrate rows")),
     "data.cluster-undefined-distance": lambda c: c.heatmap("-v", "norm(auc_lin)", "--cluster-y",
                                                            "--cluster-metric", "correlation", source=normalized(c)),
     "data.output-folder-missing": lambda c: c.raw(
@@ -469,7 +473,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
 
 
 API_ONLY = {"usage.figure-of-file-renderer", "data.subset-column-missing", "interrupted", "usage.pages-in-one-figure",
-            "usage.missing-mode", "usage.output-name-encoding"}
+            "usage.missing-mode", "usage.output-name-encoding", "data.cluster-too-large"}
 """Entries met through the Python API (no "Error:" prefix), or printed by click itself."""
 
 

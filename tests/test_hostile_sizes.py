@@ -292,3 +292,37 @@ def test_finite_limits_still_work(summary, run_cli, tmp_path):
     )
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "f.png").is_file()
+
+
+# --------------------------------------------------------------------------- more work and text
+
+
+def test_clustering_more_labels_than_memory_holds_is_refused_before_computing_distances():
+    from amiga_heatmap.pipeline.clustering import cluster
+
+    labels = [f"s{number}" for number in range(10_000_000)]
+    with pytest.raises(
+        DataError, match=r"Cannot cluster the 10,000,000 Substrate rows: their 49,999,995,000,000"
+    ):
+        cluster(np.zeros((len(labels), 1)), labels, "average", "euclidean", "Substrate rows")
+
+
+def test_an_unclosed_quote_in_a_long_option_is_shown_around_the_quote(summary, run_cli):
+    text = "Isolate:" + ",".join(many("Q", 3000)) + ',"ER1'
+    result = run_cli("-i", summary, *AXES, "--format", "tsv", "-s", text)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(result.stderr) < SHORT
+    shown, caret = lines[-3], lines[-2]
+    assert shown[caret.index("^") :].startswith('"ER1')
+
+
+def test_many_plugin_problems_are_counted_under_strict_plugins(summary, tmp_path, run_cli):
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    for number in range(40):
+        (folder / f"broken{number}.py").write_text("raise ImportError('no lab here')\n", encoding="utf-8")
+    result = run_cli("--plugins-dir", folder, "--strict-plugins", "-i", summary, *AXES, "--format", "tsv")
+    assert result.exit_code == 3
+    assert "40 plugin problems" in result.stderr and "and 35 more" in result.stderr
+    assert len(result.stderr) < 2 * SHORT

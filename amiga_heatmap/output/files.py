@@ -94,6 +94,11 @@ def check_output_folder(path: str | os.PathLike[str]) -> Path:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
+        if os.path.lexists(folder) and not folder.is_symlink():
+            raise DataError(
+                f"Cannot write {shown_path(path)}: {shown_path(folder)} is not a folder. Choose a folder "
+                "with --output-dir."
+            )
         raise DataError(
             f"Cannot write {shown_path(path)}: the folder {shown_path(folder)} does not exist. Create it, or "
             "choose another folder with --output-dir."

@@ -42,7 +42,7 @@ import pluggy
 
 from .. import __version__
 from ..ending_signals import from_signal
-from ..errors import PluginError, closest_names, did_you_mean, known_list
+from ..errors import PluginError, closest_names, did_you_mean, known_list, listed
 from . import hookspecs
 from .plugin_set import (
     BUILT_IN,
@@ -111,7 +111,7 @@ class PluginLoading:
         if self.options.strict and self.problems:
             raise PluginError(
                 f"{len(self.problems)} plugin problem{'s' if len(self.problems) > 1 else ''} "
-                "(fatal with --strict-plugins): " + " ".join(self.problems)
+                "(fatal with --strict-plugins): " + listed(self.problems, separator=" ", longest=None)
             )
         log.info(
             "plugins: %s", ", ".join(f"{name} ({info.source})" for name, info in plugin_set.info.items())
