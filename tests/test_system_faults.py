@@ -717,3 +717,35 @@ def test_system_faults_are_found_behind_other_exceptions_and_enoent_is_not_one()
     assert system_fault(caused) is caused.__cause__
     assert system_fault(FileNotFoundError(errno.ENOENT, "missing")) is None
     assert system_fault(ValueError("no fault")) is None
+
+
+@LINUX_DEVICES
+@pytest.mark.parametrize(("value", "status"), [("gr", 0), ("gr_typo", 1)])
+def test_standard_error_on_a_full_device_loses_the_messages_but_not_the_exit_status(
+    summary, out, value, status
+):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            command(
+                "-i",
+                summary,
+                *AXES[:-3],
+                value,
+                *AXES[-2:],
+                "-s",
+                "Isolate:ER1,ER9",
+                "-o",
+                "w",
+                "--output-dir",
+                out,
+                "--format",
+                "tsv",
+            ),
+            stdout=subprocess.DEVNULL,
+            stderr=full,
+            env=environment(),
+            timeout=300,
+            check=False,
+        )
+    assert done.returncode == status
+    assert (out / "w.tsv").is_file() == (status == 0)

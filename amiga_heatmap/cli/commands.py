@@ -56,30 +56,38 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             except AmigaHeatmapError as error:
                 if verbose:
                     raise
-                click.echo(f"Error: {error.message}", err=True)
+                tell(f"Error: {error.message}")
                 sys.exit(error.exit_code)
             except KeyboardInterrupt:
-                click.echo(INTERRUPTED, err=True)
+                tell(INTERRUPTED)
                 sys.exit(128 + signal.SIGINT)
             except Exception as error:  # an unexpected bug: short message unless verbose
                 if verbose:
                     raise
                 fault = system_fault(error)
                 if fault is not None:  # the system failed (a full disk, ...): not a bug
-                    click.echo(f"Error: {unexpected_fault(fault).message}", err=True)
+                    tell(f"Error: {unexpected_fault(fault).message}")
                     sys.exit(1)
-                click.echo(
+                tell(
                     f"Error: unexpected {type(error).__name__}: {error}. Run again with --verbose for the "
-                    "full traceback, and please report it.",
-                    err=True,
+                    "full traceback, and please report it."
                 )
                 sys.exit(1)
             finally:
                 for warning in caught:
                     if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning)):
-                        click.echo(f"Warning: {warning.message}", err=True)
+                        tell(f"Warning: {warning.message}")
 
     return run
+
+
+def tell(text: str) -> None:
+    """Print ``text`` on standard error. If standard error itself cannot be written (closed, or a full
+    disk), the message is lost, but the run's exit status stays what it was."""
+    try:
+        click.echo(text, err=True)
+    except OSError:
+        pass
 
 
 def with_plugin_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -289,7 +297,8 @@ def run() -> None:
     closed terminal; SIGQUIT; Ctrl-C) goes through the clean-up code, so no temporary file is left
     behind (:mod:`amiga_heatmap.ending_signals`); the exit status is 128 plus the signal's number (130
     for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP). Standard output that cannot be written (a closed pipe)
-    is reported once, without a second complaint from the interpreter as it exits.
+    is reported once, without a second complaint from the interpreter as it exits; standard error that
+    cannot be written loses its messages but not the exit status.
 
     When the command is done, the objects alive (pandas, matplotlib and their modules, the figure) are
     moved out of the garbage collector's reach: otherwise the interpreter spends up to 0.7 s walking
@@ -306,11 +315,15 @@ def run() -> None:
 
 
 def _drop_unwritable_output() -> None:
-    """Flush standard output; if that fails, point it at the null device, so that the interpreter's
-    own flush at exit has nothing left to fail on."""
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError):
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
+    """Flush standard output and standard error; point one that fails at the null device, so that the
+    interpreter's own flush at exit has nothing left to fail on (it would change the exit status)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, stream.fileno())
+                os.close(null)
+            except (OSError, ValueError):
+                pass
