@@ -221,10 +221,26 @@ def test_a_refused_permission_while_reading_is_a_data_error(summary, tmp_path, r
 
 
 @pytest.mark.skipif(not os.path.isdir("/sys"), reason="needs Linux's /sys")
-def test_a_folder_nobody_may_write_into_fails_before_any_data_is_read(summary, run_cli):
-    result = run_cli("-i", summary, *AXES, "--output-dir", "/sys", "-o", "figure")
+def test_a_folder_nobody_may_write_into_fails_before_any_data_is_read(tmp_path, run_cli):
+    marker = tmp_path / "read"
+    plugins = plugins_folder(
+        tmp_path,
+        watched=f"""
+        def read(path, columns):
+            open({str(marker)!r}, "w").close()
+            raise RuntimeError("should not be read")
+
+        @hookimpl
+        def register_readers(register):
+            register(Reader("watched", (".watched",), read, lambda path: ["Isolate", "Substrate", "gr"]))
+    """,
+    )
+    source = tmp_path / "plate.watched"
+    source.write_text("Isolate\tSubstrate\tgr\n", encoding="utf-8")
+    result = run_cli("--plugins-dir", plugins, "-i", source, *AXES, "--output-dir", "/sys", "-o", "figure")
     assert result.exit_code == 1
-    assert "Cannot write into '/sys'" in result.stderr
+    assert "Cannot write into '/sys': Permission denied" in result.stderr
+    assert not marker.exists()
 
 
 # ----------------------------------------------------------------------------- outputs in the way

@@ -85,8 +85,9 @@ def refuse_overwriting_inputs(target: Path, inputs: Iterable[Path]) -> None:
 
 
 def check_output_folder(path: str | os.PathLike[str]) -> Path:
-    """Return the folder ``path`` is to be written in; raise DataError if it does not exist, or if
-    ``path`` itself is a folder (a file cannot replace it).
+    """Return the folder ``path`` is to be written in; raise DataError if it does not exist, if ``path``
+    itself is a folder (a file cannot replace it), if its name is too long for the file system, or if
+    the folder refuses new files (a temporary file is created there and removed at once).
 
     The command line calls this for each output before reading any data, so a mistyped --output-dir
     fails at once.
@@ -114,6 +115,8 @@ def check_output_folder(path: str | os.PathLike[str]) -> Path:
             f"Cannot write {shown_path(path)}: a folder of that name is in the way. Choose another name "
             "with -o, or another folder with --output-dir."
         )
+    with deferred():  # a probe: the folder refuses new files (no permission, a read-only disk) now
+        os.unlink(_temporary_file(path, folder))
     return folder
 
 
