@@ -326,3 +326,23 @@ def test_many_plugin_problems_are_counted_under_strict_plugins(summary, tmp_path
     assert result.exit_code == 3
     assert "40 plugin problems" in result.stderr and "and 35 more" in result.stderr
     assert len(result.stderr) < 2 * SHORT
+
+
+def test_more_pages_than_the_limit_are_refused_before_drawing(tmp_path):
+    from amiga_heatmap.builtin.figure.options import MOST_PAGES
+    from amiga_heatmap.result import HeatmapResult
+
+    rows = MOST_PAGES * 2 + 1
+    matrix = pd.DataFrame(
+        np.arange(rows * 2.0).reshape(rows, 2),
+        index=pd.Index(many("s", rows), name="y"),
+        columns=pd.Index(["a", "b"], name="x"),
+    )
+    result = HeatmapResult(
+        source_rows=pd.DataFrame(), matrix=matrix, counts=matrix * 0 + 1, value="v", x="x", y="y", title="t"
+    )
+    with pytest.raises(
+        UsageError, match=r"splits the 2,001 rows over 2,001 pages.*Give at least 3 rows per page"
+    ):
+        result.save(tmp_path / "pages.pdf", rows_per_page=1)
+    assert list(tmp_path.iterdir()) == []

@@ -70,6 +70,7 @@ AUTOMATIC_LARGEST_SIDE = 72.0  # inches: the limit of the default size; past it,
 # minutes; --width-height up to LARGEST_SIDE gives every label room.
 ANNOTATION_LIMIT = 5000  # cells: annotations cost about a millisecond each, and past a few thousand
 # they are too small to read; annot_limit raises the limit.
+MOST_PAGES = 1000  # pages of one PDF (rows_per_page): each is drawn in a tenth of a second or more
 LONGEST_ANNOTATION = 24  # characters: the longest number fmt may write (".9999e" writes 10,005)
 LabelMode = bool | int | str
 
@@ -109,14 +110,15 @@ class Drawing:
 
 
 def read_options(
-    options: Mapping[str, Any], file_format: str | None = None, cells: int | None = None
+    options: Mapping[str, Any], file_format: str | None = None, shape: tuple[int, int] | None = None
 ) -> Drawing:
     """Check ``options`` (keys already known to be accepted) and return them as a :class:`Drawing`.
 
-    ``file_format`` is the format written (None for an in-memory figure); ``cells`` the number of cells
-    to draw, once known. Raises UsageError naming the option and its flag for a value of the wrong kind
-    or out of range (numbers must be finite: ``vmax:inf`` would draw every cell one colour), and for
-    ``annot`` on more than ``annot_limit`` cells.
+    ``file_format`` is the format written (None for an in-memory figure); ``shape`` the (rows, columns)
+    of the matrix to draw, once known. Raises UsageError naming the option and its flag for a value of
+    the wrong kind or out of range (numbers must be finite: ``vmax:inf`` would draw every cell one
+    colour), for ``annot`` on more than ``annot_limit`` cells, and for ``rows_per_page`` making more than
+    :data:`MOST_PAGES` pages: work that grows with the matrix is refused before it starts.
     """
     values: dict[str, Any] = {}
     for key, value in options.items():
@@ -124,12 +126,21 @@ def read_options(
     drawing = Drawing(**values)
     if drawing.vmin is not None and drawing.vmax is not None and drawing.vmin >= drawing.vmax:
         raise UsageError(f"vmin ({drawing.vmin:g}) must be below vmax ({drawing.vmax:g}) in --kwargs.")
-    if drawing.annot and cells is not None and cells > drawing.annot_limit:
+    rows, columns = shape if shape is not None else (0, 0)
+    cells = rows * columns
+    if drawing.annot and cells > drawing.annot_limit:
         raise UsageError(
             f"annot:true would write a number in each of the {cells:,} cells, more than annot_limit "
             f"({drawing.annot_limit:,}) allows: they would take minutes to draw and be too small to read. "
             "Narrow the matrix with --subset or -f, or raise the limit: "
             f"--kwargs 'annot:true;annot_limit:{cells}'."
+        )
+    pages = math.ceil(rows / drawing.rows_per_page) if drawing.rows_per_page else 1
+    if pages > MOST_PAGES:
+        raise UsageError(
+            f"{_name('rows_per_page')} {drawing.rows_per_page} splits the {rows:,} rows over {pages:,} "
+            f"pages, more than the {MOST_PAGES:,} a PDF may have here (each takes a tenth of a second or "
+            f"more). Give at least {math.ceil(rows / MOST_PAGES):,} rows per page."
         )
     if drawing.rows_per_page is not None and file_format not in (None, "pdf"):
         raise UsageError(
