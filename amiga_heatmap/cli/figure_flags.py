@@ -312,11 +312,13 @@ class FigureFlags:
         return options
 
     def check_extra_outputs(self, target: Path, inputs: list[Path]) -> None:
-        """Raise UsageError when an extra output (the filtered table) would overwrite an input file."""
+        """Raise UsageError when an extra output (the filtered table) would overwrite an input file, and
+        DataError when a folder is in its place."""
         if self.save_filtered_table:
-            from ..output.files import refuse_overwriting_inputs
+            from ..output.files import check_output_folder, refuse_overwriting_inputs
 
             refuse_overwriting_inputs(filtered_table_path(target), inputs)
+            check_output_folder(filtered_table_path(target))
 
     def write_extras(self, result: Any, target: Path) -> list[str]:
         """Write the filtered table when asked; return the paths written."""
