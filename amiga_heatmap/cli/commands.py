@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import gc
 import logging
+import os
 import signal
 import sys
 import warnings
@@ -18,12 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .. import ending_signals
+from ..ending_signals import INTERRUPTED
 from ..errors import AmigaHeatmapError, UsageError
 from ..options import Option
 from ..options.click_options import click_option, renderer_flag_options, renderer_parameter
 from ..options.declaration import DEFAULT_SECTION, naming_flags
 from ..options.pipeline_options import PIPELINE_OPTIONS
 from ..options.sections import DRAWING, GENERAL, INPUT, OUTPUT, PLUGIN_OPTIONS, PLUGINS, STATISTICS
+from ..system_faults import system_fault, unexpected_fault
 from .help import COMMAND_LINE, DefaultCommandGroup, SectionedCommand, SectionOption
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -85,26 +89,38 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             except AmigaHeatmapError as error:
                 if verbose:
                     raise
-                click.echo(f"Error: {error.message}", err=True)
+                tell(f"Error: {error.message}")
                 sys.exit(error.exit_code)
             except KeyboardInterrupt:
-                click.echo(INTERRUPTED, err=True)
+                tell(INTERRUPTED)
                 sys.exit(128 + signal.SIGINT)
             except Exception as error:  # an unexpected bug: short message unless verbose
                 if verbose:
                     raise
-                click.echo(
+                fault = system_fault(error)
+                if fault is not None:  # the system failed (a full disk, ...): not a bug
+                    tell(f"Error: {unexpected_fault(fault).message}")
+                    sys.exit(1)
+                tell(
                     f"Error: unexpected {type(error).__name__}: {error}. Run again with --verbose for the "
-                    "full traceback, and please report it.",
-                    err=True,
+                    "full traceback, and please report it."
                 )
                 sys.exit(1)
             finally:
                 for warning in caught:
                     if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning)):
-                        click.echo(f"Warning: {warning.message}", err=True)
+                        tell(f"Warning: {warning.message}")
 
     return run
+
+
+def tell(text: str) -> None:
+    """Print ``text`` on standard error. If standard error itself cannot be written (closed, or a full
+    disk), the message is lost, but the run's exit status stays what it was."""
+    try:
+        click.echo(text, err=True)
+    except OSError:
+        pass
 
 
 def with_plugin_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -326,6 +342,7 @@ def heatmap(
     refuse_overwriting_inputs(target, inputs)
     if spec.read_all_columns:
         refuse_overwriting_inputs(filtered_table_path(target), inputs)
+        check_output_folder(filtered_table_path(target))
     if save_cell_table:
         refuse_overwriting_inputs(cell_table_path(target), inputs)
     check_output_folder(target)
@@ -336,19 +353,19 @@ def heatmap(
         with stage("render"):
             _, *companions = result.save(target, file_format=file_format, renderer=chosen.name, **options)
     logging.getLogger("amiga_heatmap").info("times: %s", times.summary())
-    click.echo(f"Wrote {target} ({result.matrix.shape[0]} {spec.y.column} x {result.matrix.shape[1]} "
-               f"{spec.x.column}).")
+    rows, columns = result.matrix.shape
     extras = list(companions)
     if spec.read_all_columns:
         extras.append(result.save_filtered_table(filtered_table_path(target)))
     if save_cell_table:
         extras.append(result.save_cell_table(cell_table_path(target)))
-    for extra in extras:
-        click.echo(f"Wrote {extra}.")
+    written = [f"Wrote {target} ({rows} {spec.y.column} x {columns} {spec.x.column}).",
+               *(f"Wrote {extra}." for extra in extras)]
     if hashes is not None:
         command_line = click.get_current_context().meta.get(COMMAND_LINE, [])
         record = provenance_record(result, command_line, hashes, [target, *extras])
-        click.echo(f"Wrote {write_provenance(target, record)} (how it was made).")
+        written.append(f"Wrote {write_provenance(target, record)} (how it was made).")
+    report("\n".join(written))
 
 
 @main.command(
@@ -379,7 +396,7 @@ def list_plugins(as_json: bool, verbose: bool) -> None:
         warnings.simplefilter("ignore", PluginWarning)  # the listing shows the problems itself
         plugin_set = load_plugins(current_options(), allow_conflicts=True)
     description = describe_plugins(plugin_set)
-    click.echo(json.dumps(description, indent=2) if as_json else format_plugins(description))
+    report(json.dumps(description, indent=2) if as_json else format_plugins(description))
     plugin_set.check()
 
 
@@ -411,8 +428,8 @@ def replay_command(record_path: str, verbose: bool) -> None:
         outcome = replay(record, Path(folder))
     for changed in outcome.changed_inputs:
         click.echo(f"Warning: the input {changed} changed (or is gone) since the record was made.", err=True)
-    for output, same in outcome.identical.items():
-        click.echo(f"{'identical' if same else 'DIFFERENT'}: {output}")
+    report("\n".join(f"{'identical' if same else 'DIFFERENT'}: {output}"
+                      for output, same in outcome.identical.items()))
     if not outcome.reproduced:
         raise DataError(
             "The replay did not reproduce every output byte for byte (see the DIFFERENT lines); compare the "
@@ -428,15 +445,40 @@ def cell_table_path(target: Any) -> Any:
     return target.with_name(f"{target.stem}_cells.tsv")
 
 
-INTERRUPTED = "Interrupted. A file being written was removed; an older file of the same name is unchanged."
+
+def report(text: str) -> None:
+    """Print ``text`` on standard output. A character its encoding cannot hold (an ASCII terminal) is
+    escaped; a failure of the output itself (``> /dev/full``, a closed pipe) raises DataError."""
+    from ..system_faults import standard_output_fault
+
+    stream = click.get_text_stream("stdout")
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    errors = "surrogateescape" if _encodes(text, encoding) else "backslashreplace"
+    line = (text + "\n").encode(encoding, errors)
+    try:
+        click.echo(line, nl=False)
+    except OSError as error:
+        raise standard_output_fault(error) from error
+
+
+def _encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding, "surrogateescape")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def run() -> None:
     """The process entry point (``amiga-heatmap`` and ``python -m amiga_heatmap``): :func:`main`, then a
     quick exit.
 
-    SIGTERM (what ``kill``, job schedulers and CI time-outs send) ends the run like Ctrl-C does, through
-    the clean-up code, so no temporary file is left behind; the exit status is 143 (130 for Ctrl-C).
+    Every signal that ends a run (SIGTERM from ``kill``, job schedulers and time-outs; SIGHUP from a
+    closed terminal; SIGQUIT; Ctrl-C) goes through the clean-up code, so no temporary file is left
+    behind (:mod:`amiga_heatmap.ending_signals`); the exit status is 128 plus the signal's number (130
+    for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP). Standard output that cannot be written (a closed pipe)
+    is reported once, without a second complaint from the interpreter as it exits; standard error that
+    cannot be written loses its messages but not the exit status.
 
     When the command is done, the objects alive (pandas, matplotlib and their modules, the figure) are
     moved out of the garbage collector's reach: otherwise the interpreter spends up to 0.7 s walking
@@ -444,15 +486,24 @@ def run() -> None:
     handlers still run. Tests call :func:`main` in-process instead, where frozen objects would never be
     freed.
     """
-    signal.signal(signal.SIGTERM, _end_on_sigterm)
+    ending_signals.install()
     try:
         main(prog_name="amiga-heatmap")
     finally:
+        _drop_unwritable_output()
         gc.freeze()
 
 
-def _end_on_sigterm(signal_number: int, frame: Any) -> None:
-    """Turn SIGTERM into a normal exit, so that clean-up code runs (atomic writes remove their
-    temporary file)."""
-    click.echo(INTERRUPTED, err=True)
-    sys.exit(128 + signal_number)
+def _drop_unwritable_output() -> None:
+    """Flush standard output and standard error; point one that fails at the null device, so that the
+    interpreter's own flush at exit has nothing left to fail on (it would change the exit status)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, stream.fileno())
+                os.close(null)
+            except (OSError, ValueError):
+                pass

@@ -101,7 +101,7 @@ AXIS_KEYWORDS = {
 }
 
 
-def label(name: str) -> str:
+def option_name(name: str) -> str:
     """How a message names the pipeline option ``name``: ``--sort-y-by`` on the command line, ``sort_y``
     in Python (:func:`~.declaration.option_label`)."""
     return option_label(PIPELINE_OPTION[name])

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError, known_list
-from ..options.pipeline_options import label
+from ..options.pipeline_options import option_name
 from .missing_cells import MISSING_MODES
 from .spec import HeatmapSpec
 
@@ -85,7 +85,7 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
     from .subset import parse_subset
     from .transforms import parse_transforms
 
-    engine = plugins.engines.get(spec.engine or DEFAULT_ENGINE, option=label("engine"))
+    engine = plugins.engines.get(spec.engine or DEFAULT_ENGINE, option=option_name("engine"))
     aggregator, arguments = parse_operation(spec.operation, plugins.aggregators) if spec.operation else (None, ())
     selection = parse_subset(spec.subset)
     expression = (
@@ -106,10 +106,10 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
         axis: given_colors(axis, spec.axis(axis).color_by, spec.axis(axis).color_scheme, spec.axis(axis).color_file)
         for axis in ("x", "y")
     }
-    missing_color = check_color(spec.missing_color, label("missing_color")) if spec.missing_color is not None else None
+    missing_color = check_color(spec.missing_color, option_name("missing_color")) if spec.missing_color is not None else None
     cell_test = _cell_test(spec)
-    columns = {spec.value: label("value"), spec.x.column: label("x"), spec.y.column: label("y")}
-    columns.update({column: label("subset") for column in selection if column not in columns})
+    columns = {spec.value: option_name("value"), spec.x.column: option_name("x"), spec.y.column: option_name("y")}
+    columns.update({column: option_name("subset") for column in selection if column not in columns})
     for column, option in spec.label_columns().items():
         columns.setdefault(column, option)
     return Run(
@@ -143,7 +143,7 @@ def _cell_test(spec: HeatmapSpec) -> CellTest | None:
 
 def check_axes(value: str, x: str, y: str) -> None:
     """Raise UsageError unless ``value``, ``x`` and ``y`` name three different columns."""
-    for option, column in ((label("x"), x), (label("y"), y)):
+    for option, column in ((option_name("x"), x), (option_name("y"), y)):
         if not column:
             raise UsageError(f"{option} needs a column name.")
     if x == y:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from ..options.pipeline_options import AXIS_KEYWORDS, PIPELINE_OPTION, default_of, label
+from ..options.pipeline_options import AXIS_KEYWORDS, PIPELINE_OPTION, default_of, option_name
 
 SubsetArgument = str | Mapping[str, Sequence[object] | object] | None
 ColorScheme = str | Mapping[object, str] | None
@@ -119,7 +119,7 @@ class HeatmapSpec:
             for field_name in ("sort_by", "color_by"):
                 column = getattr(self.axis(axis), field_name)
                 if column is not None:
-                    wanted.setdefault(column, label(AXIS_KEYWORDS[field_name].format(axis)))
+                    wanted.setdefault(column, option_name(AXIS_KEYWORDS[field_name].format(axis)))
         return wanted
 
     def value_of(self, name: str) -> Any:

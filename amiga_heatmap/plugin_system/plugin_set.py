@@ -23,7 +23,7 @@ from typing import Any
 
 import pluggy
 
-from ..errors import PluginError, UsageError, known_list
+from ..errors import PluginError, UsageError, known_list, listed
 from . import hookspecs
 from .components import Aggregator, Engine, Operator, Quantifier, Reader, Renderer, Transform
 from .registry import Registry
@@ -138,9 +138,10 @@ class PluginSet:
         return info is not None and info.source == BUILT_IN
 
     def check(self) -> None:
-        """Raise PluginError when two plugins claim one name (every clash, in one message)."""
+        """Raise PluginError when two plugins claim one name (the clashes in one message: the first few,
+        and how many more)."""
         if self.conflicts:
-            raise PluginError(" ".join(self.conflicts))
+            raise PluginError(listed(self.conflicts, separator=" ", longest=None))
 
     def reader_for(self, path: str) -> Reader | None:
         """The reader whose suffix ends ``path`` (case-insensitive; the longest suffix wins), or None."""

@@ -12,6 +12,10 @@ Grammar (keywords, axes and quantifier names ignore case; whitespace between tok
     operator   := a symbol of the operator table: a run of the characters < > = ! ~
     number     := 1, -0.5, +2, .5, 1e-3, nan, inf, -inf, ...
 
+Groups (parentheses) and NOTs nest at most :data:`MAX_DEPTH` deep: deeper nesting is a UsageError, not
+a RecursionError. An error message shows at most :data:`SHOWN_CHARACTERS` characters of the filter,
+around the offending token.
+
 NOT binds tightest, then AND, then OR. A row clause selects rows and a col clause columns. AND and NOT
 combine conditions on one axis only. OR may join conditions on both axes at the top level (also through
 parentheses): each axis then keeps what its own conditions select, and an axis without conditions keeps
@@ -26,9 +30,9 @@ pointing at the offending token.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Union
 
 from ...errors import UsageError, did_you_mean, known_list
 from ...plugin_system.components import Operator, Quantifier
@@ -40,6 +44,10 @@ AXES = (ROW, COLUMN)
 _CLAUSE_EXAMPLE = "A clause reads AXIS QUANTIFIER OPERATOR NUMBER, for example 'row any >= 1.2'."
 _NUMBER_EXAMPLE = "Numbers are written like 1.2, -0.5, 1e-3, nan, inf or -inf."
 _POINTER_INDENT = "    "
+MAX_DEPTH = 100
+"""How deep parentheses and NOTs may nest."""
+SHOWN_CHARACTERS = 100
+"""How much of a long filter an error message shows, around the offending token."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +127,7 @@ class Not:
         return "NOT " + _grouped_text(self.operand, (And, Or))
 
 
-FilterNode = Union[Clause, And, Or, Not]
+FilterNode = Clause | And | Or | Not
 
 
 @dataclass(frozen=True)
@@ -183,7 +191,7 @@ def _describe_selection(noun: str, condition: FilterNode | None) -> str:
     return f"the {noun}s where '{condition.to_text()}'"
 
 
-def _joined(kind: type[And] | type[Or], operands: Sequence[FilterNode]) -> FilterNode | None:
+def _joined(kind: type[And | Or], operands: Sequence[FilterNode]) -> FilterNode | None:
     """Combine ``operands`` with ``kind``, splicing in operands that are already of that kind."""
     flat: list[FilterNode] = []
     for operand in operands:
@@ -194,8 +202,15 @@ def _joined(kind: type[And] | type[Or], operands: Sequence[FilterNode]) -> Filte
 
 
 def _syntax_error(text: str, start: int, end: int, problem: str) -> UsageError:
-    """A UsageError: ``problem``, then the filter on one line and carets under ``text[start:end]``."""
+    """A UsageError: ``problem``, then the filter on one line and carets under ``text[start:end]``; of a
+    filter longer than :data:`SHOWN_CHARACTERS`, the part around the carets, cut ends marked ``…``."""
     shown = "".join(" " if character.isspace() else character for character in text)
+    end = min(end, start + SHOWN_CHARACTERS // 2)
+    if len(shown) > SHOWN_CHARACTERS:
+        first = max(0, min(start - SHOWN_CHARACTERS // 2, len(shown) - SHOWN_CHARACTERS))
+        last = first + SHOWN_CHARACTERS
+        shown = ("\u2026" if first else "") + shown[first:last] + ("\u2026" if last < len(shown) else "")
+        start, end = start - first + bool(first), end - first + bool(first)
     carets = "^" * max(1, end - start)
     return UsageError(
         f"Cannot read the filter: {problem}\n"
@@ -287,6 +302,7 @@ class _Parser:
         self._index = 0
         self._quantifiers = quantifiers
         self._operators = operators
+        self._depth = 0
 
     def parse(self) -> FilterNode:
         if self._peek().kind == _END:
@@ -325,7 +341,8 @@ class _Parser:
         if not self._at_keyword("not"):
             return self._parse_primary()
         keyword = self._advance()
-        operand = self._parse_not()
+        with self._nested(keyword):
+            operand = self._parse_not()
         if operand.axis is None:
             raise self._error(
                 keyword,
@@ -340,7 +357,8 @@ class _Parser:
         if opening.kind != "(":
             return self._parse_clause()
         self._advance()
-        node = self._parse_or()
+        with self._nested(opening):
+            node = self._parse_or()
         closing = self._peek()
         if closing.kind == _END:
             raise self._error(opening, "this '(' is never closed. Add ')' after the clauses it groups.")
@@ -490,6 +508,22 @@ class _Parser:
             self._advance()
             return float(token.text)
         raise self._error(token, f"expected a number as {role}, found {token.describe()}. {_NUMBER_EXAMPLE}")
+
+    @contextmanager
+    def _nested(self, token: _Token) -> Iterator[None]:
+        """One level deeper (a group or a NOT starting at ``token``); raise past :data:`MAX_DEPTH`."""
+        if self._depth >= MAX_DEPTH:
+            raise self._error(
+                token,
+                f"parentheses and NOTs nest more than {MAX_DEPTH} deep here. Write the filter with less "
+                "nesting: NOT NOT cancels out, and clauses joined by one kind of operator need no "
+                "parentheses.",
+            )
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
 
     # -- token access
 

@@ -10,14 +10,16 @@ colour already used, so it is distinct and the same on every run.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ...errors import DataError, UsageError
-from ...options.pipeline_options import label
+from ...errors import DataError, UsageError, shortened, shown_path
+from ...options.pipeline_options import option_name
 from ...text_lists import parse_key_values, unquote
+from ..input_paths import regular_file
 from ..spec import ColorScheme
 from .metadata import as_text, key_text, value_per_label
 
@@ -27,6 +29,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 COLOR_COLUMN = "Color"
+COLOR_FILE_LIMIT = 8 << 20
+"""Bytes: the largest colour file read (a colour file has one short line per value)."""
 OTHER = "other"
 NO_VALUE = "no value"
 # Candidates for the "other" colour: matplotlib's qualitative palettes, strong to pale.
@@ -83,8 +87,8 @@ def given_colors(
     ``--color-AXIS-by`` column), or a malformed scheme; DataError for an unreadable colour file."""
     if scheme is None and color_file is None:
         return None
-    scheme_label, file_label = label(f"color_scheme_{axis}"), label(f"color_file_{axis}")
-    column_label = label(f"color_{axis}_by")
+    scheme_label, file_label = option_name(f"color_scheme_{axis}"), option_name(f"color_file_{axis}")
+    column_label = option_name(f"color_{axis}_by")
     if column is None:
         raise UsageError(
             f"{scheme_label} / {file_label} set the colours of {column_label}, which is not given. Add "
@@ -118,7 +122,7 @@ def color_labels(
     import pandas as pd
     from matplotlib.colors import to_hex
 
-    values = value_per_label(rows, axis_column, column, list(labels), label(f"color_{axis}_by"))
+    values = value_per_label(rows, axis_column, column, list(labels), option_name(f"color_{axis}_by"))
     texts = values.map(as_text, na_action="ignore")
     present = [as_text(value) for value in values.dropna().drop_duplicates().sort_values(kind="stable")]
     if given is None:
@@ -155,33 +159,65 @@ def parse_color_scheme(scheme: str | Mapping[object, str], option: str) -> dict[
 
 
 def read_color_file(path: str | os.PathLike[str], option: str) -> dict[str, str]:
-    """Read a colour file: tab-separated, a header row, the value in the first column, the colour in
-    the column named ``Color`` (any case; ``Colour`` too)."""
+    """Read a colour file: tab-separated UTF-8 text (a byte-order mark is allowed), a header row, the
+    value in the first column, the colour in the column named ``Color`` (any case; ``Colour`` too).
+
+    Raises UsageError for an empty path; DataError for a path that is missing or not a regular file (a
+    FIFO, ``/dev/zero``), a file larger than :data:`COLOR_FILE_LIMIT`, one that is not UTF-8 text, and a
+    malformed table.
+    """
     import csv
 
     path = os.fspath(path)
+    what = f"the colour file {shown_path(path)} ({option})"
+    if not path:
+        raise UsageError(f"{option} is empty; give the path of a tab-separated colour file.")
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            table = [row for row in csv.reader(handle, delimiter="\t") if any(cell.strip() for cell in row)]
+        regular_file(path, what)
+        with open(path, "rb") as handle:
+            data = handle.read(COLOR_FILE_LIMIT + 1)
     except OSError as error:
-        raise DataError(f"Cannot read the colour file {path!r} ({option}): {error.strerror}.") from error
+        raise DataError(
+            f"Cannot read the colour file {shown_path(path)} ({option}): {error.strerror}."
+        ) from error
+    if len(data) > COLOR_FILE_LIMIT:
+        raise DataError(
+            f"Cannot read {what}: it is larger than {COLOR_FILE_LIMIT >> 20} MB, far more than a colour "
+            "file needs (one short line per value). Check that the path names the colour file."
+        )
+    try:
+        text = data.decode("utf-8-sig")
+        if "\x00" in text:
+            raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), data.index(b"\x00") + 1, "zero byte")
+    except UnicodeDecodeError as error:
+        raise DataError(
+            f"Cannot read {what}: it is not UTF-8 text (byte {error.start + 1} is "
+            f"{data[error.start : error.start + 1]!r}). "
+            "Save it as UTF-8 text (in Excel: 'Text (Tab delimited)' then re-save as UTF-8, or 'CSV UTF-8')."
+        ) from None
+    lines = csv.reader(io.StringIO(text, newline=""), delimiter="\t")
+    table = [row for row in lines if any(cell.strip() for cell in row)]
     header = [cell.strip() for cell in table[0]] if table else []
     found = [i for i, name in enumerate(header) if name.lower() in ("color", "colour")]
     if len(header) < 2 or not found:
         raise DataError(
-            f"The colour file {path!r} ({option}) needs a tab-separated header row with the value column "
-            f"first and a column named {COLOR_COLUMN!r}; its header is {header!r}."
+            f"The colour file {shown_path(path)} ({option}) needs a tab-separated header row with the value "
+            f"column first and a column named {COLOR_COLUMN!r}; its header is {shortened(header)}."
         )
     where = found[0]
     colors: dict[str, str] = {}
     for number, row in enumerate(table[1:], start=2):
         if len(row) <= where or not row[0].strip():
-            raise DataError(f"Line {number} of the colour file {path!r} has no value or no colour: {row!r}.")
+            raise DataError(
+                f"Line {number} of the colour file {shown_path(path)} has no value or no colour: "
+                f"{shortened(row)}."
+            )
         key = key_text(row[0])
         color = check_color(row[where].strip(), f"{option} {path} line {number}", key, DataError)
         if colors.get(key, color) != color:
             raise DataError(
-                f"The colour file {path!r} gives {row[0].strip()!r} two colours ({colors[key]} and {color})."
+                f"The colour file {shown_path(path)} gives {shortened(row[0].strip())!r} two colours "
+                f"({colors[key]} and {color})."
             )
         colors[key] = color
     return colors

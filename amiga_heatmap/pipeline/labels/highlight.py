@@ -12,8 +12,8 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ...errors import UsageError, closest_names
-from ...options.pipeline_options import label
+from ...errors import UsageError, closest_names, listed, shortened
+from ...options.pipeline_options import option_name
 from ...text_lists import parse_key_values, split_values
 from ..spec import HighlightArgument
 from .metadata import as_text
@@ -40,36 +40,41 @@ def parse_highlight(spec: HighlightArgument, x: str, y: str) -> dict[str, list[s
             pairs.append((str(key), [as_text(label) for label in labels]))
     else:
         pairs = [
-            (key, split_values(raw, label("highlight")))
-            for key, raw in parse_key_values(spec, label("highlight"), EXAMPLE)
+            (key, split_values(raw, option_name("highlight")))
+            for key, raw in parse_key_values(spec, option_name("highlight"), EXAMPLE)
         ]
     for key, labels in pairs:
         axis = {"x": "x", "y": "y", x: "x", y: "y"}.get(key, {"x": "x", "y": "y"}.get(key.lower()))
         if axis is None:
             raise UsageError(
-                f"{label('highlight')}: {key!r} is not an axis. Write y:LABEL,LABEL for rows and x:LABEL for "
-                f"columns (or {y}:... and {x}:...), e.g. {EXAMPLE}."
+                f"{option_name('highlight')}: {shortened(key)!r} is not an axis. Write y:LABEL,LABEL for rows and "
+                f"x:LABEL for columns (or {y}:... and {x}:...), e.g. {EXAMPLE}."
             )
-        chosen[axis].extend(label for label in labels if label not in chosen[axis])
+        chosen[axis] = list(dict.fromkeys([*chosen[axis], *labels]))
     return chosen
 
 
 def resolve_highlight(chosen: dict[str, list[str]], matrix: pd.DataFrame) -> dict[str, list[object]]:
     """The plotted labels named in ``chosen``, per axis, in plotted order; warn about the others."""
     resolved: dict[str, list[object]] = {}
-    unplotted: list[str] = []
+    unplotted: list[tuple[str, str, list[str]]] = []
     for axis, labels in (("y", matrix.index), ("x", matrix.columns)):
         texts = [as_text(label) for label in labels]
         wanted = set(chosen.get(axis, []))
         resolved[axis] = [label for label, text in zip(labels, texts) if text in wanted]
-        for missing in sorted(wanted - set(texts)):
-            near = closest_names(missing, texts)
-            hint = f" (closest: {', '.join(map(repr, near))})" if near else ""
-            unplotted.append(f"{axis}:{missing}{hint}")
+        unplotted.extend((axis, missing, texts) for missing in sorted(wanted - set(texts)))
     if unplotted:
         warnings.warn(
-            f"These {label('highlight')} are not in the heatmap (misspelled, or removed by the subset, the "
-            "filter or missing cells): " + "; ".join(unplotted) + ".",
+            f"These {option_name('highlight')} are not in the heatmap (misspelled, or removed by the subset, the "
+            "filter or missing cells): " + listed(unplotted, text=_with_closest, separator="; ") + ".",
             stacklevel=3,
         )
     return resolved
+
+
+def _with_closest(unplotted: tuple[str, str, list[str]]) -> str:
+    """``axis:label (closest: 'a', 'b')``, looked up only for the labels a message shows."""
+    axis, missing, texts = unplotted
+    near = closest_names(missing, texts)
+    hint = f" (closest: {', '.join(repr(shortened(name)) for name in near)})" if near else ""
+    return f"{axis}:{shortened(missing)}{hint}"

@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ...errors import DataError
+from ...errors import DataError, listed, shortened
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -42,7 +42,7 @@ def value_per_label(
         examples = []
         for label in ambiguous.index[:EXAMPLES_SHOWN]:
             values = sorted(map(as_text, pairs.loc[pairs[axis_column] == label, column]))
-            examples.append(f"{label!r} ({', '.join(values)})")
+            examples.append(f"{shortened(repr(label))} ({listed(values)})")
         more = f" and {len(ambiguous) - EXAMPLES_SHOWN} more" if len(ambiguous) > EXAMPLES_SHOWN else ""
         raise DataError(
             f"{option} {column}: each {axis_column} needs one {column} value, but "
