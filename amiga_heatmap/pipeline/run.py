@@ -89,7 +89,7 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
     aggregator, arguments = parse_operation(spec.operation, plugins.aggregators) if spec.operation else (None, ())
     selection = parse_subset(spec.subset)
     expression = (
-        parse_filter(spec.filter, plugins.quantifiers.as_dict(), plugins.operators.as_dict())
+        parse_filter(spec.filter, plugins.quantifiers.as_dict(), plugins.operators.as_dict(), filter_layers(spec))
         if spec.filter is not None
         else None
     )
@@ -139,6 +139,15 @@ def _cell_test(spec: HeatmapSpec) -> CellTest | None:
                 raise UsageError(f"{option} says what --test compares with, but --test is not given. Add --test.")
         return None
     return cell_test(spec.value, spec.test_against, spec.reference)
+
+
+def filter_layers(spec: HeatmapSpec) -> dict[str, str]:
+    """The layers a filter clause may name besides ``value``, with what each holds: ``n`` always,
+    ``p`` and ``q`` with ``--test``."""
+    layers = {"n": "replicate values per cell"}
+    if spec.test:
+        layers.update({"p": "p-values of --test", "q": "q-values of --test"})
+    return layers
 
 
 def check_axes(value: str, x: str, y: str) -> None:

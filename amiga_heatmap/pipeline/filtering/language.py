@@ -6,7 +6,9 @@ Grammar (keywords, axes and quantifier names ignore case; whitespace between tok
     or_expr    := and_expr ("OR" and_expr)*
     and_expr   := not_expr ("AND" not_expr)*
     not_expr   := "NOT" not_expr | "(" or_expr ")" | clause
-    clause     := axis quantifier ["(" number ("," number)* ")"] operator number
+    clause     := axis quantifier ["(" number ("," number)* ")"] [layer] operator number
+    layer      := a name of the layer table (``value``, ``n``, ``p``, ``q``): a word, or quoted with " or '
+                  for a name holding other characters; ``value`` (the plotted values) when left out
     axis       := "row" | "col"
     quantifier := a name of the quantifier table: letters, digits and "_", starting with a letter
     operator   := a symbol of the operator table: a run of the characters < > = ! ~
@@ -39,6 +41,8 @@ from ...plugin_system.components import Operator, Quantifier
 
 ROW = "row"
 COLUMN = "col"
+VALUE_LAYER = "value"
+"""The layer a clause compares when it names none: the plotted values."""
 AXES = (ROW, COLUMN)
 
 _CLAUSE_EXAMPLE = "A clause reads AXIS QUANTIFIER OPERATOR NUMBER, for example 'row any >= 1.2'."
@@ -66,12 +70,15 @@ class Clause:
     operator: Operator
     threshold: float
     span: tuple[int, int] = field(default=(0, 0), compare=False)
+    layer: str = VALUE_LAYER
 
     def to_text(self) -> str:
         """The clause written in canonical filter syntax."""
         name = self.quantifier.name
         if self.quantifier.parameters:
             name += "(" + ", ".join(_format_number(argument) for argument in self.arguments) + ")"
+        if self.layer != VALUE_LAYER:
+            name += " " + (self.layer if _WORD_PATTERN.fullmatch(self.layer) else repr(self.layer))
         return f"{self.axis} {name} {self.operator.symbol} {_format_number(self.threshold)}"
 
 
@@ -163,16 +170,22 @@ class FilterExpression:
 
 
 def parse_filter(
-    text: str, quantifiers: Mapping[str, Quantifier], operators: Mapping[str, Operator]
+    text: str,
+    quantifiers: Mapping[str, Quantifier],
+    operators: Mapping[str, Operator],
+    layers: Mapping[str, str] | None = None,
 ) -> FilterExpression:
     """Read ``text`` as a filter, resolving names in ``quantifiers`` (by name) and ``operators`` (by symbol).
+
+    ``layers`` maps the layer names a clause may compare (besides ``value``) to a short description for
+    messages (``{"n": "replicates per cell", "q": "q-values of --test"}``); None allows ``value`` only.
 
     Quantifier names match case-insensitively when no entry matches exactly. Raises
     :class:`~amiga_heatmap.errors.UsageError` for any mistake: empty filter, unexpected character,
     malformed number, unknown axis, quantifier or operator, wrong quantifier arguments, missing or
     trailing tokens, unbalanced parentheses, and AND or NOT joining conditions on different axes.
     """
-    root = _Parser(text, quantifiers, operators).parse()
+    root = _Parser(text, quantifiers, operators, {VALUE_LAYER: "the plotted values", **(layers or {})}).parse()
     return FilterExpression(text=text, root=root)
 
 
@@ -233,10 +246,13 @@ _TOKEN = re.compile(
     | (?P<word>[A-Za-z][A-Za-z0-9_]*)
     | (?P<operator>[<>=!~]+)
     | (?P<punctuation>[(),])
+    | (?P<string>"[^"]*"|'[^']*')
     """,
     re.VERBOSE | re.IGNORECASE,
 )
 _NUMBER_TAIL = re.compile(r"[A-Za-z0-9_.]+")
+_STRING = "string"
+_WORD_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _NAMED_NUMBERS = frozenset({"nan", "inf", "infinity"})
 
 
@@ -295,13 +311,18 @@ class _Parser:
     """Recursive-descent parser over the tokens of one filter; see the module grammar."""
 
     def __init__(
-        self, text: str, quantifiers: Mapping[str, Quantifier], operators: Mapping[str, Operator]
+        self,
+        text: str,
+        quantifiers: Mapping[str, Quantifier],
+        operators: Mapping[str, Operator],
+        layers: Mapping[str, str],
     ) -> None:
         self._text = text
         self._tokens = _tokenize(text)
         self._index = 0
         self._quantifiers = quantifiers
         self._operators = operators
+        self._layers = layers
         self._depth = 0
 
     def parse(self) -> FilterNode:
@@ -395,6 +416,7 @@ class _Parser:
         axis = self._read_axis()
         quantifier = self._read_quantifier(axis)
         arguments = self._read_arguments(quantifier)
+        layer = self._read_layer()
         operator = self._read_operator(axis, quantifier)
         threshold = self._read_number(f"the threshold after {operator.symbol!r}")
         return Clause(
@@ -404,7 +426,24 @@ class _Parser:
             operator=operator,
             threshold=threshold,
             span=(first.start, self._tokens[self._index - 1].end),
+            layer=layer,
         )
+
+    def _read_layer(self) -> str:
+        """The layer the clause names before its operator (``q`` in ``row any q < 0.05``), or ``value``."""
+        token = self._peek()
+        if token.kind not in (_WORD, _STRING) or (token.kind == _WORD and token.text.casefold() in _NAMED_NUMBERS):
+            return VALUE_LAYER
+        name = token.text[1:-1] if token.kind == _STRING else token.text
+        if name not in self._layers:
+            known = "; ".join(f"{layer} ({meaning})" for layer, meaning in self._layers.items())
+            raise self._error(
+                token,
+                f"unknown layer {name!r}.{did_you_mean(name, self._layers)} A clause may compare: {known}. "
+                "p and q exist with --test.",
+            )
+        self._advance()
+        return name
 
     def _read_axis(self) -> str:
         token = self._peek()
