@@ -104,7 +104,8 @@ def test_a_capability_the_renderer_lacks_is_refused(run_cli, summary, plugins_di
 
 def test_help_and_the_listing_show_the_plugin_option(run_cli, plugins_dir) -> None:
     help_text = run_cli("--plugins-dir", plugins_dir, "--help").stdout
-    assert re.search(r"--md-digits N\s+Decimals written per cell, 0 to 12 \(default 3\)\.", help_text)
+    assert re.search(r"Plugin renderers' options:\n  --md-digits N\s+Markdown renderer: decimals written per cell, "
+                     r"0 to 12 \(default\s+3\)\.", help_text)
     assert "--md-digits" not in run_cli("--help").stdout
     listing = json.loads(run_cli("plugins", "--json", "--plugins-dir", plugins_dir).stdout)
     plugin = next(item for item in listing["plugins"] if item["name"] == "markdown_renderer")

@@ -257,8 +257,12 @@ def _plugin_arguments(args: list[str]) -> dict[str, Any]:
 
 
 def _in_section(option: Option) -> Option:
-    """``option``, placed in the plugin options' ``--help`` section if it names none."""
-    return replace(option, section=PLUGIN_OPTIONS) if option.section == DEFAULT_SECTION else option
+    """``option``, placed in the plugin renderers' ``--help`` section, with its renderer's name, if it
+    names no section."""
+    if option.section != DEFAULT_SECTION:
+        return option
+    renderer = option.reads.removeprefix("renderer ")
+    return replace(option, section=PLUGIN_OPTIONS, flag_help=f"{renderer} renderer: {option.flag_help or option.help}")
 
 
 def declared_options(command: Callable[..., Any]) -> Callable[..., Any]:
