@@ -139,6 +139,10 @@ def main() -> None:
         help="A summary file, or a folder searched recursively for summary files.")
 @option("-s", "--subset", section=INPUT, metavar="VAR:V1,V2;VAR2:V3",
         help="Keep only rows whose columns hold these values, e.g. 'PM:1;Isolate:ER1,ER2'.")
+@option("--annotate", "annotation_tables", multiple=True, section=INPUT, metavar="FILE",
+        type=click.Path(exists=True, dir_okay=False),
+        help="Join a tab-separated table of your own on the columns it shares with the summary, adding its "
+             "other columns (repeatable). Biolog columns (biolog_class, ...) are built in: docs/biolog.md.")
 @option("-v", "--value", required=True, section=MATRIX, metavar="COLUMN",
         help="The growth parameter to show, e.g. 'norm(auc_lin)'.")
 @option("-x", "--x-variable", "--x_variable", "x_variable", required=True, section=MATRIX, metavar="COLUMN",
@@ -172,6 +176,7 @@ def main() -> None:
 def heatmap(
     input_path: str,
     subset: str | None,
+    annotation_tables: tuple[str, ...],
     value: str,
     x_variable: str,
     y_variable: str,
@@ -220,7 +225,7 @@ def heatmap(
 
     spec = HeatmapSpec.build(
         value, x_variable, y_variable, operation=operation, subset=subset, filter=filter_text, title=title,
-        transforms=transforms, engine=engine, **pipeline,
+        transforms=transforms, engine=engine, annotate=annotation_tables, **pipeline,
     )
     with recording() as times:
         result = Pipeline(spec, plugins).run(inputs)
