@@ -33,7 +33,7 @@ def compute(sources, run):
         log.info("read %d rows", len(rows))
     if run.annotations:
         with stage("annotate"):
-            rows = annotate(rows, run.annotations)
+            rows = annotate(rows, run.annotations, None if spec.read_all_columns else run.columns)
             log.info("annotated with %s", ", ".join(annotation.name for annotation in run.annotations))
     with stage("subset"):
         rows = apply_subset(rows, run.selection)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from typing import TYPE_CHECKING
@@ -160,21 +161,27 @@ def input_column_names(sources: Sources, plugins: PluginSet) -> list[str]:
     return all_column_names(sources.files, plugins)
 
 
-def annotate(rows: pd.DataFrame, annotations: tuple[Annotation, ...]) -> pd.DataFrame:
+def annotate(
+    rows: pd.DataFrame, annotations: tuple[Annotation, ...], needed: Collection[str] | None = None
+) -> pd.DataFrame:
     """``rows`` with the columns of ``annotations`` joined on (a new DataFrame; ``rows`` is never
-    modified). Vectorised: the key values are matched once per distinct combination, then spread to the
-    rows with one ``take`` per added column. Rows the table has no entry for get missing values (or keep
-    an earlier annotation's), reported in one warning per annotation when they are left without any."""
+    modified): only those of ``needed`` (the run's columns), or all of them when ``needed`` is None.
+    Vectorised: the key values are matched once per distinct combination, then spread to the rows with
+    one ``take`` per added column. Rows the table has no entry for get missing values (or keep an
+    earlier annotation's), reported in one warning per annotation when they are left without any."""
     import numpy as np
 
     for annotation in annotations:
+        adds = [column for column in annotation.adds if needed is None or column in needed]
+        if not adds:
+            continue
         table = annotation_table(annotation)
         positions = table_positions(rows, table, annotation.keys)
         unmatched = positions < 0
-        extended = table[list(annotation.adds)].reset_index(drop=True).reindex(range(len(table) + 1))
+        extended = table[adds].reset_index(drop=True).reindex(range(len(table) + 1))
         taken = np.where(unmatched, len(table), positions)
         added = {}
-        for column in annotation.adds:
+        for column in adds:
             values = extended[column].take(taken).set_axis(rows.index)
             if column in rows.columns:
                 values = values.where(values.notna(), rows[column])
