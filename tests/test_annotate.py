@@ -166,3 +166,11 @@ def test_a_plugin_table_lacking_a_declared_column_is_the_plugins_error(normalize
     amiga_heatmap_plugin(Locations(pd.DataFrame({"Isolate": ["ER1"]}), name="partial"))
     with pytest.raises(PluginError, match="The table of the annotation 'partial' lacks the columns 'country'"):
         heatmap(normalized, value="norm(auc_lin)", x="country", y="Substrate", operation="mean")
+
+
+def test_spaces_around_column_names_and_an_all_empty_column_are_harmless(normalized, tmp_path) -> None:
+    table = tmp_path / "spaced.tsv"
+    table.write_text(" Isolate \tphylogroup \tnote\nER1\tA\t\nER2\tA\t\nER3\tB\t\nER4\tB\t\n", encoding="utf-8")
+    result = heatmap(normalized, value="norm(auc_lin)", x="phylogroup", y="Substrate", operation="mean",
+                     annotate=table)
+    assert result.matrix.columns.tolist() == ["A", "B"]

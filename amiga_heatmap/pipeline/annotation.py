@@ -97,14 +97,14 @@ def needed_annotations(plugins: PluginSet, columns: dict[str, str]) -> tuple[Ann
 
 def read_lab_table(path: str | os.PathLike[str]) -> LabTable:
     """Read the tab-separated ``--annotate`` file ``path`` (a header row, then one row per key), every
-    cell as text. Raises DataError for a file that cannot be read, has no rows, or repeats a column
+    cell and column name as text without surrounding spaces. Raises DataError for a file that cannot be read, has no rows, or repeats a column
     name."""
     import pandas as pd
 
     path = os.fspath(path)
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            header = handle.readline().rstrip("\r\n").split("\t")
+            header = [name.strip() for name in handle.readline().rstrip("\r\n").split("\t")]
         frame = pd.read_csv(path, sep="\t", dtype=str, encoding="utf-8-sig", skip_blank_lines=True)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error).strip()
@@ -123,6 +123,7 @@ def read_lab_table(path: str | os.PathLike[str]) -> LabTable:
             f"The annotation table {path!r} (given to --annotate) has a header but no rows; add one row per "
             "key, e.g. per Isolate."
         )
+    frame.columns = [str(name).strip() for name in frame.columns]
     return LabTable(path, frame.apply(lambda column: column.str.strip()))
 
 
