@@ -52,7 +52,7 @@ class LabTable:
     :meth:`annotation`."""
 
     path: str
-    frame: pd.DataFrame = field(repr=False)
+    frame: pd.DataFrame = field(repr=False, compare=False)
 
     @property
     def columns(self) -> list[str]:
