@@ -305,6 +305,12 @@ def normalized(context: Context) -> Path:
     return context.summary.with_name("ER_all_summary_normalized.txt")
 
 
+def annotated(context: Context, table: str | bytes, *args: object) -> tuple[int, str]:
+    """``heatmap`` with ``--annotate`` a lab table holding ``table``; ``args`` replace -x Isolate."""
+    path = context.file("lab.tsv", table)
+    return context.cli("-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "tsv", "--annotate", path, *args)
+
+
 def plugin_run(context: Context, *args: object, **files: str) -> tuple[int, str]:
     return context.heatmap("--plugins-dir", context.plugins(**files), *args)
 
@@ -440,6 +446,13 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
                                                         "Substrate rows")),
     "data.cluster-undefined-distance": lambda c: c.heatmap("-v", "norm(auc_lin)", "--cluster-y",
                                                            "--cluster-metric", "correlation", source=normalized(c)),
+    "data.annotation-unreadable": lambda c: annotated(c, "Isolate\tgroup\nER1\t\xff\n".encode("latin-1"), "-x",
+                                                     "group"),
+    "data.annotation-repeated-column": lambda c: annotated(c, "Isolate\tgroup\tgroup\nER1\tA\tB\n", "-x", "group"),
+    "data.annotation-no-rows": lambda c: annotated(c, "Isolate\tgroup\n", "-x", "group"),
+    "data.annotation-no-shared-column": lambda c: annotated(c, "isolate\tgroup\nER1\tA\n", "-x", "group"),
+    "data.annotation-adds-nothing": lambda c: annotated(c, "Isolate\tStrain\nER1\tA\n", "-x", "Strain"),
+    "data.annotation-repeated-key": lambda c: annotated(c, "Isolate\tgroup\nER1\tA\nER1\tB\n", "-x", "group"),
     "data.output-folder-missing": lambda c: c.raw(
         "-i", c.summary, "--output-dir", c.tmp_path / "nowhere", "-x", "Isolate", "-y", "Substrate", "-v", "gr",
         "-p", "mean"),
@@ -487,6 +500,13 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
         @hookimpl
         def register_aggregators(register):
             register(Aggregator("few", lambda values, groups, n_groups: values[:3]))
+    """),
+    "plugin.annotation-columns": lambda c: plugin_run(c, "-x", "habitat", partial="""
+        import pandas as pd
+
+        @hookimpl
+        def register_annotations(register):
+            register(Annotation("partial", ("Isolate",), ("habitat",), lambda: pd.DataFrame({"Isolate": ["ER1"]})))
     """),
     "plugin.name-clash": lambda c: plugin_run(c, first=MAXIMUM, second=MAXIMUM),
     "plugin.suffix-clash": lambda c: plugin_run(c, **{
@@ -559,6 +579,10 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
             register(Aggregator("maximum", lambda groups: groups.max()))
     """),
     "warning.dendrogram-without-clustering": lambda c: figure(c, "--show-dendrogram"),
+    "warning.annotation-cannot-join": lambda c: c.heatmap("-y", "biolog_class", source=c.file(
+        "no_plates.txt", c.rows().drop(columns="PM").to_csv(sep="\t", index=False))),
+    "warning.annotation-no-entry": lambda c: c.heatmap("-y", "biolog_class", source=c.file(
+        "plate_26.txt", c.rows().replace({"PM": {2: 26}}).to_csv(sep="\t", index=False))),
     "warning.guessed-encoding": lambda c: c.heatmap(source=c.file(
         "excel.txt", c.rows().replace({"Substrate": {"Tween 20": "Tween 20 µM"}}).to_csv(
             sep="\t", index=False).encode("cp1252"))),

@@ -156,6 +156,10 @@ def main() -> None:
         help="A summary file, or a folder searched recursively for summary files.")
 @option("-s", "--subset", section=INPUT, metavar="VAR:V1,V2;VAR2:V3",
         help="Keep only rows whose columns hold these values, e.g. 'PM:1;Isolate:ER1,ER2'.")
+@option("--annotate", "annotation_tables", multiple=True, section=INPUT, metavar="FILE",
+        type=click.Path(exists=True, dir_okay=False),
+        help="Join a tab-separated table of your own on the columns it shares with the summary, adding its "
+             "other columns (repeatable). Biolog columns (biolog_class, ...) are built in: docs/biolog.md.")
 @option("-v", "--value", required=True, section=MATRIX, metavar="COLUMN",
         help="The growth parameter to show, e.g. 'norm(auc_lin)'.")
 @option("-x", "--x-variable", "--x_variable", "x_variable", required=True, section=MATRIX, metavar="COLUMN",
@@ -202,6 +206,7 @@ def main() -> None:
 def heatmap(
     input_path: str,
     subset: str | None,
+    annotation_tables: tuple[str, ...],
     value: str,
     x_variable: str,
     y_variable: str,
@@ -259,7 +264,7 @@ def heatmap(
     spec = HeatmapSpec.build(
         value, x_variable, y_variable, operation=operation, subset=subset, filter=filter_text, title=title,
         transforms=transforms, test=test, test_against=test_against, reference=reference, engine=engine,
-        **pipeline,
+        annotate=annotation_tables, **pipeline,
     )
     hashes = None if no_provenance else InputHashes(inputs)
     with recording() as times:

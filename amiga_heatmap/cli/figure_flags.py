@@ -78,7 +78,8 @@ _FLAGS = (
         "--color-y-by",
         section=COLOURS,
         metavar="COLUMN",
-        help="A colour strip along the rows, by this column.",
+        help="A colour strip along the rows, by this column; with -y Substrate, 'biolog_class' colours "
+             "Biolog wells by substrate class (fixed colours).",
     ),
     _option(
         "--color-scheme-x", section=COLOURS, metavar="VALUE:COLOR;...", help="Colours of --color-x-by values."
