@@ -372,7 +372,9 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
                                                         "--cluster-metric", "cosine"),
     "usage.transform-syntax": lambda c: c.heatmap("--transform", "zscore(row"),
     "usage.transform-axis": lambda c: c.heatmap("--transform", "zscore(diagonal)"),
-    "usage.test-option-without-test": lambda c: c.heatmap("--reference", "ER1"),
+    "usage.test-option-without-test": lambda c: c.heatmap("--test-against", "1"),
+    "usage.reference-without-use": lambda c: c.heatmap("--reference", "ER1"),
+    "usage.contrast": lambda c: c.heatmap("--reference", "ER1", "--contrast", "fold"),
     "usage.test-against-ratio": lambda c: c.heatmap("-v", "norm(gr)", "--test", "--test-against", "0",
                                                     source=c.summary.with_name("ER_all_summary_normalized.txt")),
     "usage.reference-not-on-axis": lambda c: c.heatmap("--test", "--reference", "ER7"),
@@ -560,6 +562,9 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "plugin.selected-missing": lambda c: (
         c.monkeypatch.setenv("AMIGA_HEATMAP_PLUGINS", "amiga-heatmap-nosuch"), c.heatmap())[1],
     # warnings
+    "warning.log2ratio-undefined": lambda c: c.heatmap("-v", "death_lin", "--reference", "ER1", "--contrast",
+                                                      "log2ratio", "--keep-rows-missing-data",
+                                                      "--keep-columns-missing-data"),
     "warning.log2-undefined": lambda c: c.heatmap("-v", "death_lin", "-s", "Isolate:ER1", "--transform", "log2",
                                                  "--keep-rows-missing-data", "--keep-columns-missing-data"),
     "warning.missing-cells": lambda c: c.heatmap("-v", "norm(death_lin)", source=c.summary.with_name(
