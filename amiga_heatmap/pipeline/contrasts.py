@@ -13,12 +13,12 @@ compares the contrasted values.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError, known_list
 from .statistics import parse_reference, reference_label
+from .transforms import log2_where_positive
 
 if TYPE_CHECKING:  # pragma: no cover
     from .matrix_state import MatrixState
@@ -65,15 +65,11 @@ def apply_contrast(matrix: MatrixState, contrast: str, reference: str, keep_refe
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = values.div(baseline, axis=along)
         if contrast == "log2ratio":
-            undefined = int((ratio.to_numpy() <= 0).sum())
-            if undefined:
-                warnings.warn(
-                    f"--contrast log2ratio: {undefined} cells have a ratio to {text} at or below 0, which has no "
-                    "logarithm; they are drawn as missing.",
-                    stacklevel=2,
-                )
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = np.log2(ratio.where(ratio > 0))
+            ratio = log2_where_positive(
+                ratio,
+                f"--contrast log2ratio: {{count}} cells have a ratio to {text} at or below 0, which has no "
+                "logarithm; they are drawn as missing.",
+            )
         contrasted = ratio
     contrasted.index.name, contrasted.columns.name = values.index.name, values.columns.name
     changed = replace(matrix, values=contrasted, transforms=(*matrix.transforms, f"{contrast} to {text}"))

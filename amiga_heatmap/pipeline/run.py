@@ -157,9 +157,8 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
 def _cell_test(spec: HeatmapSpec) -> CellTest | None:
     """The parsed ``--test`` (None without it); ``--test-against`` needs it, ``--reference`` it or
     ``--contrast`` (checked here too)."""
-    from .statistics import cell_test
-
     from .contrasts import check_contrast
+    from .statistics import cell_test
 
     check_contrast(spec)
     if not spec.test:
