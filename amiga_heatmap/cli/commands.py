@@ -397,7 +397,10 @@ def run() -> None:
     handlers still run. Tests call :func:`main` in-process instead, where frozen objects would never be
     freed.
     """
+    from ..builtin.figure.seaborn_import import lean_import_in_this_process
+
     ending_signals.install()
+    lean_import_in_this_process()  # this process only draws: seaborn without scipy.stats (0.8 s less)
     try:
         main(prog_name="amiga-heatmap")
     finally:
