@@ -138,6 +138,7 @@ def test_unknown_nested_keys_are_refused_with_the_closest_names(run_cli, summary
     [
         ("cbar_kws.extend:sideways", r"cbar_kws.extend' in --kwargs must be one of neither, min, max, both"),
         ("cbar_kws.format:abc", "is not a tick format"),
+        ("cbar_kws.ticks:0,one", "must be numbers separated by commas"),
         ("annot_kws.size:-1", "must be a number above 0"),
         ("annot_kws.color:nope", "must be a colour"),
         ("alpha:2", "must be a number at least 0 and at most 1"),
@@ -153,8 +154,9 @@ def test_bad_seaborn_keyword_values_are_usage_errors(small, text, message) -> No
 
 
 def test_cbar_kws_label_is_the_colour_bar_label_in_the_svg(run_cli, normalized, tmp_path) -> None:
-    done = run_cli("-i", normalized, "--output-dir", tmp_path, "-o", "labelled", "-x", "Strain", "-y", "Substrate",
-                   "-v", "norm(auc_lin)", "-p", "mean", "-f", "row any > 1.2", "--format", "svg",
+    done = run_cli("-i", normalized, "--output-dir", tmp_path, "-o", "labelled", "-x", "Strain",
+                   "-y", "Substrate", "-v", "norm(auc_lin)", "-p", "mean", "-f", "row any > 1.2",
+                   "--format", "svg",
                    "--kwargs", "cbar_kws.label:Fold change;cbar_kws.format:{x:.2f}")
     assert done.exit_code == 0, done.stderr
     svg = ElementTree.parse(tmp_path / "labelled.svg")
@@ -163,9 +165,18 @@ def test_cbar_kws_label_is_the_colour_bar_label_in_the_svg(run_cli, normalized, 
     assert "rotate(-90" in texts["Fold change"].get("transform", ""), "the vertical colour bar's label"
     ticks = [text for text in texts if text.count(".") == 1 and text.replace(".", "").isdigit()]
     assert ticks and all(len(text.split(".")[1]) == 2 for text in ticks), "cbar_kws.format reaches the ticks"
+    # cbar_kws.ticks places the ticks
+    ticked = small_figure_ticks(normalized, "cbar_kws.ticks:1.5,2.5,3.5")
+    assert ticked == [1.5, 2.5, 3.5]
     # without the option the colour bar is labelled with the value's name
     assert axes_named(heatmap(normalized, value="gr", x="Strain", y="Substrate", operation="mean").figure(),
                       "colour bar").get_ylabel() == "gr"
+
+
+def small_figure_ticks(source, kwargs: str) -> list[float]:
+    result = heatmap(source, value="norm(auc_lin)", x="Strain", y="Substrate", operation="mean",
+                     filter="row any > 1.2")
+    return axes_named(result.figure(**parse_kwargs(kwargs)), "colour bar").get_yticks().tolist()
 
 
 def test_annot_kws_reach_the_annotations(small) -> None:
@@ -182,7 +193,8 @@ def test_annot_kws_reach_the_annotations(small) -> None:
 
 
 def test_linewidths_and_pcolormesh_keywords_reach_the_mesh(small) -> None:
-    mesh = cells_artist(small.figure(**parse_kwargs("linewidths:0.5;linecolor:#123456;linestyle:dashed;alpha:0.8")))
+    options = parse_kwargs("linewidths:0.5;linecolor:#123456;linestyle:dashed;alpha:0.8")
+    mesh = cells_artist(small.figure(**options))
     assert mesh.get_linewidths().tolist() == [0.5]
     assert mesh.get_edgecolor().tolist() == [list(to_rgba("#123456", 0.8))]
     assert mesh.get_linestyle()[0][1] is not None, "dashed"
@@ -218,7 +230,8 @@ def test_infinite_cells_have_no_edge_their_own_colour_and_hatch() -> None:
     from matplotlib import colormaps
 
     for name in ("viridis", "RdBu_r"):
-        distances = np.abs(colormaps[name](np.linspace(0, 1, 256))[:, :3] - to_rgba("#ff00ff")[:3]).sum(axis=1)
+        colours = colormaps[name](np.linspace(0, 1, 256))[:, :3]
+        distances = np.abs(colours - to_rgba("#ff00ff")[:3]).sum(axis=1)
         assert distances.min() > 0.5, name
     assert legend(figure, "missing cells") == ("", {"infinite": "#ff00ff"})
     [handle] = next(item for item in figure.legends if item.get_gid() == "missing cells").legend_handles
@@ -303,7 +316,9 @@ sys.argv = ["amiga-heatmap", "-i", {str(summary)!r}, "--output-dir", {str(tmp_pa
 from amiga_heatmap.cli.commands import run
 run()
 """
-    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, cwd=REPOSITORY)
+    done = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True, cwd=REPOSITORY
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / f"{name}.pdf").stat().st_size > 0
     return done.stdout
@@ -325,5 +340,7 @@ seaborn_module()
 import seaborn.matrix, seaborn._statistics
 print("WHOLE", not seaborn.matrix._no_scipy and not seaborn._statistics._no_scipy)
 """
-    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, cwd=REPOSITORY)
+    done = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True, cwd=REPOSITORY
+    )
     assert "WHOLE True" in done.stdout, done.stderr

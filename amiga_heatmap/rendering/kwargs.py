@@ -57,7 +57,9 @@ def _set_dotted(options: dict[str, Any], key: str, value: Any) -> None:
     dicts; a key given twice, or both whole and dotted, is a UsageError."""
     *outer, last = key.split(".")
     if not all(outer) or not last:
-        raise UsageError(f"The key {key!r} in --kwargs has an empty part; write e.g. cbar_kws.label:Fold change.")
+        raise UsageError(
+            f"The key {key!r} in --kwargs has an empty part; write e.g. cbar_kws.label:Fold change."
+        )
     place = options
     for depth, part in enumerate(outer):
         inner = place.setdefault(part, {})

@@ -156,7 +156,9 @@ def infinite_rectangles(infinite: np.ndarray, merge: bool) -> list[list[tuple[in
         changes = np.flatnonzero(line[1:] != line[:-1])
         for start, stop in zip(changes[::2].tolist(), changes[1::2].tolist()):
             spans = [(start, stop)] if merge else [(column, column + 1) for column in range(start, stop)]
-            rectangles.extend([(left, row), (right, row), (right, row + 1), (left, row + 1)] for left, right in spans)
+            rectangles.extend(
+                [(left, row), (right, row), (right, row + 1), (left, row + 1)] for left, right in spans
+            )
     return rectangles
 
 

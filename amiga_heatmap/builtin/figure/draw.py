@@ -358,7 +358,7 @@ def _draw_strips(figure: Figure, layout: Layout, result: HeatmapResult, start: i
 
 
 def _style_colorbar(bar: Colorbar, layout: Layout, drawing: Drawing, value: str) -> None:
-    """Our ticks, fonts and label on seaborn's colour bar (``cbar_kws.format`` and ``cbar_kws.label``
+    """Our ticks, fonts and label on seaborn's colour bar (``cbar_kws.ticks``, ``.format`` and ``.label``
     win), and no seams between its bands (see :mod:`.cells`)."""
     from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
@@ -368,7 +368,8 @@ def _style_colorbar(bar: Colorbar, layout: Layout, drawing: Drawing, value: str)
         if not rasterized and drawing.mesh_kws.get("alpha", 1.0) == 1.0:
             bar.solids.set_edgecolor("face")
             bar.solids.set_linewidth(SEAM_WIDTH)
-    bar.locator = MaxNLocator(layout.colorbar_ticks)
+    if "ticks" not in drawing.cbar_kws:
+        bar.locator = MaxNLocator(layout.colorbar_ticks)
     if "format" not in drawing.cbar_kws:
         bar.formatter = StrMethodFormatter("{x:g}")
     bar.update_ticks()

@@ -74,7 +74,9 @@ def draw_legend(figure: Figure, spec: LegendSpec, left: float, top: float, colum
     handles = []
     for text, color in spec.entries.items():
         hatch, hatch_color = spec.hatches.get(text, (None, None))
-        handles.append(Patch(facecolor=color, edgecolor="none", hatch=hatch, hatchcolor=hatch_color, label=text))
+        handles.append(
+            Patch(facecolor=color, edgecolor="none", hatch=hatch, hatchcolor=hatch_color, label=text)
+        )
     legend = figure.legend(
         handles=handles,
         title=spec.title,

@@ -64,12 +64,13 @@ OPTIONS_ACCEPTED = {
     "annot_kws.alpha": "opacity of the annotations, 0 to 1",
     "cbar_kws.label": "the colour bar's label (default: the value's name)",
     "cbar_kws.format": "format of the colour bar's tick labels, e.g. {x:.1f} or %.2g (default: shortest)",
+    "cbar_kws.ticks": "the colour bar's ticks, numbers separated by commas, e.g. 0,1,2 (default: round ones)",
     "cbar_kws.extend": "pointed ends for values beyond vmin/vmax: neither, min, max or both",
     "cbar_kws.extendrect": "true: square ends instead of pointed ones (with cbar_kws.extend)",
     "cbar_kws.extendfrac": "length of the ends as a share of the colour bar, 0 to 1",
     "cbar_kws.drawedges": "true: lines between the colour bar's colours",
     "alpha": "opacity of the cells, 0 to 1 (a pcolormesh keyword, as all below)",
-    "rasterized": "true: draw the cells and colour bar as pixels in a PDF or SVG (over 5,000 cells they are anyway)",
+    "rasterized": "true: cells and colour bar as pixels in a PDF or SVG (past 5,000 cells, cells are anyway)",
     "antialiased": "true: smooth the cells' edges when drawing pixels (PNG)",
     "snap": "false: do not move cell edges onto whole pixels when drawing pixels (PNG)",
     "linestyle": "style of the lines between cells (with linewidths): solid, dashed, dotted or dashdot",
@@ -174,7 +175,9 @@ def read_options(
             values[key] = checked
     if "edgecolor" in values:
         if "linecolor" in values:
-            raise UsageError("edgecolor and linecolor in --kwargs are the same option; give only one of them.")
+            raise UsageError(
+                "edgecolor and linecolor in --kwargs are the same option; give only one of them."
+            )
         values["linecolor"] = values.pop("edgecolor")
     drawing = Drawing(**values)
     if drawing.vmin is not None and drawing.vmax is not None and drawing.vmin >= drawing.vmax:
@@ -366,6 +369,17 @@ def _tick_format(key: str, value: Any) -> str:
     return text
 
 
+def _tick_list(key: str, value: Any) -> list[float]:
+    items = list(value) if isinstance(value, (list, tuple)) else str(value).split(",")
+    try:
+        ticks = [float(item) for item in items if str(item).strip()]
+    except (TypeError, ValueError):
+        ticks = []
+    if not ticks or not all(math.isfinite(tick) for tick in ticks):
+        raise UsageError(f"{_name(key)} must be numbers separated by commas, e.g. 0,1,2, not {value!r}.")
+    return ticks
+
+
 def _mask(key: str, value: Any) -> Any:
     if value is None:
         return None
@@ -421,6 +435,7 @@ _CHECKS = {
     "annot_kws.alpha": _number(0, 1),
     "cbar_kws.label": _text,
     "cbar_kws.format": _tick_format,
+    "cbar_kws.ticks": _tick_list,
     "cbar_kws.extend": _choice(COLOURBAR_ENDS),
     "cbar_kws.extendrect": _boolean,
     "cbar_kws.extendfrac": _number(0, 1),
