@@ -349,6 +349,11 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.kwargs-twice": lambda c: c.heatmap("--kwargs", "vmin:0;vmin:1"),
     "usage.kwargs-unknown-key": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
                                                 "--kwargs", "cmapp:viridis"),
+    "usage.kwargs-nested-key": lambda c: c.heatmap("--kwargs", "cbar_kws:x;cbar_kws.label:y"),
+    "usage.kwargs-mask": lambda c: figure(c, "--kwargs", "mask:<1.2"),
+    "usage.mask-shape": lambda c: raised(lambda: __import__("amiga_heatmap").heatmap(
+        c.summary, value="gr", x="Isolate", y="Substrate", operation="mean", subset="PM:1").figure(
+        mask=__import__("numpy").zeros((2, 2), dtype=bool))),
     "usage.kwargs-bad-value": lambda c: plugin_run(c, "--format", "shades", "--kwargs", "shade:mauve", shades="""
         from amiga_heatmap.rendering.kwargs import option_values_checked
 
@@ -599,7 +604,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
 
 API_ONLY = {"usage.figure-of-file-renderer", "data.subset-column-missing", "data.engine-keeps-no-rows",
             "data.engine-keeps-no-replicates", "interrupted", "usage.pages-in-one-figure",
-            "usage.missing-mode", "usage.output-name-encoding", "data.cluster-too-large"}
+            "usage.missing-mode", "usage.output-name-encoding", "data.cluster-too-large", "usage.mask-shape"}
 """Entries met through the Python API (no "Error:" prefix), or printed by click itself."""
 
 
