@@ -98,8 +98,9 @@ ENTRIES = (
           f"{NORMALIZED} -o legend-separate {GROWERS} --color-x-by Strain --legend separate",
           pictures=("{name}.png", "{name}_x_legend.png")),
     Entry("`--keep-rows-missing-data --keep-columns-missing-data`",
-          "Both flags keep every cell. Cells without a value and infinite cells (a ratio to a control that did "
-          "not grow) get their own colours, which the legend under the colour bar explains.",
+          "Both flags keep every cell. Cells without a value are light grey; infinite cells (a ratio to a "
+          "control that did not grow) are magenta under a hatch, with no outline; the legend under the "
+          "colour bar explains both.",
           f"{NORMALIZED} -o keep-missing -x Isolate -y Substrate -v 'norm(death_lin)' -p mean "
           f"-s {SOME_SUBSTRATES} --keep-rows-missing-data --keep-columns-missing-data"),
     Entry("`--keep-rows-missing-data`",
@@ -131,14 +132,25 @@ ENTRIES = (
           f"{SUMMARY} -o pages -x Isolate -y Substrate -v auc_lin -p mean --rows-per-page 50",
           pictures=(), page=1),
     Entry("`--kwargs` (seaborn's options)",
-          "Renderer options: a seaborn colour map, annotations with a number format, lines between cells.",
+          "The cells are drawn by `seaborn.heatmap`, which takes these keywords: a seaborn colour map, "
+          "annotations with a number format and size, lines between cells, the colour bar's label "
+          "(nested keywords are written with a dot).",
           f"{NORMALIZED} -o kwargs -x Strain -y Substrate -v 'norm(auc_lin)' -p mean -f 'row any > 2.5' "
-          "--kwargs 'cmap:vlag;annot:true;fmt:.2f;linewidths:1'"),
+          "--kwargs 'cmap:vlag;annot:true;fmt:.2f;annot_kws.size:7;linewidths:1;cbar_kws.label:Fold change'"),
     Entry("`--save-filtered-table`",
           "Writes the input rows behind the plotted cells, every column, to `NAME_filtered.txt` beside the figure "
           "(first lines and columns shown). Folder inputs never read it back.",
           f"{NORMALIZED} -o filtered-table {GROWERS} --save-filtered-table",
           pictures=(), table="{name}_filtered.txt"),
+    Entry("Biolog classes: `--color-y-by biolog_class`",
+          "The built-in Biolog plate map adds each well's class, chemical, CAS and KEGG ids (docs/biolog.md), "
+          "joined on plate and well; classes have fixed colours, the same in every figure.",
+          f"{NORMALIZED} -o biolog-classes {GROWERS} --color-y-by biolog_class --sort-y-by biolog_class"),
+    Entry("`--annotate`",
+          "A lab's own table ([gallery-phylogroups.tsv](gallery-phylogroups.tsv)) joined on the column it shares "
+          "with the summary (`Isolate`), adding `phylogroup` and `source` to colour, sort or subset by.",
+          f"{NORMALIZED} -o annotate {GROWERS} --annotate docs/gallery-phylogroups.tsv --color-x-by phylogroup "
+          "--sort-x-by phylogroup"),
 )  # fmt: skip
 
 

@@ -305,6 +305,12 @@ def normalized(context: Context) -> Path:
     return context.summary.with_name("ER_all_summary_normalized.txt")
 
 
+def annotated(context: Context, table: str | bytes, *args: object) -> tuple[int, str]:
+    """``heatmap`` with ``--annotate`` a lab table holding ``table``; ``args`` replace -x Isolate."""
+    path = context.file("lab.tsv", table)
+    return context.cli("-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "tsv", "--annotate", path, *args)
+
+
 def plugin_run(context: Context, *args: object, **files: str) -> tuple[int, str]:
     return context.heatmap("--plugins-dir", context.plugins(**files), *args)
 
@@ -343,6 +349,11 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.kwargs-twice": lambda c: c.heatmap("--kwargs", "vmin:0;vmin:1"),
     "usage.kwargs-unknown-key": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
                                                 "--kwargs", "cmapp:viridis"),
+    "usage.kwargs-nested-key": lambda c: c.heatmap("--kwargs", "cbar_kws:x;cbar_kws.label:y"),
+    "usage.kwargs-mask": lambda c: figure(c, "--kwargs", "mask:<1.2"),
+    "usage.mask-shape": lambda c: raised(lambda: __import__("amiga_heatmap").heatmap(
+        c.summary, value="gr", x="Isolate", y="Substrate", operation="mean", subset="PM:1").figure(
+        mask=__import__("numpy").zeros((2, 2), dtype=bool))),
     "usage.kwargs-bad-value": lambda c: plugin_run(c, "--format", "shades", "--kwargs", "shade:mauve", shades="""
         from amiga_heatmap.rendering.kwargs import option_values_checked
 
@@ -367,7 +378,9 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
                                                         "--cluster-metric", "cosine"),
     "usage.transform-syntax": lambda c: c.heatmap("--transform", "zscore(row"),
     "usage.transform-axis": lambda c: c.heatmap("--transform", "zscore(diagonal)"),
-    "usage.test-option-without-test": lambda c: c.heatmap("--reference", "ER1"),
+    "usage.test-option-without-test": lambda c: c.heatmap("--test-against", "1"),
+    "usage.reference-without-use": lambda c: c.heatmap("--reference", "ER1"),
+    "usage.contrast": lambda c: c.heatmap("--reference", "ER1", "--contrast", "fold"),
     "usage.test-against-ratio": lambda c: c.heatmap("-v", "norm(gr)", "--test", "--test-against", "0",
                                                     source=c.summary.with_name("ER_all_summary_normalized.txt")),
     "usage.reference-not-on-axis": lambda c: c.heatmap("--test", "--reference", "ER7"),
@@ -441,6 +454,13 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
                                                         "Substrate rows")),
     "data.cluster-undefined-distance": lambda c: c.heatmap("-v", "norm(auc_lin)", "--cluster-y",
                                                            "--cluster-metric", "correlation", source=normalized(c)),
+    "data.annotation-unreadable": lambda c: annotated(c, "Isolate\tgroup\nER1\t\xff\n".encode("latin-1"), "-x",
+                                                     "group"),
+    "data.annotation-repeated-column": lambda c: annotated(c, "Isolate\tgroup\tgroup\nER1\tA\tB\n", "-x", "group"),
+    "data.annotation-no-rows": lambda c: annotated(c, "Isolate\tgroup\n", "-x", "group"),
+    "data.annotation-no-shared-column": lambda c: annotated(c, "isolate\tgroup\nER1\tA\n", "-x", "group"),
+    "data.annotation-adds-nothing": lambda c: annotated(c, "Isolate\tStrain\nER1\tA\n", "-x", "Strain"),
+    "data.annotation-repeated-key": lambda c: annotated(c, "Isolate\tgroup\nER1\tA\nER1\tB\n", "-x", "group"),
     "data.output-folder-missing": lambda c: c.raw(
         "-i", c.summary, "--output-dir", c.tmp_path / "nowhere", "-x", "Isolate", "-y", "Substrate", "-v", "gr",
         "-p", "mean"),
@@ -488,6 +508,13 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
         @hookimpl
         def register_aggregators(register):
             register(Aggregator("few", lambda values, groups, n_groups: values[:3]))
+    """),
+    "plugin.annotation-columns": lambda c: plugin_run(c, "-x", "habitat", partial="""
+        import pandas as pd
+
+        @hookimpl
+        def register_annotations(register):
+            register(Annotation("partial", ("Isolate",), ("habitat",), lambda: pd.DataFrame({"Isolate": ["ER1"]})))
     """),
     "plugin.name-clash": lambda c: plugin_run(c, first=MAXIMUM, second=MAXIMUM),
     "plugin.suffix-clash": lambda c: plugin_run(c, **{
@@ -541,6 +568,9 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "plugin.selected-missing": lambda c: (
         c.monkeypatch.setenv("AMIGA_HEATMAP_PLUGINS", "amiga-heatmap-nosuch"), c.heatmap())[1],
     # warnings
+    "warning.log2ratio-undefined": lambda c: c.heatmap("-v", "death_lin", "--reference", "ER1", "--contrast",
+                                                      "log2ratio", "--keep-rows-missing-data",
+                                                      "--keep-columns-missing-data"),
     "warning.log2-undefined": lambda c: c.heatmap("-v", "death_lin", "-s", "Isolate:ER1", "--transform", "log2",
                                                  "--keep-rows-missing-data", "--keep-columns-missing-data"),
     "warning.missing-cells": lambda c: c.heatmap("-v", "norm(death_lin)", source=c.summary.with_name(
@@ -568,6 +598,10 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
             register(Aggregator("maximum", lambda groups: groups.max()))
     """),
     "warning.dendrogram-without-clustering": lambda c: figure(c, "--show-dendrogram"),
+    "warning.annotation-cannot-join": lambda c: c.heatmap("-y", "biolog_class", source=c.file(
+        "no_plates.txt", c.rows().drop(columns="PM").to_csv(sep="\t", index=False))),
+    "warning.annotation-no-entry": lambda c: c.heatmap("-y", "biolog_class", source=c.file(
+        "plate_26.txt", c.rows().replace({"PM": {2: 26}}).to_csv(sep="\t", index=False))),
     "warning.guessed-encoding": lambda c: c.heatmap(source=c.file(
         "excel.txt", c.rows().replace({"Substrate": {"Tween 20": "Tween 20 µM"}}).to_csv(
             sep="\t", index=False).encode("cp1252"))),
@@ -579,7 +613,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
 
 API_ONLY = {"usage.figure-of-file-renderer", "data.subset-column-missing", "data.engine-keeps-no-rows",
             "data.engine-keeps-no-replicates", "interrupted", "usage.pages-in-one-figure",
-            "usage.missing-mode", "usage.output-name-encoding", "data.cluster-too-large"}
+            "usage.missing-mode", "usage.output-name-encoding", "data.cluster-too-large", "usage.mask-shape"}
 """Entries met through the Python API (no "Error:" prefix), or printed by click itself."""
 
 

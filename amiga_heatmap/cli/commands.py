@@ -488,9 +488,13 @@ def run() -> None:
     moved out of the garbage collector's reach: otherwise the interpreter spends up to 0.7 s walking
     them as it shuts down (docs/performance.md). Output files are already closed and ``atexit``
     handlers still run. Tests call :func:`main` in-process instead, where frozen objects would never be
-    freed.
+    freed. For the same reason (a process that only draws) seaborn is imported without the scipy
+    modules it needs only for KDEs and clustermaps (:mod:`amiga_heatmap.builtin.figure.seaborn_import`).
     """
+    from ..builtin.figure.seaborn_import import lean_import_in_this_process
+
     ending_signals.install()
+    lean_import_in_this_process()  # seaborn without scipy.stats and scipy.cluster: about 0.9 s less
     try:
         main(prog_name="amiga-heatmap")
     finally:

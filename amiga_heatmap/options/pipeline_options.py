@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
+import click
+
 from ..errors import UsageError
 from ..pipeline.missing_cells import MISSING_MODES
 from .declaration import Option, by_name, option_label, per_axis
@@ -22,6 +24,10 @@ from .sections import COLOURS, DRAWING, INPUT, LAYOUT, MATRIX, MISSING, ORDER, O
 PIPELINE_OPTIONS: tuple[Option, ...] = (
     Option("subset", "keep only rows whose columns hold these values, e.g. 'PM:1;Isolate:ER1,ER2'",
            flags=("-s", "--subset"), section=INPUT, metavar="VAR:V1,V2;VAR2:V3", reads="subset"),
+    Option("annotate", "join a tab-separated table of your own on the columns it shares with the summary, "
+           "adding its other columns (repeatable); Biolog columns (biolog_class, ...) are built in: "
+           "docs/biolog.md", flags=("--annotate",), multiple=True, default=(), section=INPUT, metavar="FILE",
+           value_type=click.Path(exists=True, dir_okay=False), reads="cells"),
     Option("value", "the growth parameter to show, e.g. 'norm(auc_lin)'", flags=("-v", "--value"),
            required=True, section=MATRIX, metavar="COLUMN", reads="cells"),
     Option("x", "the column whose values become the heatmap's columns, e.g. Isolate",
@@ -44,8 +50,14 @@ PIPELINE_OPTIONS: tuple[Option, ...] = (
     Option("test_against", "the value a cell is tested against (default: 1 for norm(...) ratios, tested on "
            "log2, else 0)", flags=("--test-against",), value_type=float, section=STATISTICS, metavar="NUMBER",
            reads="statistics"),
-    Option("reference", "test each cell against the cell of this column (or y:LABEL, this row), Welch's "
-           "t-test", flags=("--reference",), section=STATISTICS, metavar="LABEL|y:LABEL", reads="statistics"),
+    Option("reference", "the reference cell of each row: this column's (or y:LABEL, this row's), for --test "
+           "and --contrast", flags=("--reference",), section=STATISTICS, metavar="LABEL|y:LABEL",
+           reads="statistics"),
+    Option("contrast", "show each cell relative to the --reference cell of its row (or column); the reference "
+           "is dropped", flags=("--contrast",), section=STATISTICS, metavar="ratio|difference|log2ratio",
+           reads="transform"),
+    Option("keep_reference", "keep the reference column (or row) of --contrast in the figure",
+           flags=("--keep-reference",), is_flag=True, default=False, section=STATISTICS, reads="transform"),
     Option("engine", "engine computing the cells from the input (default: pandas; 'amiga-heatmap plugins' "
            "lists them)", flags=("--engine",), section=MATRIX, metavar="NAME", reads="cells"),
     Option("read_all_columns", "also write the input rows behind the plotted cells to NAME_filtered.txt "
@@ -64,7 +76,8 @@ PIPELINE_OPTIONS: tuple[Option, ...] = (
            section=ORDER, metavar="METRIC", reads="order"),
     *per_axis(Option("sort_{axis}", "order the {labels} by this metadata column", flags=("--sort-{axis}-by",),
                      section=ORDER, metavar="COLUMN", reads="order"), "sort_by"),
-    *per_axis(Option("color_{axis}_by", "a colour strip along the {labels}, by this column",
+    *per_axis(Option("color_{axis}_by", "a colour strip along the {labels}, by this column ('biolog_class' "
+                     "colours Biolog substrates by class, in fixed colours)",
                      flags=("--color-{axis}-by",), section=COLOURS, metavar="COLUMN", reads="decorate",
                      needs="colour_strips"), "color_by"),
     *per_axis(Option("color_scheme_{axis}", "colours of --color-{axis}-by values",

@@ -42,7 +42,7 @@ def checked_renderer(
     by a flag to the declaration of that flag; ``spec`` is the run's spec, whose options may need
     capabilities. Raises UsageError naming the renderer and the option (see the module docstring).
     """
-    from ..rendering.kwargs import check_accepted
+    from ..rendering.kwargs import check_accepted, dotted_items
 
     flags = flags or {}
     if file_format is None:
@@ -64,8 +64,10 @@ def checked_renderer(
         for option in PIPELINE_OPTIONS:
             if option.needs is not None and spec.value_of(option.name):
                 _check_capability(plugins, chosen, option, option_label(option), file_format)
-    for key, value in options.items():
-        chosen.option(key).checked(value, flags[key].flag if key in flags else flag_of(chosen.options, key))
+    for key, value in options.items():  # a nested dict is checked entry by entry (cbar_kws.label)
+        entries = [(key, value)] if chosen.option(key) is not None else dotted_items({key: value})
+        for name, entry in entries:
+            chosen.option(name).checked(entry, flags[name].flag if name in flags else flag_of(chosen.options, name))
     if chosen.check_options is not None:
         chosen.check_options(options, file_format)
     return chosen

@@ -17,8 +17,9 @@ from .missing_cells import MISSING_MODES
 from .spec import HeatmapSpec
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..plugin_system.components import Aggregator, Engine
+    from ..plugin_system.components import Aggregator, Annotation, Engine
     from ..plugin_system.plugin_set import PluginSet
+    from .annotation import LabTable
     from .statistics import CellTest
     from .subset import Selection
     from .transforms import TransformCall
@@ -38,7 +39,13 @@ class Run:
     - ``selection``: the parsed subset (column -> accepted value texts).
     - ``expression``: the parsed filter, or None.
     - ``transforms``: the parsed ``--transform`` calls, in order.
-    - ``columns``: every column the run needs, with the option that asked for it (for messages).
+    - ``columns``: every column the run needs, with the option that asked for it (for messages),
+      including the columns annotations add; :attr:`input_columns` are those to read.
+    - ``annotations``: the :class:`~amiga_heatmap.components.Annotation` lookup tables the engine joins
+      to the rows after reading and before the subset, in order: only those adding a column of
+      ``columns`` (:mod:`amiga_heatmap.pipeline.annotation`); empty in most runs.
+    - ``lab_tables``: the ``--annotate`` tables, read but not yet keyed; the pipeline turns them into
+      ``annotations`` once the input's columns are known, so stages always see this empty.
     - ``highlighted``: ``{"x": [...], "y": [...]}`` label texts to highlight.
     - ``palettes``: per axis, the colours the user gave for the strip (None: automatic).
     - ``missing_color``: the checked ``missing_color``, or None.
@@ -65,6 +72,19 @@ class Run:
         from .operation import operation_text
 
         return operation_text(self.aggregator, self.aggregator_arguments) if self.aggregator else None
+    annotations: tuple[Annotation, ...] = ()
+    lab_tables: tuple[LabTable, ...] = ()
+
+    @property
+    def input_columns(self) -> dict[str, str]:
+        """The columns to read from the input, each with the option that asked for it: ``columns``
+        without those the annotations add, with the annotations' key columns."""
+        added = {column for annotation in self.annotations for column in annotation.adds}
+        wanted = {column: option for column, option in self.columns.items() if column not in added}
+        for annotation in self.annotations:
+            for key in annotation.keys:
+                wanted.setdefault(key, f"the {annotation.name!r} annotation")
+        return wanted
 
     @property
     def aggregator_plugin(self) -> str | None:
@@ -77,6 +97,7 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
 
     Raises UsageError for anything malformed or unknown (see the module docstring).
     """
+    from .annotation import needed_annotations, read_lab_table
     from .clustering import check_method_and_metric
     from .filtering.language import parse_filter
     from .labels.colors import check_color, given_colors
@@ -102,16 +123,19 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
     if spec.clustered:
         check_method_and_metric(spec.cluster_method, spec.cluster_metric)
     highlighted = parse_highlight(spec.highlight, spec.x.column, spec.y.column)
-    palettes = {
-        axis: given_colors(axis, spec.axis(axis).color_by, spec.axis(axis).color_scheme, spec.axis(axis).color_file)
-        for axis in ("x", "y")
-    }
     missing_color = check_color(spec.missing_color, option_name("missing_color")) if spec.missing_color is not None else None
     cell_test = _cell_test(spec)
     columns = {spec.value: option_name("value"), spec.x.column: option_name("x"), spec.y.column: option_name("y")}
     columns.update({column: option_name("subset") for column in selection if column not in columns})
     for column, option in spec.label_columns().items():
         columns.setdefault(column, option)
+    annotations = needed_annotations(plugins, columns)
+    lab_tables = tuple(read_lab_table(path) for path in spec.annotate)
+    palettes = {
+        axis: given_colors(axis, spec.axis(axis).color_by, spec.axis(axis).color_scheme, spec.axis(axis).color_file)
+        or annotation_colors(annotations, spec.axis(axis).color_by)
+        for axis in ("x", "y")
+    }
     return Run(
         spec=spec,
         plugins=plugins,
@@ -126,17 +150,27 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
         palettes=palettes,
         missing_color=missing_color,
         cell_test=cell_test,
+        annotations=annotations,
+        lab_tables=lab_tables,
     )
 
 
 def _cell_test(spec: HeatmapSpec) -> CellTest | None:
-    """The parsed ``--test`` (None without it); ``--test-against`` and ``--reference`` need it."""
+    """The parsed ``--test`` (None without it); ``--test-against`` needs it, ``--reference`` it or
+    ``--contrast`` (checked here too)."""
+    from .contrasts import check_contrast
     from .statistics import cell_test
 
+    check_contrast(spec)
     if not spec.test:
-        for option, given in (("--test-against", spec.test_against), ("--reference", spec.reference)):
-            if given is not None:
-                raise UsageError(f"{option} says what --test compares with, but --test is not given. Add --test.")
+        if spec.test_against is not None:
+            raise UsageError("--test-against says what --test compares with, but --test is not given. Add --test.")
+        if spec.reference is not None and spec.contrast is None:
+            raise UsageError(
+                "--reference says what --test or --contrast compares with, but neither is given. Add --test "
+                "(tests against the reference) or --contrast ratio|difference|log2ratio (shows cells relative "
+                "to it)."
+            )
         return None
     return cell_test(spec.value, spec.test_against, spec.reference)
 
@@ -148,6 +182,15 @@ def filter_layers(spec: HeatmapSpec) -> dict[str, str]:
     if spec.test:
         layers.update({"p": "p-values of --test", "q": "q-values of --test"})
     return layers
+
+
+def annotation_colors(annotations: tuple[Annotation, ...], column: str | None) -> dict[str, str] | None:
+    """The fixed colours the last of ``annotations`` adding ``column`` gives its values, or None."""
+    for annotation in reversed(annotations):
+        if column in annotation.adds and annotation.colors is not None:
+            colors = annotation.colors(column)
+            return dict(colors) if colors is not None else None
+    return None
 
 
 def check_axes(value: str, x: str, y: str) -> None:

@@ -63,8 +63,12 @@ class HeatmapSpec:
     - ``test``: test every cell (``--test``): against ``test_against`` (default 1 for ratio columns,
       tested on log2, else 0), or, with ``reference`` (``LABEL`` of a column or ``y:LABEL`` of a row),
       against the reference cell of its row (column) with Welch's t-test.
+    - ``contrast``: show each cell relative to the ``reference`` cell of its row (column): ``ratio``,
+      ``difference`` or ``log2ratio``; the reference itself is dropped unless ``keep_reference``.
     - ``engine``: the engine computing the cells (None: the default, ``pandas``).
     - ``read_all_columns``: keep every input column on the result's rows (``--save-filtered-table``).
+    - ``annotate``: lab annotation tables (``--annotate``), tab-separated files joined to the rows on
+      the columns they share with the summary (:mod:`amiga_heatmap.pipeline.annotation`).
     """
 
     value: str
@@ -83,8 +87,11 @@ class HeatmapSpec:
     test: bool = False
     test_against: float | None = None
     reference: str | None = None
+    contrast: str | None = None
+    keep_reference: bool = False
     engine: str | None = None
     read_all_columns: bool = False
+    annotate: tuple[str | os.PathLike[str], ...] = ()
 
     @classmethod
     def build(cls, value: str, x: str, y: str, **options: Any) -> HeatmapSpec:
@@ -105,6 +112,9 @@ class HeatmapSpec:
             raise TypeError(f"heatmap() got unexpected keyword arguments: {', '.join(unknown)}")
         if "transforms" in options:
             options["transforms"] = _as_tuple(options["transforms"])
+        if "annotate" in options:
+            annotate = options["annotate"]
+            options["annotate"] = (annotate,) if isinstance(annotate, (str, os.PathLike)) else tuple(annotate or ())
         return cls(value=value, x=axes["x"], y=axes["y"], **options)
 
     def axis(self, name: str) -> AxisSpec:

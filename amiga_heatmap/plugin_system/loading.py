@@ -72,6 +72,7 @@ HOOK_TABLES: dict[str, str] = {
     "register_renderers": "renderers",
     "register_engines": "engines",
     "register_transforms": "transforms",
+    "register_annotations": "annotations",
 }
 """Every registration hook of :mod:`amiga_heatmap.plugin_system.hookspecs` and the name table its
 registrations go to."""

@@ -8,6 +8,12 @@ renderer registers; :class:`Drawing` (its fields and defaults), the explanations
 plugins`` shows and the messages naming an option's flag are derived from it. :func:`read_options`
 checks every value and raises a UsageError naming the option (and its flag) for a bad one, before
 anything is drawn.
+
+The cell panel is drawn by ``seaborn.heatmap``, so its keywords are options here with seaborn's names
+and meanings: the nested ``cbar_kws`` and ``annot_kws`` entry by entry (``cbar_kws.label``, written with
+a dot in ``--kwargs``), and the pcolormesh keywords seaborn passes on (``alpha``, ``rasterized``, ...).
+``center``, ``robust``, ``vmin`` and ``vmax`` set our colour scale (:mod:`.scale`), which seaborn then
+draws with; ``xticklabels``/``yticklabels`` and ``square`` are honoured by our labels and layout.
 """
 
 from __future__ import annotations
@@ -23,7 +29,15 @@ from ...options import Option
 from ...options.declaration import flag_of, option_label
 from ...options.sections import COLOURS, LAYOUT, ORDER
 
+MESH_KEYWORDS = ("alpha", "rasterized", "antialiased", "snap", "linestyle")
+NESTED = ("annot_kws", "cbar_kws", "mesh_kws")  # Drawing's dicts of seaborn's nested keywords
 LEGEND_MODES = ("inside", "separate", "both")
+HATCH_MARKS = set("/\\|-+xoO.*")
+LINE_STYLES = ("solid", "dashed", "dotted", "dashdot")
+COLOURBAR_ENDS = ("neither", "min", "max", "both")
+FONT_STYLES = ("normal", "italic", "oblique")
+FONT_WEIGHTS = ("ultralight", "light", "normal", "regular", "book", "medium", "roman", "semibold", "demibold",
+                "demi", "bold", "heavy", "extra bold", "black")
 LARGEST_SIDE = 200.0  # inches: the largest PDF page (14,400 points), the limit of a given size
 AUTOMATIC_LARGEST_SIDE = 72.0  # inches: the limit of the default size; past it, cells shrink and
 # labels are thinned. A 2,000 x 384 screen then rasterises (pdftoppm, 150 dpi) in seconds, not
@@ -46,9 +60,24 @@ def read_options(
     colour), for ``annot`` on more than ``annot_limit`` cells, and for ``rows_per_page`` making more than
     :data:`MOST_PAGES` pages: work that grows with the matrix is refused before it starts.
     """
-    values: dict[str, Any] = {}
-    for key, value in options.items():
-        values[key] = _OPTION[key].checked(value, flag_of(OPTIONS, key))
+    from ...rendering.kwargs import dotted_items
+
+    values: dict[str, Any] = {name: {} for name in NESTED}
+    for key, value in dotted_items(options):
+        checked = _OPTION[key].checked(value, flag_of(OPTIONS, key))
+        outer, _, inner = key.partition(".")
+        if inner:
+            values[outer][inner] = checked
+        elif key in MESH_KEYWORDS:
+            values["mesh_kws"][key] = checked
+        else:
+            values[key] = checked
+    if "edgecolor" in values:
+        if "linecolor" in values:
+            raise UsageError(
+                "edgecolor and linecolor in --kwargs are the same option; give only one of them."
+            )
+        values["linecolor"] = values.pop("edgecolor")
     drawing = Drawing(**values)
     if drawing.vmin is not None and drawing.vmax is not None and drawing.vmin >= drawing.vmax:
         raise UsageError(f"vmin ({drawing.vmin:g}) must be below vmax ({drawing.vmax:g}) in --kwargs.")
@@ -196,6 +225,67 @@ def _side(label: str, value: Any) -> float | None:
     return _number(0.5, LARGEST_SIDE)(label, value)
 
 
+def _choice(choices: tuple[str, ...]):
+    def check(label: str, value: Any) -> str:
+        if value not in choices:
+            raise UsageError(f"{label} must be one of {', '.join(choices)}, not {value!r}.")
+        return value
+
+    return check
+
+
+def _text(label: str, value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        raise UsageError(f"{label} must be text, not {value!r}.")
+    return str(value)
+
+
+def _hatch(label: str, value: Any) -> str:
+    text = "" if value is None else str(value)
+    if not set(text) <= HATCH_MARKS:
+        raise UsageError(
+            f"{label}: {text!r} is not a hatch pattern; write it with the marks / \\ | - + x o O . * "
+            "(repeated for density, e.g. //// or xx), or '' for none."
+        )
+    return text
+
+
+def _tick_format(label: str, value: Any) -> str:
+    text = str(value)
+    try:
+        shown = text.format(x=1.5, pos=0) if "{" in text else text % 1.5
+    except (ValueError, TypeError, KeyError, IndexError):
+        shown = text
+    if shown == text:
+        raise UsageError(
+            f"{label}: {text!r} is not a tick format; write e.g. {{x:.1f}} or %.2g."
+        )
+    return text
+
+
+def _tick_list(label: str, value: Any) -> list[float]:
+    items = list(value) if isinstance(value, (list, tuple)) else str(value).split(",")
+    try:
+        ticks = [float(item) for item in items if str(item).strip()]
+    except (TypeError, ValueError):
+        ticks = []
+    if not ticks or not all(math.isfinite(tick) for tick in ticks):
+        raise UsageError(f"{label} must be numbers separated by commas, e.g. 0,1,2, not {value!r}.")
+    return ticks
+
+
+def _mask(label: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (str, numbers.Number)):
+        raise UsageError(
+            f"{label} cannot be written as text: it is a True/False matrix of the heatmap's shape. "
+            "From Python, pass one: result.save('fig.pdf', mask=result.matrix < 1.2) (True hides a cell); "
+            "on the command line, -f keeps or drops whole rows and columns."
+        )
+    return value
+
+
 _RATIO = _number(0, 1, low_open=True, high_open=True)
 _SCALE = _number(0, 1, low_open=True)
 
@@ -254,16 +344,58 @@ _DECLARED = (
            needs="pages"),
     Option("missing_cell_color", "colour of cells without a value (default light grey)", default="#d0d0d0",
            check=_colour),
-    Option("infinite_cell_color", "colour of infinite cells, e.g. ratios to a zero control (default black)",
-           default="black", check=_colour),
+    Option("infinite_cell_color", "colour of infinite cells, e.g. ratios to a zero control (default magenta)",
+           default="#ff00ff", check=_colour),
+    Option("infinite_cell_hatch", "hatch pattern over infinite cells, e.g. ////, xx, .. ('' for none; default "
+           "////)", default="////", check=_hatch),
+    Option("mask", "Python only: a True/False DataFrame or array of the matrix's shape; True cells are hidden "
+           "(drawn like cells without a value). Not in --kwargs: use result.save(..., mask=result.matrix < 1.2)",
+           check=_mask),
+    Option("annot_kws.size", "font size of the cell annotations in points (default: fitted to the cells)",
+           check=_number(0, None, low_open=True)),
+    Option("annot_kws.color", "colour of the annotations (default: dark on light cells, white on dark ones)",
+           check=_colour),
+    Option("annot_kws.weight", "weight of the annotations: normal, bold, light, ...", check=_choice(FONT_WEIGHTS)),
+    Option("annot_kws.style", "style of the annotations: normal, italic or oblique", check=_choice(FONT_STYLES)),
+    Option("annot_kws.family", "font family of the annotations, e.g. monospace, serif", check=_text),
+    Option("annot_kws.rotation", "angle of the annotations in degrees", check=_number(None, None)),
+    Option("annot_kws.alpha", "opacity of the annotations, 0 to 1", check=_number(0, 1)),
+    Option("cbar_kws.label", "the colour bar's label (default: the value's name)", check=_text),
+    Option("cbar_kws.format", "format of the colour bar's tick labels, e.g. {x:.1f} or %.2g (default: shortest)",
+           check=_tick_format),
+    Option("cbar_kws.ticks", "the colour bar's ticks, numbers separated by commas, e.g. 0,1,2 (default: round "
+           "ones)", check=_tick_list),
+    Option("cbar_kws.extend", "pointed ends for values beyond vmin/vmax: neither, min, max or both",
+           check=_choice(COLOURBAR_ENDS)),
+    Option("cbar_kws.extendrect", "true: square ends instead of pointed ones (with cbar_kws.extend)",
+           check=_boolean),
+    Option("cbar_kws.extendfrac", "length of the ends as a share of the colour bar, 0 to 1", check=_number(0, 1)),
+    Option("cbar_kws.drawedges", "true: lines between the colour bar's colours", check=_boolean),
+    Option("alpha", "opacity of the cells, 0 to 1 (a pcolormesh keyword, as all below)", check=_number(0, 1)),
+    Option("rasterized", "true: cells and colour bar as pixels in a PDF or SVG (past 5,000 cells, cells are "
+           "anyway)", check=_boolean),
+    Option("antialiased", "true: smooth the cells' edges when drawing pixels (PNG)", check=_boolean),
+    Option("snap", "false: do not move cell edges onto whole pixels when drawing pixels (PNG)", check=_boolean),
+    Option("linestyle", "style of the lines between cells (with linewidths): solid, dashed, dotted or dashdot",
+           check=_choice(LINE_STYLES)),
+    Option("edgecolor", "the same as linecolor (pcolormesh's name for it); give one of the two", check=_colour),
 )
 
 OPTIONS: tuple[Option, ...] = tuple(replace(option, reads="renderer seaborn") for option in _DECLARED)
 _OPTION = {option.name: option for option in OPTIONS}
 
+# the declarations with a field of their own in Drawing: not seaborn's nested or pcolormesh keywords
+# (gathered in its NESTED dicts), nor edgecolor (another name of linecolor)
+_OWN_FIELDS = [
+    option for option in OPTIONS if "." not in option.name and option.name not in (*MESH_KEYWORDS, "edgecolor")
+]
 Drawing = make_dataclass(
-    "Drawing", [(option.name, Any, field(default=option.default)) for option in OPTIONS], frozen=True
+    "Drawing",
+    [(option.name, Any, field(default=option.default)) for option in _OWN_FIELDS]
+    + [(name, dict[str, Any], field(default_factory=dict)) for name in NESTED],
+    frozen=True,
 )
-Drawing.__doc__ = """Checked renderer options with their defaults filled in (None: computed from the data): one
-field per declaration of :data:`OPTIONS`."""
+Drawing.__doc__ = """Checked renderer options with their defaults filled in (None: computed from the data): a
+field per declaration of :data:`OPTIONS`, seaborn's nested keywords in ``annot_kws`` and ``cbar_kws``
+(``{"label": ...}``) and the pcolormesh keywords in ``mesh_kws``."""
 Drawing.__module__ = __name__
