@@ -210,3 +210,27 @@ def test_contrast_mistakes_are_usage_errors(normalized) -> None:
     ):
         with pytest.raises(UsageError, match=re.escape(message)):
             heatmap(normalized, value="norm(gr)", x=X, y=Y, operation="mean", **keywords)
+
+
+def test_the_command_line_process_tests_clusters_and_draws(normalized) -> None:
+    """In a real process the command line imports seaborn without scipy.stats (builtin.figure.seaborn_import):
+    the tests, the clustering and the figure must all still work in that process."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import REPOSITORY
+
+    done = subprocess.run(
+        [sys.executable, "-m", "amiga_heatmap", "-i", str(normalized), "-o", "process", "-x", X, "-y", Y, "-v",
+         "norm(gr)", "-p", "mean", "--test", "--cluster-y", "--save-cell-table", "-f", "row any q < 0.2"],
+        capture_output=True, text=True, timeout=300, check=False,
+        env={**os.environ, "PYTHONPATH": str(REPOSITORY), "AMIGA_HEATMAP_PLUGINS": ""},
+    )
+    assert done.returncode == 0, done.stderr
+    table = written_cells(normalized.parent / "process_cells.tsv")
+    replicates = replicate_lists(normalized, "norm(gr)")
+    key = table["p"].dropna().index[0]
+    np.testing.assert_allclose(table.loc[key, "p"], stats.ttest_1samp(np.log2(replicates[key]), 0.0).pvalue,
+                               rtol=1e-12)
+    assert (normalized.parent / "process.pdf").stat().st_size > 1000
