@@ -128,8 +128,8 @@ def _positions(path: str, layout: Layout, columns: frozenset[str] | None) -> lis
 
 
 def _read_fast(path: str, layout: Layout, positions: list[int], text: list[int]) -> pd.DataFrame | None:
-    """Read with pandas' pyarrow engine (the columns at ``text`` as text, the others inferred), or
-    return None when the careful tier must decide.
+    """Read with pyarrow's CSV reader (the columns at ``text`` as text, the others inferred, as pandas'
+    pyarrow engine infers them), or return None when the careful tier must decide.
 
     None is returned when pyarrow cannot parse the file (ragged rows, text after numbers further down,
     bytes that are not UTF-8, zero bytes), infers a column type the C engine would not (dates, binary
@@ -141,6 +141,7 @@ def _read_fast(path: str, layout: Layout, positions: list[int], text: list[int])
 
     try:
         import pyarrow as pa
+        import pyarrow.csv as pa_csv
     except ImportError:  # pragma: no cover - pyarrow is a dependency; stay correct without it
         return None
     fields = [layout.fields[position] for position in positions]
@@ -149,14 +150,25 @@ def _read_fast(path: str, layout: Layout, positions: list[int], text: list[int])
     has_quote, zero = scan_bytes(path)
     if zero is not None:
         return None  # the careful tier names the damaged line
+    # pyarrow directly: pandas' pyarrow engine given dtypes for some columns fails on integer columns
+    # with blank cells in the others ("cannot convert NA to integer", pandas 3.1)
+    text_fields = {layout.fields[position] for position in text}
     try:
-        frame = pd.read_csv(
-            path, sep=layout.separator, engine="pyarrow", usecols=fields, keep_default_na=False, na_values=[""],
-            dtype={layout.fields[position]: str for position in text},
+        table = pa_csv.read_csv(
+            path,
+            parse_options=pa_csv.ParseOptions(delimiter=layout.separator),
+            convert_options=pa_csv.ConvertOptions(
+                include_columns=fields, column_types=dict.fromkeys(text_fields, pa.large_string()),
+                null_values=[""], strings_can_be_null=True,
+            ),
         )
     except (ValueError, KeyError, pa.ArrowException) as error:
         log.info("the fast reader passed %s to the careful one: %s", path, str(error).splitlines()[0][:200])
         return None
+    blank = [position for position, kind in enumerate(table.schema.types) if pa.types.is_null(kind)]
+    for position in blank:  # a column of numbers with only blank cells: missing numbers, as pandas reads it
+        table = table.set_column(position, table.schema.field(position).name, table.column(position).cast(pa.float64()))
+    frame = table.to_pandas()
     plain = all(
         pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_string_dtype(dtype) and dtype != object
         for dtype in frame.dtypes
