@@ -445,13 +445,14 @@ def test_fast_and_careful_tiers_give_the_same_table(plate, tmp_path, columns):
     for path in hostile_but_readable(plate, tmp_path):
         layout = sniff(str(path), "\t")
         positions = readers._positions(str(path), layout, columns)
-        fast = readers._read_fast(str(path), layout, positions)
-        careful = readers._read_careful(str(path), layout, positions)
+        text = [position for position in positions if layout.names[position] != VALUE]
+        fast = readers._read_fast(str(path), layout, positions, text)
+        careful = readers._read_careful(str(path), layout, positions, text)
         if fast is None:  # reading every column, pandas would rename the repeated one: left to careful
             assert path.name == "repeated.txt" and columns is None
         else:
             pd.testing.assert_frame_equal(fast, careful, check_exact=True)
-        pd.testing.assert_frame_equal(readers.read_delimited(str(path), columns, "\t"), careful)
+        pd.testing.assert_frame_equal(readers.read_delimited(str(path), columns, "\t", frozenset({VALUE})), careful)
         if path.parent == tmp_path and columns:
             assert fast["Substrate"].isin(HOSTILE_LABELS.values()).sum() == len(HOSTILE_LABELS) * 8
 

@@ -58,7 +58,7 @@ def test_row_colours_follow_the_clustered_order(normalized) -> None:
     plate = rows.drop_duplicates("Substrate").set_index("Substrate")["PM"]
     expected = [to_hex("black") if plate[label] == 1 else to_hex("0.7") for label in result.matrix.index]
     assert strip_colors(result.figure(), "row colours") == expected
-    assert list(result.y_colors.values) == [plate[label] for label in result.matrix.index]
+    assert list(result.y_colors.values) == [str(plate[label]) for label in result.matrix.index]  # as text
 
 
 def test_colour_file(normalized, tmp_path) -> None:

@@ -132,7 +132,7 @@ def test_one_column_heatmap_is_sorted_by_value_descending(summary) -> None:
 
 def test_rows_and_columns_are_sorted(summary) -> None:
     result = heatmap(summary, value="auc_lin", x="PM", y="Isolate", operation="mean")
-    assert list(result.matrix.columns) == [1, 2]
+    assert list(result.matrix.columns) == ["1", "2"]  # labels are the file's text
     assert list(result.matrix.index) == ["ER1", "ER2", "ER3", "ER4"]
 
 

@@ -13,6 +13,7 @@ import logging
 import os
 import warnings
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -132,21 +133,22 @@ def _is_hidden(relative: Path) -> bool:
 
 
 def read_summaries(
-    files: Iterable[Path], plugins: PluginSet, columns: frozenset[str] | None
+    files: Iterable[Path], plugins: PluginSet, columns: frozenset[str] | None,
+    numbers: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """Read ``files`` with their readers and concatenate them (union of columns, rows in file order).
 
-    ``columns`` is passed to the readers (None reads every column).
+    ``columns`` is passed to the readers (None reads every column), and ``numbers`` (the growth
+    parameters; every other column is metadata, read as text) to the readers that take it.
     """
     import pandas as pd
 
     frames = []
     for file in files:
         reader = reader_of(file, plugins)
+        read = partial(reader.read, numbers=numbers) if takes_numbers(reader) else reader.read
         try:
-            frame = call_guarded(
-                plugins.readers.plugin_of(reader.name), f"reading {file}", reader.read, str(file), columns
-            )
+            frame = call_guarded(plugins.readers.plugin_of(reader.name), f"reading {file}", read, str(file), columns)
         except OSError as error:  # the system's fault (call_guarded passes only those)
             raise read_fault(file, error) from error
         log.info("read %s: %d rows, %d columns (reader %s)", file, len(frame), frame.shape[1], reader.name)
@@ -154,6 +156,16 @@ def read_summaries(
     if len(frames) == 1:
         return frames[0]
     return pd.concat(frames, ignore_index=True, sort=False)
+
+
+def takes_numbers(reader: Reader) -> bool:
+    """Whether ``reader.read`` takes the opt-in ``numbers`` argument (see :class:`Reader`)."""
+    import inspect
+
+    try:
+        return "numbers" in inspect.signature(reader.read).parameters
+    except (TypeError, ValueError):  # a callable without a signature: called the classic way
+        return False
 
 
 def check_columns(

@@ -1,8 +1,11 @@
 """``-s/--subset``: keep the rows whose metadata match the given values.
 
 The text form is ``Var:v1,v2;Var2:v3``: a row is kept when, for every variable named, its value is one
-of that variable's listed values. Values are compared as text, so ``PM:1`` selects the integer PM 1 and
-``Replicate:2`` the number 2.0 as well; numeric columns also match numerically (``PM:1.0``).
+of that variable's listed values. Values are compared as text, exactly: the readers keep metadata as
+written, so ``PM:1`` selects the rows whose PM is written ``1``, not ``01`` nor ``1.0`` (those are other
+labels, and the warning about values that match nothing names them as the closest). A column of numbers
+(in a DataFrame input, or from a reader plugin that returns numbers) also matches numerically:
+``PM:1`` and ``PM:1.0`` both select the number 1.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import DataError, UsageError, closest_names, listed, shortened
 from ..text_lists import parse_key_values, split_values
+from .labels.metadata import as_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -23,6 +27,9 @@ Selection = dict[str, list[str]]
 def parse_subset(subset: str | Mapping[str, Sequence[object] | object] | None) -> Selection:
     """Normalise a subset given as text (``Var:v1,v2;Var2:v3``) or as a mapping to ``{column: [text]}``.
 
+    A mapping's values that are not text become the text of their number (:func:`as_text`: ``1`` and
+    ``1.0`` both select a PM written ``1``); text is kept as it is.
+
     Raises UsageError for text that is not of that form, or a variable listed without values.
     """
     if subset is None:
@@ -32,7 +39,7 @@ def parse_subset(subset: str | Mapping[str, Sequence[object] | object] | None) -
         for column, values in subset.items():
             if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
                 values = [values]
-            selection[str(column)] = [str(value) for value in values]
+            selection[str(column)] = [as_text(value) for value in values]
         return selection
     selection = {}
     for column, raw in parse_key_values(subset, "--subset", "'Substrate:D-Glucose,Dextrin;PM:1'"):
@@ -102,8 +109,8 @@ def _with_closest(unmatched: tuple[str, str, set[str]]) -> str:
 
 
 def column_matches(column: pd.Series, values: Sequence[str]):
-    """Boolean ndarray: which cells of ``column`` equal one of ``values`` as text (or as numbers, for a
-    numeric column)."""
+    """Boolean ndarray: which cells of ``column`` equal one of ``values`` as text, exactly (or as
+    numbers, for a column of numbers)."""
     import numpy as np
     import pandas as pd
 

@@ -20,7 +20,7 @@ from ...errors import DataError, UsageError, shortened, shown_path
 from ...text_lists import parse_key_values, unquote
 from ..input_paths import regular_file
 from ..spec import ColorScheme
-from .metadata import as_text, key_text, value_per_label
+from .metadata import as_text, key_text, sort_values, value_per_label
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -113,6 +113,8 @@ def color_labels(
     """Colour each of ``labels`` (values of ``axis_column``) by its value in ``column``.
 
     ``given`` maps value texts to colours (from :func:`given_colors`); None picks an automatic palette.
+    A value of a text column matches the text exactly (``1`` is not ``01`` nor ``1.0``); a value of a
+    column of numbers (a DataFrame input) matches any text of that number (``1``, ``1.0``).
     ``missing_color`` colours the values ``given`` leaves out and labels without a value (default: a
     distinct colour). Raises DataError for a label with several values of ``column``.
     """
@@ -121,7 +123,9 @@ def color_labels(
 
     values = value_per_label(rows, axis_column, column, list(labels), f"--color-{axis}-by")
     texts = values.map(as_text, na_action="ignore")
-    present = [as_text(value) for value in values.dropna().drop_duplicates().sort_values(kind="stable")]
+    present = [as_text(value) for value in sort_values(values.dropna().drop_duplicates())]
+    if given is not None and pd.api.types.is_numeric_dtype(values.dtype):
+        given = {key_text(key): color for key, color in given.items()}  # "1.0" names the number 1
     if given is None:
         given = dict(zip(present, automatic_palette(len(present))))
     by_value = {text: given[text] for text in present if text in given}
@@ -152,12 +156,13 @@ def parse_color_scheme(scheme: str | Mapping[object, str], option: str) -> dict[
         raise UsageError(
             f"{option} is empty; give VALUE:COLOR pairs, e.g. 'USA_1995:#1f77b4;MEX_2020:orange'."
         )
-    return {key_text(key): check_color(color, option, key) for key, color in pairs}
+    return {key: check_color(color, option, key) for key, color in pairs}
 
 
 def read_color_file(path: str | os.PathLike[str], option: str) -> dict[str, str]:
     """Read a colour file: tab-separated UTF-8 text (a byte-order mark is allowed), a header row, the
-    value in the first column, the colour in the column named ``Color`` (any case; ``Colour`` too).
+    value in the first column (as written, spaces included), the colour in the column named ``Color``
+    (any case; ``Colour`` too).
 
     Raises UsageError for an empty path; DataError for a path that is missing or not a regular file (a
     FIFO, ``/dev/zero``), a file larger than :data:`COLOR_FILE_LIMIT`, one that is not UTF-8 text, and a
@@ -209,7 +214,7 @@ def read_color_file(path: str | os.PathLike[str], option: str) -> dict[str, str]
                 f"Line {number} of the colour file {shown_path(path)} has no value or no colour: "
                 f"{shortened(row)}."
             )
-        key = key_text(row[0])
+        key = row[0]
         color = check_color(row[where].strip(), f"{option} {path} line {number}", key, DataError)
         if colors.get(key, color) != color:
             raise DataError(

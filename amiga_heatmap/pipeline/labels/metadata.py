@@ -53,7 +53,8 @@ def value_per_label(
 
 
 def as_text(value: object) -> str:
-    """A value as the text a user would type: ``1`` for the integer 1 or the float 1.0, ``0.5``, ``ER1``."""
+    """A value as the text a user would type: text as it is (``01`` stays ``01``); for a number (from a
+    DataFrame input or a reader returning numbers) ``1`` for the integer 1 or the float 1.0, ``0.5``."""
     import numbers
 
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
@@ -66,8 +67,8 @@ def as_text(value: object) -> str:
 
 def key_text(text: str) -> str:
     """Normalise a value typed by a user (in a colour scheme or file) so that it compares with
-    :func:`as_text` of the data: ``"1.0"`` and ``"1"`` both become ``"1"``; other text is stripped."""
-    text = text.strip()
+    :func:`as_text` of a column of numbers: ``"1.0"`` and ``"1"`` both become ``"1"``; other text is
+    kept as it is. Never used on a column of text, whose values match exactly."""
     try:
         number = float(text)
     except ValueError:
@@ -77,7 +78,19 @@ def key_text(text: str) -> str:
     return as_text(number)
 
 
+def sort_values(values: pd.Series) -> pd.Series:
+    """``values`` in ascending order (ties keep their order; missing values last): as numbers when
+    every value present reads as one (text ``2`` before ``10``, ``01`` tied with ``1``), else as text."""
+    import pandas as pd
+
+    if not pd.api.types.is_numeric_dtype(values.dtype) and values.notna().any():
+        as_numbers = pd.to_numeric(values, errors="coerce")
+        if as_numbers.notna().sum() == values.notna().sum():
+            order = as_numbers.reset_index(drop=True).sort_values(kind="stable", na_position="last").index
+            return values.iloc[order]
+    return values.sort_values(kind="stable", na_position="last")
+
+
 def sort_labels(values: pd.Series) -> pd.Index:
-    """The labels of ``values`` ordered by their value (ascending; ties keep their order; missing
-    values last)."""
-    return values.sort_values(kind="stable", na_position="last").index
+    """The labels of ``values`` ordered by their value, as :func:`sort_values` orders them."""
+    return sort_values(values).index
