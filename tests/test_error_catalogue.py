@@ -219,7 +219,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.x-equals-y": lambda c: c.cli("-x", "Isolate", "-y", "Isolate", "-v", "gr", "-p", "mean"),
     "usage.value-equals-axis": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "Substrate"),
     "usage.output-name-folder": lambda c: c.heatmap("-o", "figures/one"),
-    "usage.output-name-extension": lambda c: c.heatmap("-o", "one.tsv"),
+    "usage.output-format-contradiction": lambda c: c.heatmap("-o", "one.svg"),
     "usage.output-is-input": lambda c: c.raw(
         "-i", c.file("plate.tsv", c.rows().to_csv(sep="\t", index=False)), "-o", "plate", "--format", "tsv",
         "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean"),

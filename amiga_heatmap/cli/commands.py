@@ -136,11 +136,12 @@ def main() -> None:
 @option("-f", "--filter", "filter_text", section=MATRIX, metavar="EXPRESSION",
         help="Keep rows/columns, e.g. 'row any >= 1.2 OR row any <= 0.8'. See docs/usage.md.")
 @option("-o", "--output", section=OUTPUT, metavar="NAME",
-        help="Output file name without folder or extension. Default: a time stamp.")
+        help="Output file name without folder; an extension such as .png sets --format. Default: a time stamp.")
 @option("--output-dir", section=OUTPUT, metavar="DIR", type=click.Path(file_okay=False),
         help="Folder to write to. Default: the input's folder.")
-@option("--format", "file_format", default="pdf", show_default=True, section=OUTPUT, metavar="FORMAT",
-        help="pdf, png, svg, tsv (the plotted matrix), or a plugin renderer's format.")
+@option("--format", "file_format", section=OUTPUT, metavar="FORMAT",
+        help="pdf, png, svg, tsv (the plotted matrix), or a plugin renderer's format. Default: -o's "
+             "extension, else pdf.")
 @option("--renderer", section=OUTPUT, metavar="NAME",
         help="Renderer to use when several write the chosen format.")
 @option("-t", "--title", section=DRAWING, metavar="TEXT", help="Figure title. Default: the value name.")
@@ -160,7 +161,7 @@ def heatmap(
     filter_text: str | None,
     output: str | None,
     output_dir: str | None,
-    file_format: str,
+    file_format: str | None,
     renderer: str | None,
     title: str | None,
     kwargs_text: str | None,
@@ -175,14 +176,14 @@ def heatmap(
           -v "norm(auc_lin)" -p mean -f "row any > 1.2" -t "Normalized AUC"
     """
     from ..api import heatmap as build
-    from ..output.files import check_output_folder, output_path, refuse_overwriting_inputs
+    from ..output.files import check_output_folder, output_path, refuse_overwriting_inputs, split_output_name
     from ..pipeline.reading import find_summary_files
     from ..plugin_system.active import get_plugins
     from ..rendering.kwargs import check_accepted, parse_kwargs
     from ..timing import recording, stage
 
     plugins = get_plugins()
-    file_format = file_format.lower()
+    output, file_format = split_output_name(output, file_format, plugins.formats())
     chosen = plugins.renderer_for_format(file_format, renderer)
     options = parse_kwargs(kwargs_text)
     pipeline = figure.pipeline_arguments(options)
