@@ -38,8 +38,8 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Run ``command`` turning amiga-heatmap's errors into a one-paragraph message and exit status.
 
     Warnings are printed as ``Warning: ...`` lines, except libraries' deprecation notices, which are
-    for developers. With ``verbose=True`` every stage is logged and errors
-    show their full traceback.
+    for developers; they come before the error they may explain. With ``verbose=True`` every stage is
+    logged and errors show their full traceback.
     """
 
     @functools.wraps(command)
@@ -52,14 +52,17 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             except AmigaHeatmapError as error:
                 if verbose:
                     raise
+                _print_warnings(caught)
                 click.echo(f"Error: {error.message}", err=True)
                 sys.exit(error.exit_code)
             except KeyboardInterrupt:
+                _print_warnings(caught)
                 click.echo(INTERRUPTED, err=True)
                 sys.exit(128 + signal.SIGINT)
             except Exception as error:  # an unexpected bug: short message unless verbose
                 if verbose:
                     raise
+                _print_warnings(caught)
                 click.echo(
                     f"Error: unexpected {type(error).__name__}: {error}. Run again with --verbose for the "
                     "full traceback, and please report it.",
@@ -67,11 +70,17 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 )
                 sys.exit(1)
             finally:
-                for warning in caught:
-                    if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning)):
-                        click.echo(f"Warning: {warning.message}", err=True)
+                _print_warnings(caught)
 
     return run
+
+
+def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """Print the ``caught`` warnings as ``Warning: ...`` lines and forget them (so none prints twice)."""
+    for warning in caught:
+        if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning)):
+            click.echo(f"Warning: {warning.message}", err=True)
+    caught.clear()
 
 
 def with_plugin_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -116,10 +125,16 @@ def main() -> None:
     """amiga-heatmap: heatmaps of growth-curve summaries."""
 
 
+# the options of with_plugin_options and --verbose (heatmap, plugins and version take them), also accepted
+# before the subcommand's name
+main.shared_options = {"--plugins-dir": True, "--disable-plugin": True, "--strict-plugins": False, "--verbose": False}
+
+
 @main.command(
     cls=SectionedCommand,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Other commands: 'amiga-heatmap plugins' lists the installed plugins. Docs: docs/usage.md.",
+    epilog="Other commands: 'amiga-heatmap plugins' lists the installed plugins; 'amiga-heatmap docs' says "
+           "where the guides are; 'amiga-heatmap --version' prints the versions to cite.",
 )
 @option("-i", "--input", "input_path", required=True, section=INPUT, metavar="PATH",
         help="A summary file, or a folder searched recursively for summary files.")
@@ -248,6 +263,36 @@ def list_plugins(as_json: bool, verbose: bool) -> None:
     description = describe_plugins(plugin_set)
     click.echo(json.dumps(description, indent=2) if as_json else format_plugins(description))
     plugin_set.check()
+
+
+@main.command(
+    "version",
+    cls=SectionedCommand,
+    hidden=True,  # run as 'amiga-heatmap --version'
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@with_plugin_options
+@option("--verbose", is_flag=True, section=GENERAL, help="Log how plugins load; show tracebacks on errors.")
+@reports_errors
+def show_version(verbose: bool) -> None:
+    """Print the versions of amiga-heatmap, Python, the libraries it computes and draws with, and every
+    plugin that is not built in: what a methods section cites."""
+    from ..plugin_system.active import current_options, load_plugins
+    from ..plugin_system.plugin_set import PluginWarning
+    from .about import version_text
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginWarning)  # 'amiga-heatmap plugins' shows the problems
+        plugin_set = load_plugins(current_options(), allow_conflicts=True)
+    click.echo(version_text(plugin_set))
+
+
+@main.command("docs", cls=SectionedCommand, context_settings={"help_option_names": ["-h", "--help"]})
+def show_docs() -> None:
+    """Print where the guides installed with amiga-heatmap are (usage, gallery, API, errors, plugins)."""
+    from .about import docs_text
+
+    click.echo(docs_text())
 
 
 INTERRUPTED = "Interrupted. A file being written was removed; an older file of the same name is unchanged."
