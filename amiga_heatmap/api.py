@@ -60,6 +60,7 @@ def heatmap(
     missing_color: str | None = None,
     highlight: HighlightArgument = None,
     read_all_columns: bool = False,
+    allow_duplicate_wells: bool = False,
 ) -> HeatmapResult:
     """Build the heatmap matrix of ``value`` with ``y`` as rows and ``x`` as columns.
 
@@ -93,6 +94,8 @@ def heatmap(
     :param highlight: ``"y:LABEL,LABEL;x:LABEL"`` or ``{"y": [...], "x": [...]}``: labels drawn in bold red.
     :param read_all_columns: read every input column, so that ``result.rows`` holds whole input rows
         (needed by :meth:`HeatmapResult.save_filtered_table`).
+    :param allow_duplicate_wells: accept input files that hold the same wells (the same plate and well
+        id, or a file whose every row is in another); by default that is a DataError naming the files.
     :return: a :class:`HeatmapResult` with the rows used, the matrix and the per-cell replicate counts.
     :raises UsageError: for malformed subset, filter, colour or highlight text, or unknown operation,
         clustering method or metric.
@@ -141,7 +144,7 @@ def heatmap(
         if column is not None:
             wanted.setdefault(column, option)
     clock.lap("import")
-    rows, sample_column = _load_rows(data, wanted, plugins, read_all_columns)
+    rows, sample_column = _load_rows(data, wanted, plugins, read_all_columns, allow_duplicate_wells)
     log.info("read %d rows", len(rows))
     clock.lap("read")
 
@@ -220,7 +223,8 @@ def _check_axes(value: str, x: str, y: str) -> None:
 
 
 def _load_rows(
-    data: Any, wanted: dict[str, str], plugins: PluginSet, every_column: bool = False
+    data: Any, wanted: dict[str, str], plugins: PluginSet, every_column: bool = False,
+    allow_duplicate_wells: bool = False,
 ) -> tuple[pd.DataFrame, str | None]:
     """Read (or take) the summary rows and check the needed columns exist.
 
@@ -240,6 +244,7 @@ def _load_rows(
     files = [file for path in paths for file in find_summary_files(path, plugins)]
     header = plugins.reader_for(str(files[0])).header(str(files[0]))
     sample_column = header[0] if header else None
-    rows = read_summaries(files, plugins, None if every_column else frozenset(wanted) | {sample_column})
+    columns = None if every_column else frozenset(wanted) | {sample_column}
+    rows = read_summaries(files, plugins, columns, allow_duplicate_wells)
     check_columns(rows, wanted, files, plugins)
     return rows, sample_column

@@ -198,6 +198,13 @@ def twice(context: Context) -> Path:
     return context.file("twice.txt", text.replace("\tdr\t", "\tgr\t", 1))
 
 
+def copies(context: Context, rows: pd.DataFrame) -> Path:
+    """A folder holding ``rows`` as a merged summary and the first plate's rows again in a file of its own."""
+    context.file("copies/merged.txt", rows.to_csv(sep="\t", index=False))
+    context.file("copies/plate.txt", rows.head(96).to_csv(sep="\t", index=False))
+    return context.tmp_path / "copies"
+
+
 def figure(context: Context, *args: object) -> tuple[int, str]:
     """``cli`` drawing a PNG of the example (figure options apply to figures, not to tables)."""
     return context.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean", "-s", "PM:1",
@@ -290,6 +297,8 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "data.table-unreadable": lambda c: c.heatmap(source=c.file(
         "eof.csv", 'Isolate;Substrate;gr\nER1;x;1,5\nER1;y;"2,5\n')),
     "data.duplicate-column": lambda c: c.heatmap(source=twice(c)),
+    "data.duplicate-wells": lambda c: c.heatmap(source=copies(c, c.rows())),
+    "data.duplicate-rows": lambda c: c.heatmap(source=copies(c, c.rows().drop(columns=["Plate_ID", "Well"]))),
     "data.column-missing": lambda c: c.heatmap("-v", "auc_lni"),
     "data.subset-column-missing": lambda c: raised(
         lambda: importlib.import_module("amiga_heatmap.pipeline.subset").apply_subset(c.rows(), {"isolate": ["ER1"]})),

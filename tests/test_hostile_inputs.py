@@ -68,9 +68,10 @@ def assert_same(written: pd.DataFrame, wanted: pd.DataFrame) -> None:
 
 
 def fails_naming(result, *fragments: str) -> None:
-    """The run stopped with a data error whose one-paragraph message holds every fragment."""
+    """The run stopped with a data error whose one-paragraph message holds every fragment (warnings that
+    explain it come first)."""
     assert result.exit_code == 1, result.stderr
-    assert result.stderr.startswith("Error: ")
+    assert result.stderr.splitlines()[-1].startswith("Error: ")
     assert "Traceback" not in result.stderr
     for fragment in fragments:
         assert fragment in result.stderr

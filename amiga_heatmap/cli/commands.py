@@ -140,6 +140,8 @@ main.shared_options = {"--plugins-dir": True, "--disable-plugin": True, "--stric
         help="A summary file, or a folder searched recursively for summary files.")
 @option("-s", "--subset", section=INPUT, metavar="VAR:V1,V2;VAR2:V3",
         help="Keep only rows whose columns hold these values, e.g. 'PM:1;Isolate:ER1,ER2'.")
+@option("--allow-duplicate-wells", is_flag=True, section=INPUT,
+        help="Accept input files that hold the same wells (e.g. a merged and a per-plate summary).")
 @option("-v", "--value", required=True, section=MATRIX, metavar="COLUMN",
         help="The growth parameter to show, e.g. 'norm(auc_lin)'.")
 @option("-x", "--x-variable", "--x_variable", "x_variable", required=True, section=MATRIX, metavar="COLUMN",
@@ -169,6 +171,7 @@ main.shared_options = {"--plugins-dir": True, "--disable-plugin": True, "--stric
 def heatmap(
     input_path: str,
     subset: str | None,
+    allow_duplicate_wells: bool,
     value: str,
     x_variable: str,
     y_variable: str,
@@ -223,6 +226,7 @@ def heatmap(
             filter=filter_text,
             title=title,
             plugins=plugins,
+            allow_duplicate_wells=allow_duplicate_wells,
             **pipeline,
         )
         with stage("render"):

@@ -18,6 +18,7 @@ from ..errors import DataError, closest_names, known_list
 from ..output.own_outputs import skip_own_outputs
 from ..plugin_system.guard import call_guarded
 from ..plugin_system.plugin_set import PluginSet
+from .duplicate_wells import columns_for_check, refuse_duplicate_wells
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -65,22 +66,27 @@ def _is_hidden(relative: Path) -> bool:
 
 
 def read_summaries(
-    files: Iterable[Path], plugins: PluginSet, columns: frozenset[str] | None
+    files: Iterable[Path], plugins: PluginSet, columns: frozenset[str] | None,
+    allow_duplicate_wells: bool = False,
 ) -> pd.DataFrame:
     """Read ``files`` with their readers and concatenate them (union of columns, rows in file order).
 
-    ``columns`` is passed to the readers (None reads every column).
+    ``columns`` is passed to the readers (None reads every column). Files that repeat each other's
+    wells are a DataError unless ``allow_duplicate_wells`` (:mod:`.duplicate_wells`).
     """
     import pandas as pd
 
+    files = list(files)
     frames = []
     for file in files:
         reader = plugins.reader_for(str(file))
         frame = call_guarded(
-            plugins.readers.plugin_of(reader.name), f"reading {file}", reader.read, str(file), columns
+            plugins.readers.plugin_of(reader.name), f"reading {file}", reader.read, str(file),
+            columns_for_check(columns, len(files)),
         )
         log.info("read %s: %d rows, %d columns (reader %s)", file, len(frame), frame.shape[1], reader.name)
         frames.append(frame)
+    frames = refuse_duplicate_wells(frames, files, columns, allowed=allow_duplicate_wells)
     if len(frames) == 1:
         return frames[0]
     return pd.concat(frames, ignore_index=True, sort=False)
