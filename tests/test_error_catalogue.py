@@ -242,6 +242,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.quote-not-closed": lambda c: c.heatmap("-s", 'Substrate:"Tween 20'),
     "usage.key-value-syntax": lambda c: c.heatmap("--kwargs", "cmap"),
     "usage.subset-without-values": lambda c: c.heatmap("-s", "PM:"),
+    "usage.subset-keep-and-leave-out": lambda c: c.heatmap("-s", "Substrate:D-Glucose;Substrate:!Negative Control"),
     "usage.kwargs-twice": lambda c: c.heatmap("--kwargs", "vmin:0;vmin:1"),
     "usage.kwargs-unknown-key": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
                                                 "--kwargs", "cmapp:viridis"),
@@ -274,6 +275,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.not-a-colour": lambda c: c.heatmap("--color-x-by", "Strain", "--color-scheme-x", "USA_1995:reddish"),
     "usage.highlight-axis": lambda c: c.heatmap("--highlight-labels", "z:ER1"),
     "usage.filter-syntax": lambda c: c.heatmap("-f", "row anny > 1"),
+    "usage.filter-decimal-comma": lambda c: c.heatmap("-f", "row any >= 1,2"),
     "usage.figure-of-file-renderer": lambda c: raised(lambda: __import__("amiga_heatmap").heatmap(
         c.summary, value="gr", x="Isolate", y="Substrate", operation="mean").figure("table")),
     # data
@@ -383,6 +385,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "warning.missing-cells": lambda c: c.heatmap("-v", "norm(death_lin)", source=c.summary.with_name(
         "ER_all_summary_normalized.txt")),
     "warning.subset-no-match": lambda c: c.heatmap("-s", "Isolate:ER1,ER9"),
+    "warning.subset-exclusion-no-match": lambda c: c.heatmap("-s", "Isolate:!ER9"),
     "warning.sort-ignored": lambda c: c.heatmap("--sort-x-by", "Strain", "--cluster-x"),
     "warning.highlight-not-plotted": lambda c: c.heatmap("--highlight-labels", "y:D-Glucoze"),
     "warning.own-output-skipped": lambda c: c.heatmap(source=(

@@ -1,7 +1,9 @@
 """``-s/--subset``: keep the rows whose metadata match the given values.
 
 The text form is ``Var:v1,v2;Var2:v3``: a row is kept when, for every variable named, its value is one
-of that variable's listed values. Values are compared as text, so ``PM:1`` selects the integer PM 1 and
+of that variable's listed values. ``Var:!v1,v2`` leaves out instead: a row is kept when its value is
+none of them (``Substrate:!Negative Control``; quote a value that itself starts with ``!``:
+``Strain:"!x"``). Values are compared as text, so ``PM:1`` selects the integer PM 1 and
 ``Replicate:2`` the number 2.0 as well; numeric columns also match numerically (``PM:1.0``).
 """
 
@@ -17,7 +19,16 @@ from ..text_lists import parse_key_values, split_values
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+
+
+class Excluded(list):
+    """The values of one subset variable that rows must *not* have (``Var:!v1,v2``); a plain list of
+    values is the values rows must have. Pass one in a mapping subset: ``{"Substrate":
+    Excluded(["Negative Control"])}``."""
+
+
 Selection = dict[str, list[str]]
+"""Each subset variable and its values: a list to keep, or an :class:`Excluded` list to leave out."""
 
 
 def parse_subset(subset: str | Mapping[str, Sequence[object] | object] | None) -> Selection:
@@ -30,28 +41,47 @@ def parse_subset(subset: str | Mapping[str, Sequence[object] | object] | None) -
     if isinstance(subset, Mapping):
         selection: Selection = {}
         for column, values in subset.items():
+            kind = Excluded if isinstance(values, Excluded) else list
             if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
                 values = [values]
-            selection[str(column)] = [str(value) for value in values]
+            selection[str(column)] = kind(str(value) for value in values)
         return selection
     selection = {}
     for column, raw in parse_key_values(subset, "--subset", "'Substrate:D-Glucose,Dextrin;PM:1'"):
-        values = split_values(raw, "--subset")
+        kind = Excluded if raw.startswith("!") else list
+        values = split_values(raw[1:] if kind is Excluded else raw, "--subset")
         if not values:
             raise UsageError(
                 f"The subset variable {column!r} has no values after ':'. List the values to keep, "
-                f"separated by commas, e.g. '{column}:value1,value2'."
+                f"separated by commas, e.g. '{column}:value1,value2' (or to leave out: '{column}:!value1')."
             )
-        selection.setdefault(column, []).extend(values)
+        if column in selection and type(selection[column]) is not kind:
+            raise UsageError(
+                f"The subset variable {column!r} is given values to keep and values to leave out (after "
+                f"'!'); give one of them, e.g. '{column}:{values[0]}' or '{column}:!{values[0]}'."
+            )
+        selection.setdefault(column, kind()).extend(values)
     return selection
+
+
+def subset_text(column: str, values: Sequence[object], exclude: bool = False) -> str:
+    """The ``-s`` text selecting (or, with ``exclude``, leaving out) ``values`` of ``column``, quoting
+    values that hold a separator or start with ``!``: ``Substrate:!Negative Control``."""
+    written = []
+    for value in map(str, values):
+        if any(character in value for character in ";:,\"'") or value.startswith("!"):
+            quote = '"' if '"' not in value else "'"
+            value = f"{quote}{value}{quote}"
+        written.append(value)
+    return f"{column}:{'!' if exclude else ''}{','.join(written)}"
 
 
 def apply_subset(rows: pd.DataFrame, selection: Selection) -> pd.DataFrame:
     """Return the rows of ``rows`` matching every variable of ``selection``.
 
     Raises DataError when a variable is not a column (naming the closest columns) or when nothing is
-    left. Listed values that match no row are reported in one warning, with the closest existing
-    values, since they are most likely typing mistakes.
+    left. Listed values that match no row are reported in one warning (values to keep and values to
+    leave out apart), with the closest existing values, since they are most likely typing mistakes.
     """
     if not selection:
         return rows
@@ -59,6 +89,7 @@ def apply_subset(rows: pd.DataFrame, selection: Selection) -> pd.DataFrame:
 
     keep = np.ones(len(rows), dtype=bool)
     unmatched: list[str] = []
+    unmatched_excluded: list[str] = []
     for column, values in selection.items():
         if column not in rows.columns:
             suggestion = closest_names(column, rows.columns)
@@ -67,6 +98,7 @@ def apply_subset(rows: pd.DataFrame, selection: Selection) -> pd.DataFrame:
                 f"The subset variable {column!r} (given to --subset) is not a column of the input.{hint} "
                 "Column names are case-sensitive."
             )
+        excluded = isinstance(values, Excluded)
         matches = column_matches(rows[column], values)
         distinct = rows[column].dropna().drop_duplicates()
         present = set(distinct.astype(str))
@@ -74,17 +106,28 @@ def apply_subset(rows: pd.DataFrame, selection: Selection) -> pd.DataFrame:
             if not column_matches(distinct, [value]).any():
                 near = closest_names(value, present)
                 near_text = f" (closest: {', '.join(map(repr, near))})" if near else ""
-                unmatched.append(f"{column}:{shortened(value)}{near_text}")
-        keep &= matches
+                (unmatched_excluded if excluded else unmatched).append(
+                    f"{column}:{'!' if excluded else ''}{shortened(value)}{near_text}"
+                )
+        keep &= ~matches if excluded else matches
     if unmatched:
         warnings.warn(
             "These --subset values match no row and select nothing: " + "; ".join(unmatched) + ".",
             stacklevel=2,
         )
+    if unmatched_excluded:
+        warnings.warn(
+            "These --subset values to leave out match no row, so they leave out nothing: "
+            + "; ".join(unmatched_excluded) + ".",
+            stacklevel=2,
+        )
     if not keep.any():
         raise DataError(
             "The subset selects no rows: no row has all of "
-            + "; ".join(f"{column} in {values}" for column, values in selection.items())
+            + "; ".join(
+                f"{column} {'not in' if isinstance(values, Excluded) else 'in'} {list(values)}"
+                for column, values in selection.items()
+            )
             + ". Check the spelling of the values (they are compared as text) or widen the subset."
         )
     return rows.loc[keep]

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ...errors import DataError
+from ..subset import subset_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -44,10 +45,17 @@ def value_per_label(
             values = sorted(map(as_text, pairs.loc[pairs[axis_column] == label, column]))
             examples.append(f"{label!r} ({', '.join(values)})")
         more = f" and {len(ambiguous) - EXAMPLES_SHOWN} more" if len(ambiguous) > EXAMPLES_SHOWN else ""
+        leave_out = (
+            f"Leave {'it' if len(ambiguous) == 1 else 'them'} out and keep every other row with "
+            f"-s '{subset_text(axis_column, list(ambiguous.index), exclude=True)}', choose"
+            if len(ambiguous) <= EXAMPLES_SHOWN
+            else "Choose"
+        )
         raise DataError(
             f"{option} {column}: each {axis_column} needs one {column} value, but "
-            f"{len(ambiguous)} have several: {'; '.join(examples)}{more}. Choose a column with one value per "
-            f"{axis_column}, or narrow the rows with --subset (e.g. -s '{column}:{as_text(pairs[column].iloc[0])}')."
+            f"{len(ambiguous)} have several: {'; '.join(examples)}{more}. {leave_out} a column with one "
+            f"value per {axis_column}, or keep the rows of one {column} value only (e.g. -s "
+            f"'{subset_text(column, [as_text(pairs[column].iloc[0])])}')."
         )
     return grouped.first().reindex(index).rename(column)
 
