@@ -17,7 +17,7 @@ from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, UsageError, known_list
-from .pipeline.labels.colors import ColorScheme, check_color, color_labels, given_colors
+from .pipeline.labels.colors import ColorScheme, StripRequest, check_color, color_axes, given_colors
 from .pipeline.labels.highlight import HighlightArgument, resolve_highlight
 from .pipeline.ordering import AxisOrder, order_axes
 from .plugin_system.active import get_plugins
@@ -176,14 +176,15 @@ def heatmap(
         )
     matrix, counts = ordered.matrix, ordered.counts
     log.info("matrix: %d %s x %d %s", matrix.shape[0], y, matrix.shape[1], x)
-    colors = {
-        axis: color_labels(labelled, variable, labels, column, axis, palettes[axis], missing_color)
+    strips = [
+        StripRequest(axis, variable, labels, column, palettes[axis])
         for axis, variable, labels, column in (
             ("x", x, matrix.columns, color_x_by),
             ("y", y, matrix.index, color_y_by),
         )
         if column is not None
-    }
+    ]
+    colors = color_axes(labelled, strips, missing_color)
     return HeatmapResult(
         source_rows=rows,
         matrix=matrix,
