@@ -14,6 +14,8 @@ from amiga_heatmap import heatmap, hookimpl
 from amiga_heatmap.builtin.readers import read_delimited, read_header
 from amiga_heatmap.components import Aggregator, Operator, Quantifier, Reader, Renderer
 
+from .conftest import natural
+
 
 def read(path) -> pd.DataFrame:
     return pd.read_csv(path, sep="\t")
@@ -37,7 +39,7 @@ def test_register_readers_reads_a_new_suffix_in_files_and_folders(amiga_heatmap_
     for plate, part in rows.groupby("PM"):
         part.to_csv(folder / f"plate{plate}.scsv", sep=";", index=False)
     result = heatmap(folder, value="auc_lin", x="Isolate", y="Substrate", operation="mean")
-    expected = rows.groupby(["Substrate", "Isolate"])["auc_lin"].mean().unstack("Isolate")
+    expected = natural(rows.groupby(["Substrate", "Isolate"])["auc_lin"].mean().unstack("Isolate"))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-13)
     assert len(result.rows) == len(rows)
 
@@ -55,7 +57,7 @@ class MaximumAggregator:
 def test_register_aggregators_adds_an_operation(amiga_heatmap_plugin, summary, run_cli) -> None:
     amiga_heatmap_plugin(MaximumAggregator())
     result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="maximum")
-    expected = read(summary).groupby(["Substrate", "Isolate"])["gr"].max().unstack("Isolate")
+    expected = natural(read(summary).groupby(["Substrate", "Isolate"])["gr"].max().unstack("Isolate"))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=0)
     assert result.operation == "maximum"
     done = run_cli("-i", summary, "-o", "max", "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "maxium",
@@ -78,7 +80,7 @@ def test_register_quantifiers_adds_a_parameterised_quantifier(amiga_heatmap_plug
     amiga_heatmap_plugin(AtLeastQuantifier())
     result = heatmap(normalized, value="norm(auc_lin)", x="Isolate", y="Substrate", operation="mean",
                      filter="row atleast(3) >= 1.2")
-    expected = read(normalized).groupby(["Substrate", "Isolate"])["norm(auc_lin)"].mean().unstack("Isolate")
+    expected = natural(read(normalized).groupby(["Substrate", "Isolate"])["norm(auc_lin)"].mean().unstack("Isolate"))
     expected = expected.dropna()
     expected = expected[(expected >= 1.2).sum(axis=1) >= 3]
     assert len(expected) > 0
@@ -99,7 +101,7 @@ def test_register_operators_adds_a_comparison(amiga_heatmap_plugin, summary) -> 
     amiga_heatmap_plugin(NotEqualOperator())
     result = heatmap(summary, value="death_lin", x="Isolate", y="Substrate", operation="mean",
                      filter="row any != 0")
-    expected = read(summary).groupby(["Substrate", "Isolate"])["death_lin"].mean().unstack("Isolate")
+    expected = natural(read(summary).groupby(["Substrate", "Isolate"])["death_lin"].mean().unstack("Isolate"))
     expected = expected[(expected != 0).any(axis=1)]
     assert 0 < len(expected) < 191
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-13)
@@ -127,7 +129,7 @@ def test_register_renderers_adds_a_format_to_the_command_line(amiga_heatmap_plug
     assert done.exit_code == 0, done.stderr
     written = json.loads((summary.parent / "matrix.json").read_text())
     rows = read(summary)
-    expected = rows[rows.PM == 2].groupby(["Substrate", "Isolate"])["gr"].mean().unstack("Isolate")
+    expected = natural(rows[rows.PM == 2].groupby(["Substrate", "Isolate"])["gr"].mean().unstack("Isolate"))
     assert written["rows"] == list(expected.index) and written["columns"] == list(expected.columns)
     np.testing.assert_allclose(written["values"], expected.to_numpy(), rtol=1e-15)
     assert written["indent"] == 2

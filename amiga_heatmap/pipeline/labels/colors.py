@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import DataError, UsageError
 from ...text_lists import parse_key_values, unquote
+from ..label_order import natural_positions
 from .metadata import as_text, key_text, value_per_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -150,8 +151,9 @@ def color_axes(
 
 
 def _present_values(values: pd.Series) -> list[str]:
-    """The distinct values of a strip as text, sorted (missing values left out)."""
-    return [as_text(value) for value in values.dropna().drop_duplicates().sort_values(kind="stable")]
+    """The distinct values of a strip as text, in natural order (missing values left out)."""
+    distinct = values.dropna().drop_duplicates()
+    return [as_text(value) for value in distinct.iloc[natural_positions(distinct.tolist())]]
 
 
 def _strip(

@@ -83,9 +83,3 @@ def key_text(text: str) -> str:
     if not math.isfinite(number):
         return text
     return as_text(number)
-
-
-def sort_labels(values: pd.Series) -> pd.Index:
-    """The labels of ``values`` ordered by their value (ascending; ties keep their order; missing
-    values last)."""
-    return values.sort_values(kind="stable", na_position="last").index

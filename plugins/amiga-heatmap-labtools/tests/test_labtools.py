@@ -43,7 +43,16 @@ def grouped(path, value, x="Isolate", y="Substrate"):
 
 
 def mean_matrix(path, value, x="Strain", y="Substrate"):
-    return grouped(path, value, x, y).mean().unstack(x).dropna()
+    return natural(grouped(path, value, x, y).mean().unstack(x).dropna())
+
+
+def natural(matrix: pd.DataFrame) -> pd.DataFrame:
+    """``matrix`` with rows and columns in amiga-heatmap's label order: case-insensitive, numbers in
+    numeric order (natsort's key), where pandas' groupby sorts by character code."""
+    from natsort import index_natsorted, ns
+
+    matrix = matrix.iloc[index_natsorted(matrix.index, alg=ns.INT | ns.IGNORECASE)]
+    return matrix.iloc[:, index_natsorted(matrix.columns, alg=ns.INT | ns.IGNORECASE)]
 
 
 # ------------------------------------------------------------------------------------ aggregators
@@ -55,7 +64,7 @@ def mean_matrix(path, value, x="Strain", y="Substrate"):
 )
 def test_aggregators_match_pandas(labtools, summary, operation, how) -> None:
     result = heatmap(summary, value="OD_Max", x="Isolate", y="Substrate", operation=operation)
-    expected = grouped(summary, "OD_Max").agg(how).unstack("Isolate").astype(float)
+    expected = natural(grouped(summary, "OD_Max").agg(how).unstack("Isolate").astype(float))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-12, check_names=False)
     assert result.operation == operation
 
@@ -63,7 +72,7 @@ def test_aggregators_match_pandas(labtools, summary, operation, how) -> None:
 def test_cv_is_sd_over_mean(labtools, summary) -> None:
     result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="cv")
     groups = grouped(summary, "gr")
-    expected = (groups.std() / groups.mean()).unstack("Isolate")
+    expected = natural((groups.std() / groups.mean()).unstack("Isolate"))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-12, check_names=False)
 
 
@@ -208,7 +217,7 @@ def test_folder_of_parquet_and_text_files(labtools, summary, tmp_path) -> None:
     rows[rows.PM == 1].set_index("Sample_ID").to_parquet(folder / "pm1.pq")
     rows[rows.PM == 2].to_csv(folder / "pm2.txt", sep="\t", index=False)
     result = heatmap(folder, value="auc_lin", x="Isolate", y="Substrate", operation="mean")
-    expected = rows.groupby(["Substrate", "Isolate"])["auc_lin"].mean().unstack("Isolate")
+    expected = natural(rows.groupby(["Substrate", "Isolate"])["auc_lin"].mean().unstack("Isolate"))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-13)
     assert len(result.rows) == len(rows)
 
