@@ -85,7 +85,7 @@ def test_missing_sort_column_suggests_names(summary) -> None:
 
 
 def test_sorting_by_a_column_uses_natural_order_for_its_values(summary) -> None:
-    rows = pd.read_csv(summary, sep="\t").replace({"Strain": {"USA_1995": "lineage 10", "MEX_2020": "Lineage 9"}})
+    rows = pd.read_csv(summary, sep="\t").replace({"Strain": {"USA_1995": "lineage 10", "MEX_2020": "lineage 9"}})
     result = heatmap(rows, value="gr", x="Isolate", y="Substrate", operation="mean", sort_x="Strain")
-    # "Lineage 9" (ER3, ER4) before "lineage 10" (ER1, ER2): case ignored, 9 < 10
+    # "lineage 9" (ER3, ER4) before "lineage 10" (ER1, ER2): 9 < 10 (by character code "1" < "9")
     assert list(result.matrix.columns) == ["ER3", "ER4", "ER1", "ER2"]
