@@ -11,7 +11,10 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
+    from .pipeline.cell_table import CellTable
     from .pipeline.labels.colors import ColourStrip, LabelColors
+    from .pipeline.matrix_state import StageRecord
+    from .pipeline.spec import HeatmapSpec
     from .plugin_system.plugin_set import PluginSet
 
 
@@ -42,9 +45,15 @@ class HeatmapResult:
     - ``x_colors`` / ``y_colors``: the colour strips (:class:`~amiga_heatmap.pipeline.labels.colors.LabelColors`:
       value and colour per label, legend entries), or None.
     - ``highlighted``: ``{"x": [...], "y": [...]}``, the plotted labels to draw in bold red.
+    - ``transforms``: the ``--transform`` calls applied to the matrix values, in order, as written.
+    - ``cell_table``: the engine's :class:`~amiga_heatmap.pipeline.cell_table.CellTable` (every cell
+      before missing cells, transforms and the filter).
+    - ``spec``: the :class:`~amiga_heatmap.pipeline.spec.HeatmapSpec` the result was built from.
+    - ``stage_log``: one :class:`~amiga_heatmap.pipeline.matrix_state.StageRecord` per matrix stage, in
+      order: the shape after it and the labels it removed.
     """
 
-    source_rows: pd.DataFrame = field(repr=False)
+    source_rows: pd.DataFrame | None = field(repr=False)
     matrix: pd.DataFrame
     counts: pd.DataFrame
     value: str
@@ -62,6 +71,10 @@ class HeatmapResult:
     x_colors: LabelColors | None = None
     y_colors: LabelColors | None = None
     highlighted: dict[str, list[Any]] = field(default_factory=lambda: {"x": [], "y": []})
+    transforms: tuple[str, ...] = ()
+    cell_table: CellTable | None = field(default=None, repr=False)
+    spec: HeatmapSpec | None = field(default=None, repr=False)
+    stage_log: tuple[StageRecord, ...] = field(default=(), repr=False)
 
     @property
     def colour_strips(self) -> dict[str, ColourStrip]:
@@ -72,8 +85,18 @@ class HeatmapResult:
 
     @cached_property
     def rows(self) -> pd.DataFrame:
-        """The rows of ``source_rows`` whose y and x are both labels of ``matrix``."""
+        """The rows of ``source_rows`` whose y and x are both labels of ``matrix``. Raises DataError when
+        the engine kept no rows in memory."""
         from .pipeline.pivot import rows_behind
+
+        if self.source_rows is None:
+            from .errors import DataError
+
+            engine = self.cell_table.engine if self.cell_table is not None else "chosen"
+            raise DataError(
+                f"The {engine!r} engine keeps no input rows in memory, so the rows behind the cells (and "
+                "--save-filtered-table) are not available; run with --engine pandas for them."
+            )
 
         return rows_behind(self.source_rows, self.matrix, self.x, self.y)
 

@@ -79,9 +79,10 @@ def test_output_dir_and_default_timestamp_name(run_cli, summary, tmp_path) -> No
     result = run_cli("-i", summary, "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
                      "--output-dir", out, "--format", "png")
     assert result.exit_code == 0, result.stderr
-    written = [path for path in out.iterdir() if not path.name.startswith(".")]  # .amiga-heatmap-outputs
-    assert len(written) == 1
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d\.png", written[0].name)
+    written = sorted(path.name for path in out.iterdir() if not path.name.startswith("."))  # .amiga-heatmap-outputs
+    assert len(written) == 2  # the figure and its provenance record
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d\.png", written[0])
+    assert written[1] == written[0].replace(".png", ".provenance.json")
 
 
 def test_folder_input_writes_into_the_folder(run_cli, data_dir) -> None:
@@ -131,7 +132,7 @@ def test_kwargs_reach_the_renderer_and_unknown_keys_are_refused(run_cli, summary
         (["-v", "gr", "-p", "mean", "-s", "Isolate:ER7"], 1, "selects no rows"),
         (["-v", "gr", "-p", "mean", "-f", "row anny > 1"], 2, "Did you mean 'any'"),
         (["-v", "gr", "-p", "mean", "-f", "row any > 100"], 1, "keeps no cells"),
-        (["-v", "gr", "-p", "mean", "--format", "jpeg"], 2, "Known formats: 'pdf', 'png', 'svg', 'tsv'"),
+        (["-v", "gr", "-p", "mean", "--format", "jpeg"], 2, "Known formats: 'gct', 'pdf', 'png', 'svg', 'tsv'"),
         (["-v", "gr", "-p", "mean", "-o", "out/fig"], 2, "without a folder"),
         (["-v", "gr", "-p", "mean", "--kwargs", "cmap"], 2, "KEY:VALUE"),
     ],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 import os
 import re
 import signal
@@ -131,6 +132,40 @@ def raised(call: Callable[[], object]) -> tuple[int, str]:
     with pytest.raises(AmigaHeatmapError) as caught:
         call()
     return caught.value.exit_code, caught.value.message
+
+
+def replay_after_a_change(context: Context) -> tuple[int, str]:
+    """A run, one value of its input changed, then the replay of its record."""
+    source = context.file("plates.txt", context.rows().to_csv(sep="\t", index=False))
+    status, stderr = context.heatmap(source=source)
+    assert status == 0, stderr
+    context.file("plates.txt", context.rows().assign(gr=lambda rows: rows["gr"] * 2).to_csv(sep="\t", index=False))
+    return context.raw("replay", context.tmp_path / "out" / "figure.provenance.json")
+
+
+def rowless_result(context: Context):
+    """A result computed by an engine that keeps no rows, as a database engine would."""
+    from amiga_heatmap import heatmap, hookimpl
+    from amiga_heatmap.components import Engine
+    from amiga_heatmap.pipeline.cell_table import CellTable
+    from amiga_heatmap.plugins import plugin_options
+
+    def compute(sources, run):
+        spec = run.spec
+        rows = sources.read(run)
+        grouped = rows.groupby([spec.y.column, spec.x.column])[spec.value]
+        cells = pd.DataFrame({"value": grouped.mean(), "n": grouped.count()})
+        return CellTable(cells=cells, x=spec.x.column, y=spec.y.column, value=spec.value, labels=rows,
+                         engine="rowless")
+
+    class Rowless:
+        @hookimpl
+        def register_engines(self, register):
+            register(Engine("rowless", compute))
+
+    with plugin_options(extra=(("rowless", Rowless()),)):
+        return heatmap(context.summary, value="gr", x="Isolate", y="Substrate", operation="mean",
+                       engine="rowless")
 
 
 def interrupted(context: Context) -> tuple[int, str]:
@@ -267,6 +302,8 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.cluster-name": lambda c: c.heatmap("--cluster-y", "--cluster-method", "avrage"),
     "usage.cluster-euclidean-only": lambda c: c.heatmap("--cluster-y", "--cluster-method", "ward",
                                                         "--cluster-metric", "cosine"),
+    "usage.transform-syntax": lambda c: c.heatmap("--transform", "zscore(row"),
+    "usage.transform-axis": lambda c: c.heatmap("--transform", "zscore(diagonal)"),
     "usage.missing-mode": lambda c: raised(lambda: __import__("amiga_heatmap").heatmap(
         c.summary, value="gr", x="Isolate", y="Substrate", operation="mean", missing="drop-all")),
     "usage.colour-scheme-without-column": lambda c: c.heatmap("--color-scheme-x", "ER1:red"),
@@ -305,6 +342,14 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "data.subset-column-missing": lambda c: raised(
         lambda: importlib.import_module("amiga_heatmap.pipeline.subset").apply_subset(c.rows(), {"isolate": ["ER1"]})),
     "data.subset-selects-nothing": lambda c: c.heatmap("-s", "Isolate:ER7"),
+    "data.not-a-provenance-record": lambda c: c.raw("replay", c.file("other.provenance.json", "[1, 2]")),
+    "data.replay-failed": lambda c: c.raw("replay", c.file("gone.provenance.json", json.dumps({
+        "format": "amiga-heatmap provenance 1", "inputs": [], "outputs": [], "working_folder": str(c.tmp_path),
+        "command_line": ["amiga-heatmap", "-i", "gone.txt", "-x", "Isolate", "-y", "Substrate", "-v", "gr"]}))),
+    "data.replay-differs": replay_after_a_change,
+    "data.transform-leaves-nothing": lambda c: c.heatmap("--transform", "log2", source=c.file(
+        "no_growth.txt", c.rows().assign(gr=0.0).to_csv(sep="\t", index=False))),
+    "data.engine-keeps-no-rows": lambda c: raised(lambda: rowless_result(c).rows),
     "data.not-numeric": lambda c: c.heatmap("-v", "Plate_ID"),
     "data.replicates-without-operation": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr"),
     "data.no-x-y-pairs": lambda c: c.heatmap(source=c.file("nokeys.txt", "Isolate\tSubstrate\tgr\n\tA\t1\nER1\t\t2\n")),
@@ -350,6 +395,17 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
         """ for name in ("xls_one", "xls_two")}),
     "plugin.strict": lambda c: plugin_run(c, "--strict-plugins", broken="raise ImportError('no lab here')",
                                           hookless="def register_aggregators(register):\n    pass\n"),
+    "plugin.transform-shape": lambda c: c.heatmap("--transform", "first", "--plugins-dir", c.plugins(first="""
+        @hookimpl
+        def register_transforms(register):
+            register(Transform("first", lambda values: values.iloc[:1]))
+    """)),
+    "plugin.stage-declined": lambda c: c.heatmap("--disable-plugin", "builtin.stages", "--plugins-dir", c.plugins(
+        declining="""
+        @hookimpl
+        def compute_cells(sources, run):
+            return None
+    """)),
     # plugin problems (warnings)
     "plugin.import-failed": lambda c: plugin_run(c, broken="raise ImportError('no lab here')"),
     "plugin.registration-failed": lambda c: plugin_run(c, failing="""
@@ -382,6 +438,8 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "plugin.selected-missing": lambda c: (
         c.monkeypatch.setenv("AMIGA_HEATMAP_PLUGINS", "amiga-heatmap-nosuch"), c.heatmap())[1],
     # warnings
+    "warning.log2-undefined": lambda c: c.heatmap("-v", "death_lin", "-s", "Isolate:ER1", "--transform", "log2",
+                                                 "--keep-rows-missing-data", "--keep-columns-missing-data"),
     "warning.missing-cells": lambda c: c.heatmap("-v", "norm(death_lin)", source=c.summary.with_name(
         "ER_all_summary_normalized.txt")),
     "warning.subset-no-match": lambda c: c.heatmap("-s", "Isolate:ER1,ER9"),
@@ -401,7 +459,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
 }
 
 
-API_ONLY = {"usage.figure-of-file-renderer", "data.subset-column-missing", "interrupted", "usage.pages-in-one-figure",
+API_ONLY = {"usage.figure-of-file-renderer", "data.subset-column-missing", "data.engine-keeps-no-rows", "interrupted", "usage.pages-in-one-figure",
             "usage.missing-mode"}
 """Entries met through the Python API (no "Error:" prefix), or printed by click itself."""
 

@@ -1,5 +1,6 @@
 """The hook contract, its documentation and its tests cannot drift apart: every hook in hookspecs.py has a
-section in docs/plugins.md whose example is a working plugin, and a test in test_hooks.py."""
+section in docs/plugins.md whose example is a working plugin, and a test in test_hooks.py (registration
+hooks) or test_stage_hooks.py (stage hooks)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import types
 
 import pytest
 
+from amiga_heatmap import heatmap
 from amiga_heatmap.plugin_system import hookspecs
 from amiga_heatmap.plugin_system.loading import HOOK_TABLES
+from amiga_heatmap.plugin_system.stage_calls import STAGE_HOOKS
 
-from . import test_hooks
+from . import test_hooks, test_stage_hooks
 from .conftest import REPOSITORY
 
 GUIDE = (REPOSITORY / "docs" / "plugins.md").read_text(encoding="utf-8")
@@ -29,11 +32,22 @@ def section(hook: str) -> str:
     return match.group(1)
 
 
-def test_the_hooks_are_the_five_registration_hooks() -> None:
-    assert HOOKS == sorted(HOOK_TABLES) == [
-        "register_aggregators", "register_operators", "register_quantifiers", "register_readers",
-        "register_renderers",
+def test_the_hooks_are_the_registration_and_the_stage_hooks() -> None:
+    assert sorted(HOOK_TABLES) == [
+        "register_aggregators", "register_engines", "register_operators", "register_quantifiers",
+        "register_readers", "register_renderers", "register_transforms",
     ]
+    assert STAGE_HOOKS == (
+        "compute_cells", "pivot_cells", "handle_missing_cells", "transform_matrix", "filter_matrix",
+        "order_matrix", "decorate_matrix",
+    )
+    assert HOOKS == sorted([*HOOK_TABLES, *STAGE_HOOKS])
+
+
+def test_stage_hooks_are_firstresult_and_registration_hooks_are_not() -> None:
+    for hook in HOOKS:
+        options = getattr(getattr(hookspecs, hook), f"{hookspecs.PROJECT_NAME}_spec")
+        assert options["firstresult"] is (hook in STAGE_HOOKS), hook
 
 
 @pytest.mark.parametrize("hook", HOOKS)
@@ -45,9 +59,10 @@ def test_every_hook_is_documented_with_its_contract(hook: str) -> None:
 
 @pytest.mark.parametrize("hook", HOOKS)
 def test_every_hook_has_a_test(hook: str) -> None:
-    tests = [name for name, function in vars(test_hooks).items()
+    module = test_stage_hooks if hook in STAGE_HOOKS else test_hooks
+    tests = [name for name, function in vars(module).items()
              if inspect.isfunction(function) and name.startswith(f"test_{hook}_")]
-    assert tests, f"tests/test_hooks.py has no test_{hook}_... test"
+    assert tests, f"{module.__name__} has no test_{hook}_... test"
 
 
 @pytest.mark.parametrize("hook", HOOKS)
@@ -56,7 +71,14 @@ def test_every_documented_example_is_a_working_plugin(hook: str, amiga_heatmap_p
     module = types.ModuleType(f"guide_example_{hook}")
     exec(compile(code, f"docs/plugins.md ({hook})", "exec"), module.__dict__)
     plugins = amiga_heatmap_plugin(module, name=f"guide-{hook}")
+    assert plugins.problems == []
+    if hook in STAGE_HOOKS:
+        implemented = [item.plugin_name for item in getattr(plugins.manager.hook, hook).get_hookimpls()]
+        assert f"guide-{hook}" in implemented
+        result = heatmap(REPOSITORY / "examples" / "randomii" / "ER_all_summary_normalized.txt",
+                         value="norm(auc_lin)", x="Strain", y="Substrate", operation="mean")
+        assert result.matrix.size > 0
+        return
     table = plugins.registries()[HOOK_TABLES[hook]]
     provided = [name for name, entry in table.entries() if entry.plugin == f"guide-{hook}"]
     assert len(provided) == 1, provided
-    assert plugins.problems == []

@@ -9,10 +9,12 @@ from functools import partial
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from amiga_heatmap import heatmap, hookimpl
 from amiga_heatmap.builtin.readers import read_delimited, read_header
 from amiga_heatmap.components import Aggregator, Operator, Quantifier, Reader, Renderer
+from amiga_heatmap.errors import DataError, UsageError
 
 from .conftest import natural
 
@@ -136,3 +138,79 @@ def test_register_renderers_adds_a_format_to_the_command_line(amiga_heatmap_plug
     refused = run_cli("-i", summary, "-o", "bad", "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
                       "--format", "json", "--kwargs", "cmap:viridis")
     assert refused.exit_code == 2 and "'indent'" in refused.stderr
+
+
+class MaximumEngine:
+    """An engine of its own: reads through the registered readers, keeps the largest replicate, and
+    refuses the aggregators it cannot run."""
+
+    @hookimpl
+    def register_engines(self, register):
+        from amiga_heatmap.components import Engine
+        from amiga_heatmap.errors import UsageError
+
+        def compute(sources, run):
+            from amiga_heatmap.pipeline.cell_table import CellTable
+            from amiga_heatmap.pipeline.subset import apply_subset
+
+            if run.aggregator is None or run.aggregator.name != "max":
+                raise UsageError("The largest engine only runs -p max; use --engine pandas for the others.")
+            rows = apply_subset(sources.read(run), run.selection)
+            grouped = rows.groupby([run.spec.y.column, run.spec.x.column])[run.spec.value]
+            cells = pd.DataFrame({"value": grouped.max().astype(float), "n": grouped.count()})
+            return CellTable(cells=cells, x=run.spec.x.column, y=run.spec.y.column, value=run.spec.value,
+                             labels=rows, rows=None, engine="largest")
+
+        register(Engine("largest", compute, "largest replicate, computed apart from pandas' engine"))
+
+    @hookimpl
+    def register_aggregators(self, register):
+        register(Aggregator("max", group_maximum, "largest replicate"))
+
+
+def test_register_engines_replaces_the_computation_of_the_cells(amiga_heatmap_plugin, summary) -> None:
+    plugins = amiga_heatmap_plugin(MaximumEngine())
+    assert sorted(plugins.engines.names()) == ["largest", "pandas"]
+    result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="max", engine="largest",
+                     subset={"PM": [2]})
+    rows = read(summary)
+    expected = rows[rows["PM"] == 2].groupby(["Substrate", "Isolate"])["gr"].max().unstack("Isolate")
+    pd.testing.assert_frame_equal(result.matrix, expected, rtol=0)
+    assert result.cell_table.engine == "largest"
+    with pytest.raises(DataError, match="engine keeps no input rows in memory"):
+        result.rows  # noqa: B018
+
+
+def test_register_engines_refusal_and_unknown_engine_are_usage_errors(amiga_heatmap_plugin, summary) -> None:
+    amiga_heatmap_plugin(MaximumEngine())
+    with pytest.raises(UsageError, match="only runs -p max"):
+        heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean", engine="largest")
+    with pytest.raises(UsageError, match=r"Unknown engine 'largets' \(given to --engine\)\. Did you mean "
+                                         r"'largest'\?"):
+        heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean", engine="largets")
+
+
+def rank_in_row(values, scale=1.0):
+    return values.rank(axis=1, pct=True) * scale
+
+
+class RankTransform:
+    @hookimpl
+    def register_transforms(self, register):
+        from amiga_heatmap.components import Transform
+
+        register(Transform("rowrank", rank_in_row, "percentile rank within the row, times scale",
+                           parameters=("scale",)))
+
+
+def test_register_transforms_adds_a_transform_applied_in_order(amiga_heatmap_plugin, summary) -> None:
+    amiga_heatmap_plugin(RankTransform())
+    result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean",
+                     transforms=["center(row)", "rowrank(100)"], filter="row any >= 100")
+    means = read(summary).groupby(["Substrate", "Isolate"])["gr"].mean().unstack("Isolate")
+    centred = means.sub(means.median(axis=1), axis=0)
+    expected = centred.rank(axis=1, pct=True) * 100
+    pd.testing.assert_frame_equal(result.matrix, expected.loc[result.matrix.index], rtol=1e-13)
+    assert result.transforms == ("center(row)", "rowrank(100)")
+    with pytest.raises(UsageError, match=r"rowrank takes at most 1: scale, but 2 were given"):
+        heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean", transforms="rowrank(1, 2)")

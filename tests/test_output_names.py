@@ -19,7 +19,8 @@ def test_a_known_extension_sets_the_format(run_cli, summary, name, written, magi
     result = run_cli(*query(summary, "-o", name))
     assert result.exit_code == 0, result.stderr
     assert (summary.parent / written).read_bytes().startswith(magic)
-    assert not list(summary.parent.glob("fig.*.*"))  # no fig.png.pdf
+    figures = sorted(path.name for path in summary.parent.glob("fig*") if "provenance" not in path.name)
+    assert figures == [written]  # no fig.png.pdf
 
 
 def test_the_extension_may_repeat_the_format(run_cli, summary) -> None:

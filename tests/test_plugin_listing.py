@@ -21,7 +21,9 @@ def listed(run_cli, *args: str) -> dict:
 def test_json_lists_every_builtin_with_what_it_provides(run_cli) -> None:
     plugins = listed(run_cli)
     assert list(plugins) == ["builtin.readers", "builtin.aggregators", "builtin.filters",
-                             "builtin.seaborn_renderer", "builtin.table_renderer"]
+                             "builtin.seaborn_renderer", "builtin.table_renderer", "builtin.gct_renderer",
+                             "builtin.pandas_engine",
+                             "builtin.transforms", "builtin.stages"]
     assert {plugin["version"] for plugin in plugins.values()} == {__version__}
     assert {plugin["source"] for plugin in plugins.values()} == {"built-in"}
     readers = plugins["builtin.readers"]["provides"]["readers"]
@@ -35,6 +37,16 @@ def test_json_lists_every_builtin_with_what_it_provides(run_cli) -> None:
     seaborn = plugins["builtin.seaborn_renderer"]["provides"]["renderers"][0]
     assert seaborn["formats"] == ["pdf", "png", "svg"] and "cmap" in seaborn["options"]
     assert plugins["builtin.aggregators"]["overrides"] == []
+    assert [engine["name"] for engine in plugins["builtin.pandas_engine"]["provides"]["engines"]] == ["pandas"]
+    transforms = plugins["builtin.transforms"]["provides"]["transforms"]
+    assert [(item["name"], item["parameters"]) for item in transforms] == [
+        ("center", ["axis"]), ("log2", []), ("zscore", ["axis"])
+    ]
+    assert plugins["builtin.stages"]["provides"] == {}
+    assert plugins["builtin.stages"]["hooks"] == sorted([
+        "compute_cells", "pivot_cells", "handle_missing_cells", "transform_matrix", "filter_matrix",
+        "order_matrix", "decorate_matrix",
+    ])
 
 
 def test_plugins_folder_is_listed_as_such(run_cli) -> None:

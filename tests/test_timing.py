@@ -9,7 +9,7 @@ import time
 from amiga_heatmap import heatmap
 from amiga_heatmap.timing import Stopwatch, recording, stage
 
-PIPELINE_STAGES = ["import", "read", "subset", "aggregate", "pivot", "filter"]
+PIPELINE_STAGES = ["import", "read", "subset", "aggregate", "pivot", "transform", "filter"]
 OPTIONAL_STAGES = ["cluster"]  # timed when the pipeline clusters an axis
 
 

@@ -19,7 +19,7 @@ import click
 
 from ..errors import AmigaHeatmapError
 from .figure_flags import FigureFlags, figure_options
-from .help import DefaultCommandGroup, SectionedCommand, SectionOption
+from .help import COMMAND_LINE, DefaultCommandGroup, SectionedCommand, SectionOption
 
 INPUT = "Input and selection"
 MATRIX = "Matrix"
@@ -110,11 +110,25 @@ def with_plugin_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+class CurrentStderrHandler(logging.StreamHandler):
+    """Writes each message to ``sys.stderr`` as it is when the message is logged, so that a command run
+    in-process after another (click's test runner, a notebook) does not write to a stream since
+    replaced."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        """Ignored: the stream is always the current ``sys.stderr``."""
+
+
 def configure_logging(verbose: bool) -> None:
     """Send the ``amiga_heatmap`` logger's INFO messages to stderr when ``verbose``."""
     logger = logging.getLogger("amiga_heatmap")
     if verbose and not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = CurrentStderrHandler()
         handler.setFormatter(logging.Formatter("amiga-heatmap: %(message)s"))
         logger.addHandler(handler)
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
@@ -152,6 +166,11 @@ main.shared_options = {"--plugins-dir": True, "--disable-plugin": True, "--stric
         help="Combine replicates: mean, median, or a plugin's aggregator. Needed when replicates exist.")
 @option("-f", "--filter", "filter_text", section=MATRIX, metavar="EXPRESSION",
         help="Keep rows/columns, e.g. 'row any >= 1.2 OR row any <= 0.8'. See docs/usage.md.")
+@option("--transform", "transforms", multiple=True, section=MATRIX, metavar="NAME[(ARGS)]",
+        help="Transform the matrix before the filter (repeatable, in order): log2, zscore(row|col), "
+             "center(row|col), or a plugin's.")
+@option("--engine", section=MATRIX, metavar="NAME",
+        help="Engine computing the cells from the input. Default: pandas. 'amiga-heatmap plugins' lists them.")
 @option("-o", "--output", section=OUTPUT, metavar="NAME",
         help="Output file name without folder; an extension such as .png sets --format. Default: a time stamp.")
 @option("--output-dir", section=OUTPUT, metavar="DIR", type=click.Path(file_okay=False),
@@ -161,6 +180,8 @@ main.shared_options = {"--plugins-dir": True, "--disable-plugin": True, "--stric
              "extension, else pdf.")
 @option("--renderer", section=OUTPUT, metavar="NAME",
         help="Renderer to use when several write the chosen format.")
+@option("--no-provenance", is_flag=True, section=OUTPUT,
+        help="Do not write NAME.provenance.json (how the output was made; 'amiga-heatmap replay' re-runs it).")
 @option("-t", "--title", section=DRAWING, metavar="TEXT", help="Figure title. Default: the value name.")
 @option("--kwargs", "kwargs_text", section=DRAWING, metavar="KEY:VALUE;...",
         help="Renderer options, e.g. 'cmap:RdBu_r;center:1;vmin:0'.")
@@ -177,10 +198,13 @@ def heatmap(
     y_variable: str,
     operation: str | None,
     filter_text: str | None,
+    transforms: tuple[str, ...],
+    engine: str | None,
     output: str | None,
     output_dir: str | None,
     file_format: str | None,
     renderer: str | None,
+    no_provenance: bool,
     title: str | None,
     kwargs_text: str | None,
     figure: FigureFlags,
@@ -193,9 +217,11 @@ def heatmap(
       amiga-heatmap -i summaries/ -o ER_norm_auc -x Strain -y Substrate \\
           -v "norm(auc_lin)" -p mean -f "row any > 1.2" -t "Normalized AUC"
     """
-    from ..api import heatmap as build
     from ..output.files import check_output_folder, output_path, refuse_overwriting_inputs, split_output_name
+    from ..output.provenance import InputHashes, provenance_record, write_provenance
+    from ..pipeline.pipeline import Pipeline
     from ..pipeline.reading import find_summary_files
+    from ..pipeline.spec import HeatmapSpec
     from ..plugin_system.active import get_plugins
     from ..rendering.kwargs import check_accepted, parse_kwargs
     from ..timing import recording, stage
@@ -215,26 +241,24 @@ def heatmap(
     figure.check_extra_outputs(target, inputs)
     check_output_folder(target)
 
+    spec = HeatmapSpec.build(
+        value, x_variable, y_variable, operation=operation, subset=subset, filter=filter_text, title=title,
+        transforms=transforms, engine=engine, allow_duplicate_wells=allow_duplicate_wells, **pipeline,
+    )
+    hashes = None if no_provenance else InputHashes(inputs)
     with recording() as times:
-        result = build(
-            inputs,
-            value=value,
-            x=x_variable,
-            y=y_variable,
-            operation=operation,
-            subset=subset,
-            filter=filter_text,
-            title=title,
-            plugins=plugins,
-            allow_duplicate_wells=allow_duplicate_wells,
-            **pipeline,
-        )
+        result = Pipeline(spec, plugins).run(inputs)
         with stage("render"):
             _, *companions = result.save(target, file_format=file_format, renderer=chosen.name, **options)
     logging.getLogger("amiga_heatmap").info("times: %s", times.summary())
     click.echo(f"Wrote {target} ({result.matrix.shape[0]} {y_variable} x {result.matrix.shape[1]} {x_variable}).")
-    for extra in companions + figure.write_extras(result, target):
+    extras = companions + figure.write_extras(result, target)
+    for extra in extras:
         click.echo(f"Wrote {extra}.")
+    if hashes is not None:
+        command_line = click.get_current_context().meta.get(COMMAND_LINE, [])
+        record = provenance_record(result, command_line, hashes, [target, *extras])
+        click.echo(f"Wrote {write_provenance(target, record)} (how it was made).")
 
 
 @main.command(
@@ -267,6 +291,43 @@ def list_plugins(as_json: bool, verbose: bool) -> None:
     description = describe_plugins(plugin_set)
     click.echo(json.dumps(description, indent=2) if as_json else format_plugins(description))
     plugin_set.check()
+
+
+@main.command(
+    "replay",
+    cls=SectionedCommand,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="The record is written beside every output (NAME.provenance.json) unless --no-provenance.",
+)
+@click.argument("record_path", metavar="NAME.provenance.json", type=click.Path(dir_okay=False))
+@with_plugin_options
+@option("--verbose", is_flag=True, section=GENERAL, help="Report every stage; show tracebacks on errors.")
+@reports_errors
+def replay_command(record_path: str, verbose: bool) -> None:
+    """Run the command a provenance record describes again and say whether every output is identical.
+
+    \b
+    The replay writes into a temporary folder, never over the recorded outputs. It warns about inputs
+    whose content changed since the record, and exits with status 1 when an output differs.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from ..errors import DataError
+    from ..output.provenance import read_provenance, replay
+
+    record = read_provenance(record_path)
+    with tempfile.TemporaryDirectory(prefix="amiga-heatmap-replay-") as folder:
+        outcome = replay(record, Path(folder))
+    for changed in outcome.changed_inputs:
+        click.echo(f"Warning: the input {changed} changed (or is gone) since the record was made.", err=True)
+    for output, same in outcome.identical.items():
+        click.echo(f"{'identical' if same else 'DIFFERENT'}: {output}")
+    if not outcome.reproduced:
+        raise DataError(
+            "The replay did not reproduce every output byte for byte (see the DIFFERENT lines); compare the "
+            "versions in the record with 'amiga-heatmap --version' and the inputs' hashes."
+        )
 
 
 @main.command(

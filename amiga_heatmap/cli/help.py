@@ -7,6 +7,9 @@ from typing import Any, ClassVar
 
 import click
 
+COMMAND_LINE = "amiga_heatmap.command_line"
+"""The key of ``click.Context.meta`` holding the arguments as given (for the provenance record)."""
+
 
 class SectionOption(click.Option):
     """A click option that belongs to a named section of the help text."""
@@ -48,6 +51,7 @@ class DefaultCommandGroup(click.Group):
     """Each option the subcommands share, and whether it takes a value (set by the command module)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[COMMAND_LINE] = list(args)
         shared = self._leading_shared_options(args)
         rest = args[len(shared):]
         if rest and rest[0] == "--version":

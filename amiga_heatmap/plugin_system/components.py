@@ -1,4 +1,5 @@
-"""The objects plugins register: readers, aggregators, quantifiers, operators and renderers.
+"""The objects plugins register: readers, aggregators, quantifiers, operators, renderers, engines and
+transforms.
 
 A plugin builds these and hands them to the ``register`` callback of the matching hook (see
 :mod:`amiga_heatmap.plugin_system.hookspecs`). They are plain frozen dataclasses holding a name, a short description for
@@ -12,13 +13,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["Aggregator", "Operator", "Quantifier", "Reader", "Renderer"]
+__all__ = ["Aggregator", "Engine", "Operator", "Quantifier", "Reader", "Renderer", "Transform"]
 
 if TYPE_CHECKING:  # pragma: no cover - only for type checkers
     import numpy as np
     import pandas as pd
     from pandas.core.groupby import SeriesGroupBy
 
+    from ..pipeline.cell_table import CellTable, Sources
+    from ..pipeline.run import Run
     from ..result import HeatmapResult
 
 
@@ -123,3 +126,44 @@ class Renderer:
     companions: (
         Callable[[HeatmapResult, Mapping[str, Any], str], Mapping[str, Callable[[str], None]]] | None
     ) = None
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Computes the cell table from the input sources: reading, subset and replicate aggregation.
+
+    - ``compute(sources, run)``: return a :class:`~amiga_heatmap.pipeline.cell_table.CellTable` for
+      ``sources`` (:class:`~amiga_heatmap.pipeline.cell_table.Sources`) as ``run.spec`` asks. The engine
+      receives what it may push down: ``run.columns`` (the columns the run needs, each with the option
+      that asked for it), ``run.selection`` (the parsed subset), ``run.aggregator`` and
+      ``run.aggregator_arguments`` (None when every cell must hold one value). It must report the same
+      errors as the ``pandas`` engine (missing column with the closest names, non-numeric values naming
+      samples, replicates without ``-p``, an empty selection); one it cannot run (an aggregator it cannot
+      translate) is a :class:`~amiga_heatmap.errors.UsageError` naming both and suggesting another engine.
+    - ``description``: one line for ``amiga-heatmap plugins``.
+    """
+
+    name: str
+    compute: Callable[[Sources, Run], CellTable]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Transform:
+    """Changes the matrix values between the missing-cell stage and the filter (``--transform``).
+
+    ``apply(values, *arguments)`` receives the matrix as a DataFrame of floats (rows and columns
+    labelled, missing cells NaN) and the arguments written after the name (``zscore(col)`` gives
+    ``"col"``; numbers are floats, words strings) and returns a DataFrame of the same shape, labels and
+    order. It must be vectorised. ``parameters`` names the arguments (each needs a default in ``apply``
+    when it may be left out); an empty tuple means the transform takes none.
+
+    ``check(*arguments)``: optional; raise :class:`~amiga_heatmap.errors.UsageError` for arguments the
+    transform cannot take. Called before any data is read.
+    """
+
+    name: str
+    apply: Callable[..., pd.DataFrame]
+    description: str = ""
+    parameters: tuple[str, ...] = ()
+    check: Callable[..., None] | None = None

@@ -17,8 +17,13 @@ def call_guarded(plugin: str, stage: str, function: Callable[..., Any], *args: A
     except AmigaHeatmapError:
         raise
     except Exception as error:
-        raise PluginError(
-            f"Plugin {plugin!r} failed while {stage}: {type(error).__name__}: {error}. "
-            f"Run with --verbose for the traceback; report it to the plugin's author or disable it with "
-            f"--disable-plugin {plugin}."
-        ) from error
+        raise plugin_failure(plugin, stage, error) from error
+
+
+def plugin_failure(plugin: str, stage: str, error: Exception) -> PluginError:
+    """The PluginError reporting that ``plugin`` raised ``error`` while doing ``stage``."""
+    return PluginError(
+        f"Plugin {plugin!r} failed while {stage}: {type(error).__name__}: {error}. "
+        f"Run with --verbose for the traceback; report it to the plugin's author or disable it with "
+        f"--disable-plugin {plugin}."
+    )

@@ -1,8 +1,11 @@
 """The hook contract between amiga-heatmap and its plugins.
 
-Every stage of the pipeline that a plugin can extend has one hook here. All hooks follow the same
-registration-callback pattern: the core calls the hook once per plugin with a ``register`` function, and
-the plugin calls ``register`` once for each object it provides::
+Two kinds of hooks are specified here.
+
+**Registration hooks** (``register_*``) provide named objects users choose between: readers,
+aggregators, quantifiers, operators, renderers, engines and transforms. The core calls each once per
+plugin while plugins load, with a ``register`` function, and the plugin calls ``register`` once for each
+object it provides::
 
     from amiga_heatmap import hookimpl
     from amiga_heatmap.plugin_system.components import Aggregator
@@ -26,9 +29,25 @@ Precedence and clashes, the same for every hook (docs/plugins.md tells the whole
 - Implementations never give their arguments default values (pluggy ignores them), and new arguments
   are only ever added to these specs, never renamed, so plugins written today keep working.
 
-The hooks are called once per plugin while plugins load. A plugin whose hook raises is skipped with a
-warning naming the plugin and the hook (an error with ``--strict-plugins``); a function a plugin
-registered that raises during a run stops that run with a PluginError naming the plugin and the stage.
+Registration hooks are called once per plugin while plugins load. A plugin whose hook raises is
+skipped with a warning naming the plugin and the hook (an error with ``--strict-plugins``); a function a
+plugin registered that raises during a run stops that run with a PluginError naming the plugin and the
+stage.
+
+**Stage hooks** are called during every run, through pluggy, in the order of the stages of
+:class:`~amiga_heatmap.pipeline.pipeline.Pipeline`::
+
+    compute_cells -> pivot_cells -> handle_missing_cells -> transform_matrix -> filter_matrix
+        -> order_matrix -> decorate_matrix
+
+Each is ``firstresult``: the first implementation that returns something other than None does the stage.
+The built-in implementations (the ``builtin.stages`` plugin) are marked ``trylast``, so a plugin's
+implementation runs first and may return None to leave the stage to the next one. To add work before or
+after a stage rather than replace it, implement the stage hook as a wrapper
+(``@hookimpl(wrapper=True)``: ``result = yield``, then return the result, changed or not). Every stage
+hook receives ``run``, the :class:`~amiga_heatmap.pipeline.run.Run` of this run: the spec, the plugin set
+and the spec's parsed parts; stage hooks never read global state. A stage hook that raises something
+other than amiga-heatmap's own errors stops the run with a PluginError naming the plugin and the stage.
 """
 
 from __future__ import annotations
@@ -92,4 +111,105 @@ def register_renderers(register):
         :class:`~amiga_heatmap.plugin_system.components.Renderer`. Built-ins: ``seaborn`` (pdf, png, svg) and
         ``table`` (tsv). ``--format`` chooses among the formats every renderer declares.
     :return: nothing; the return value is ignored.
+    """
+
+
+@hookspec
+def register_engines(register):
+    """Provide engines: what turns the input sources into the cell table (``--engine``).
+
+    :param register: call ``register(engine)`` for each :class:`~amiga_heatmap.components.Engine`.
+        Built-in: ``pandas`` (reads every file with its reader into one DataFrame, subsets and aggregates
+        it there).
+    :return: nothing; the return value is ignored.
+    """
+
+
+@hookspec
+def register_transforms(register):
+    """Provide matrix transforms, applied between the missing-cell stage and the filter
+    (``--transform NAME`` or ``NAME(ARGUMENTS)``, repeatable, applied in the order given).
+
+    :param register: call ``register(transform)`` for each :class:`~amiga_heatmap.components.Transform`.
+        Built-ins: ``log2``, ``zscore(row|col)``, ``center(row|col)``.
+    :return: nothing; the return value is ignored.
+    """
+
+
+# -- stage hooks, in the order a run calls them
+
+
+@hookspec(firstresult=True)
+def compute_cells(sources, run):
+    """Turn the input ``sources`` into the cell table: one aggregated value per (y, x) cell.
+
+    :param sources: the :class:`~amiga_heatmap.pipeline.cell_table.Sources` (files with their readers,
+        or an in-memory DataFrame).
+    :param run: the :class:`~amiga_heatmap.pipeline.run.Run`.
+    :return: a :class:`~amiga_heatmap.pipeline.cell_table.CellTable`, or None to leave the stage to the
+        next implementation. The built-in implementation runs the engine the spec names
+        (``run.engine``), which reads, subsets and aggregates.
+    """
+
+
+@hookspec(firstresult=True)
+def pivot_cells(cells, run):
+    """Turn the cell table into the y x x matrix (labels in natural order, missing cells NaN).
+
+    :param cells: the :class:`~amiga_heatmap.pipeline.cell_table.CellTable`.
+    :param run: the :class:`~amiga_heatmap.pipeline.run.Run`.
+    :return: a :class:`~amiga_heatmap.pipeline.matrix_state.MatrixState`, or None.
+    """
+
+
+@hookspec(firstresult=True)
+def handle_missing_cells(matrix, run):
+    """Drop the rows (or columns) holding missing cells, or keep them, as ``run.spec.missing`` says.
+
+    :param matrix: the :class:`~amiga_heatmap.pipeline.matrix_state.MatrixState` after the pivot.
+    :param run: the :class:`~amiga_heatmap.pipeline.run.Run`.
+    :return: the new MatrixState (with ``dropped_rows``/``dropped_columns`` filled in), or None.
+    """
+
+
+@hookspec(firstresult=True)
+def transform_matrix(matrix, run):
+    """Apply the transforms of ``run.transforms`` (``--transform``) to the matrix values, in order.
+
+    :param matrix: the :class:`~amiga_heatmap.pipeline.matrix_state.MatrixState` after missing cells.
+    :param run: the :class:`~amiga_heatmap.pipeline.run.Run`.
+    :return: the new MatrixState (its ``transforms`` naming what was applied), or None.
+    """
+
+
+@hookspec(firstresult=True)
+def filter_matrix(matrix, run):
+    """Keep the rows and columns the filter expression (``run.expression``, ``-f``) keeps.
+
+    :param matrix: the :class:`~amiga_heatmap.pipeline.matrix_state.MatrixState` after the transforms.
+    :param run: the :class:`~amiga_heatmap.pipeline.run.Run`.
+    :return: the new MatrixState, or None.
+    """
+
+
+@hookspec(firstresult=True)
+def order_matrix(matrix, cells, run):
+    """Order the rows and columns: natural label order, sorted by a metadata column, or clustered.
+
+    :param matrix: the :class:`~amiga_heatmap.pipeline.matrix_state.MatrixState` after the filter.
+    :param cells: the :class:`~amiga_heatmap.pipeline.cell_table.CellTable` (its ``labels`` hold the
+        metadata values to sort by).
+    :param run: the :class:`~amiga_heatmap.pipeline.run.Run`.
+    :return: the new MatrixState (with the linkage of each clustered axis), or None.
+    """
+
+
+@hookspec(firstresult=True)
+def decorate_matrix(matrix, cells, run):
+    """Work out what is drawn around the cells: the colour strips and the highlighted labels.
+
+    :param matrix: the ordered :class:`~amiga_heatmap.pipeline.matrix_state.MatrixState`.
+    :param cells: the :class:`~amiga_heatmap.pipeline.cell_table.CellTable`.
+    :param run: the :class:`~amiga_heatmap.pipeline.run.Run`.
+    :return: a :class:`~amiga_heatmap.pipeline.matrix_state.Decorations`, or None.
     """

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .components import Aggregator, Operator, Quantifier, Reader, Renderer
+from .components import Aggregator, Engine, Operator, Quantifier, Reader, Renderer, Transform
 from .plugin_set import PluginSet
+from .stage_calls import STAGE_HOOKS
 
-KIND_ORDER = ("readers", "aggregators", "quantifiers", "operators", "renderers")
+KIND_ORDER = ("engines", "readers", "aggregators", "transforms", "quantifiers", "operators", "renderers")
 
 
 def component_record(component: Any) -> dict[str, Any]:
@@ -24,12 +25,12 @@ def component_record(component: Any) -> dict[str, Any]:
     record: dict[str, Any] = {"name": component.name, "description": component.description}
     if isinstance(component, Reader):
         record["suffixes"] = list(component.suffixes)
-    elif isinstance(component, Quantifier):
+    elif isinstance(component, (Quantifier, Transform)):
         record["parameters"] = list(component.parameters)
     elif isinstance(component, Renderer):
         record["formats"] = list(component.formats)
         record["options"] = sorted(component.options_accepted)
-    elif not isinstance(component, Aggregator):
+    elif not isinstance(component, (Aggregator, Engine)):
         raise TypeError(f"not a plugin component: {component!r}")
     return record
 
@@ -84,7 +85,7 @@ def component_text(kind: str, record: dict[str, Any]) -> str:
     """One provided object in a line of the text listing, e.g. ``amiga-text (.txt, .tsv)``."""
     if kind == "operators":
         text = record["symbol"]
-    elif kind == "quantifiers" and record["parameters"]:
+    elif kind in ("quantifiers", "transforms") and record["parameters"]:
         text = f"{record['name']}({', '.join(record['parameters'])})"
     else:
         text = record["name"]
@@ -106,11 +107,14 @@ def format_plugins(description: dict[str, Any]) -> str:
         lines.append(f"{plugin['name']}{version} ({plugin['source']}: {plugin['origin']})")
         for kind, records in plugin["provides"].items():
             lines.append(f"    {kind}: {', '.join(component_text(kind, record) for record in records)}")
+        stages = [hook for hook in STAGE_HOOKS if hook in plugin["hooks"]]
+        if stages:
+            lines.append(f"    stage hooks: {', '.join(stages)}")
         for override in plugin["overrides"]:
             lines.append(
                 f"    overrides the built-in {override['kind']} {override['name']!r} of {override['replaces']}"
             )
-        if not plugin["provides"]:
+        if not plugin["provides"] and not stages:
             lines.append("    provides nothing")
     if description["disabled"]:
         lines.append(f"Disabled: {', '.join(description['disabled'])}")

@@ -56,6 +56,7 @@ from .plugin_set import (
     plugin_folders,
 )
 from .registry import NameClashError
+from .stage_calls import STAGE_HOOKS
 
 log = logging.getLogger("amiga_heatmap")
 
@@ -65,8 +66,12 @@ HOOK_TABLES: dict[str, str] = {
     "register_quantifiers": "quantifiers",
     "register_operators": "operators",
     "register_renderers": "renderers",
+    "register_engines": "engines",
+    "register_transforms": "transforms",
 }
-"""Every hook of :mod:`amiga_heatmap.plugin_system.hookspecs` and the name table its registrations go to."""
+"""Every registration hook of :mod:`amiga_heatmap.plugin_system.hookspecs` and the name table its
+registrations go to."""
+
 
 _FOLDER_MODULE_PREFIX = "amiga_heatmap_folder_plugin_"
 
@@ -204,7 +209,7 @@ class PluginLoading:
 
     def check_hook_names(self) -> None:
         """Report hook functions whose name no spec defines, and spec names lacking ``@hookimpl``."""
-        specs = list(HOOK_TABLES)
+        specs = [*HOOK_TABLES, *STAGE_HOOKS]
         for hook_name, caller in sorted(vars(self.manager.hook).items()):
             if not isinstance(caller, pluggy.HookCaller) or caller.has_spec():
                 continue

@@ -25,7 +25,7 @@ import pluggy
 
 from ..errors import PluginError, UsageError, known_list
 from . import hookspecs
-from .components import Aggregator, Operator, Quantifier, Reader, Renderer
+from .components import Aggregator, Engine, Operator, Quantifier, Reader, Renderer, Transform
 from .registry import Registry
 
 DEFAULT_PLUGINS = (
@@ -34,6 +34,10 @@ DEFAULT_PLUGINS = (
     "amiga_heatmap.builtin.filters",
     "amiga_heatmap.builtin.seaborn_renderer",
     "amiga_heatmap.builtin.table_renderer",
+    "amiga_heatmap.builtin.gct_renderer",
+    "amiga_heatmap.builtin.pandas_engine",
+    "amiga_heatmap.builtin.transforms",
+    "amiga_heatmap.builtin.stages",
 )
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
@@ -110,6 +114,10 @@ class PluginSet:
     renderers: Registry[Renderer] = field(
         default_factory=lambda: Registry("renderer", lambda r: r.name, Renderer)
     )
+    engines: Registry[Engine] = field(default_factory=lambda: Registry("engine", lambda e: e.name, Engine))
+    transforms: Registry[Transform] = field(
+        default_factory=lambda: Registry("transform", lambda t: t.name, Transform)
+    )
     suffixes: dict[str, str] = field(default_factory=dict)
 
     def registries(self) -> dict[str, Registry[Any]]:
@@ -120,6 +128,8 @@ class PluginSet:
             "quantifiers": self.quantifiers,
             "operators": self.operators,
             "renderers": self.renderers,
+            "engines": self.engines,
+            "transforms": self.transforms,
         }
 
     def is_builtin(self, plugin: str) -> bool:

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 from ...errors import DataError, UsageError
 from ...text_lists import parse_key_values, unquote
 from ..label_order import natural_positions
+from ..spec import ColorScheme
 from .metadata import as_text, key_text, value_per_label
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-ColorScheme = str | Mapping[object, str] | None
 
 COLOR_COLUMN = "Color"
 OTHER = "other"

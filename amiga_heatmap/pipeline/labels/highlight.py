@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 from ...errors import UsageError, closest_names
 from ...text_lists import parse_key_values, split_values
+from ..spec import HighlightArgument
 from .metadata import as_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-HighlightArgument = str | Mapping[str, Sequence[object] | object] | None
 EXAMPLE = "'y:D-Glucose,L-Arabinose;x:ER1'"
 
 

@@ -82,7 +82,8 @@ def test_command_line_writes_one_self_contained_html_file(plotly_plugin, normali
     done = run_cli("-i", normalized, "-o", "ER_norm_auc", "--format", "html", *COMMAND)
     assert done.exit_code == 0, done.stderr
     written = sorted(path.name for path in normalized.parent.iterdir() if not path.name.startswith("."))
-    assert written == ["ER_all_summary_normalized.txt", "ER_norm_auc.html"], "one file, nothing beside it"
+    assert written == ["ER_all_summary_normalized.txt", "ER_norm_auc.html", "ER_norm_auc.provenance.json"], (
+        "one file and its provenance record, nothing else beside it")
     page = (normalized.parent / "ER_norm_auc.html").read_text(encoding="utf-8")
     assert re.search(r"<script[^>]*\bsrc=", page) is None, "no script is fetched from anywhere"
     assert re.search(r"<link[^>]*\bhref=", page) is None

@@ -1,0 +1,133 @@
+"""What an engine receives and what it returns: the input :class:`Sources` and the :class:`CellTable`.
+
+The cell table is small (one row per (y, x) cell of the heatmap, at most a few million) whatever the
+size of the input, so every stage after the engine works in memory with pandas, whichever engine
+computed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import pandas as pd
+
+    from ..plugin_system.plugin_set import PluginSet
+    from .run import Run
+
+VALUE, COUNT = "value", "n"
+STATISTICS = ("n", "mean", "sd", "min", "max")
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The input of a run: summary ``files`` (each read by the reader registered for its suffix), or
+    an in-memory DataFrame of summary rows (``frame``, never modified).
+
+    ``sample_column`` is the first column of the first file (AMiGA's sample id), used to name samples in
+    error messages; None when unknown.
+    """
+
+    files: tuple[Path, ...] = ()
+    frame: pd.DataFrame | None = field(default=None, repr=False)
+    sample_column: str | None = None
+
+    @classmethod
+    def from_files(cls, files: list[Path], plugins: PluginSet) -> Sources:
+        """The sources for ``files`` (already found and checked), with the sample-id column read from
+        the first file's header."""
+        reader = plugins.reader_for(str(files[0]))
+        header = reader.header(str(files[0])) if reader is not None else []
+        return cls(files=tuple(files), sample_column=header[0] if header else None)
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> Sources:
+        """The sources for a DataFrame of summary rows; its first column is taken as the sample id."""
+        return cls(frame=frame, sample_column=frame.columns[0] if len(frame.columns) else None)
+
+    def read(self, run: Run) -> pd.DataFrame:
+        """The summary rows, as the registered readers read them: only the columns ``run`` needs (and
+        the sample id) unless ``run.spec.read_all_columns``; the frame itself (never copied) for an
+        in-memory input. Raises DataError naming the closest column names for a column the input
+        lacks. For engines that read through amiga-heatmap's readers."""
+        from .reading import check_columns, read_summaries
+
+        if self.frame is not None:
+            check_columns(self.frame, run.columns, [], run.plugins)
+            return self.frame
+        wanted = None if run.spec.read_all_columns else frozenset(run.columns) | {self.sample_column}
+        rows = read_summaries(self.files, run.plugins, wanted, run.spec.allow_duplicate_wells)
+        check_columns(rows, run.columns, list(self.files), run.plugins)
+        return rows
+
+
+@dataclass(frozen=True)
+class Replicates:
+    """The replicate values behind the cells: ``values[i]`` went into the cell ``codes[i]`` (a row
+    number of the cell table). Missing values are NaN."""
+
+    codes: np.ndarray
+    values: np.ndarray
+
+
+@dataclass(frozen=True)
+class CellTable:
+    """The engine's result: one row per (y, x) cell holding at least one input row.
+
+    - ``cells``: a DataFrame indexed by the (y, x) label pairs (a MultiIndex whose levels are named
+      after the axis columns, e.g. ``Substrate`` and ``Isolate``; pairs unique, in any order) with the
+      columns ``value`` (the aggregated value, a float) and ``n`` (how many non-missing values went
+      into it).
+    - ``x``, ``y``, ``value``: the axis columns and the value column.
+    - ``labels``: rows holding the ``x`` and ``y`` columns and every metadata column the spec's sorting
+      and colour strips name (:meth:`HeatmapSpec.label_columns
+      <amiga_heatmap.pipeline.spec.HeatmapSpec.label_columns>`), one per input row or one per distinct
+      combination: later stages only look at distinct combinations.
+    - ``rows``: the input rows after the subset, when the engine keeps them in memory (the pandas
+      engine does); None otherwise (then ``HeatmapResult.rows`` and ``--save-filtered-table`` are not
+      available).
+    - ``replicates``: the values behind each cell, where the engine keeps them apart from ``rows``;
+      None otherwise.
+    - ``summary``: the engine's own per-cell statistics (columns of :data:`STATISTICS`, indexed like
+      ``cells``) when it computed them itself; None to compute them from ``replicates`` or ``rows``.
+    - ``engine``: the name of the engine that computed the table.
+    """
+
+    cells: pd.DataFrame
+    x: str
+    y: str
+    value: str
+    labels: pd.DataFrame = field(repr=False)
+    rows: pd.DataFrame | None = field(default=None, repr=False)
+    replicates: Replicates | None = field(default=None, repr=False)
+    summary: pd.DataFrame | None = field(default=None, repr=False)
+    engine: str = ""
+
+    @cached_property
+    def statistics(self) -> pd.DataFrame:
+        """Per-cell replicate statistics, indexed like ``cells``: ``n``, ``mean``, ``sd`` (sample
+        standard deviation, NaN for fewer than two values), ``min`` and ``max`` of the non-missing
+        replicate values. Taken from ``summary``, else computed on first use from ``replicates`` or
+        ``rows``."""
+        import pandas as pd
+
+        if self.summary is not None:
+            return self.summary.reindex(self.cells.index)
+        if self.replicates is not None:
+            grouped = pd.Series(self.replicates.values).groupby(self.replicates.codes, sort=True)
+            by_code = grouped.agg(["count", "mean", "std", "min", "max"]).reindex(range(len(self.cells)))
+            by_code.index = self.cells.index
+        elif self.rows is not None:
+            grouped = self.rows.groupby([self.y, self.x], observed=True, sort=False)[self.value]
+            by_code = grouped.agg(["count", "mean", "std", "min", "max"]).reindex(self.cells.index)
+        else:
+            raise ValueError(
+                f"The {self.engine!r} engine kept neither the rows, the replicate values nor per-cell statistics."
+            )
+        statistics = by_code.rename(columns={"count": "n", "std": "sd"})
+        statistics["n"] = statistics["n"].fillna(0).astype(int)
+        return statistics[list(STATISTICS)]

@@ -1,0 +1,80 @@
+"""The matrix as it passes from stage to stage (:class:`MatrixState`), and what is drawn around it
+(:class:`Decorations`). Both are frozen: a stage returns a new state, built with
+:func:`dataclasses.replace`, and never changes the one it was given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import pandas as pd
+
+    from .labels.colors import LabelColors
+
+
+@dataclass(frozen=True)
+class MatrixState:
+    """The heatmap matrix after some stages.
+
+    - ``values``: y labels as the index (named after the y column), x labels as the columns (named
+      after the x column), floats, missing cells NaN.
+    - ``counts``: the same shape and labels; how many input values went into each cell (0: none).
+    - ``dropped_rows`` / ``dropped_columns``: the labels the missing-cell stage dropped.
+    - ``transforms``: the transforms applied, as written (``"zscore(row)"``), in order.
+    - ``row_linkage`` / ``column_linkage``: the scipy linkage of a clustered axis (over the labels in
+      the order before clustering), else None.
+    """
+
+    values: pd.DataFrame
+    counts: pd.DataFrame
+    dropped_rows: tuple[Any, ...] = ()
+    dropped_columns: tuple[Any, ...] = ()
+    transforms: tuple[str, ...] = ()
+    row_linkage: np.ndarray | None = field(default=None, repr=False)
+    column_linkage: np.ndarray | None = field(default=None, repr=False)
+
+    def select(self, rows: Any, columns: Any) -> MatrixState:
+        """The state with ``values`` and ``counts`` reduced or reordered to ``rows`` x ``columns``
+        (labels or boolean masks, as ``DataFrame.loc`` takes them)."""
+        return replace(self, values=self.values.loc[rows, columns], counts=self.counts.loc[rows, columns])
+
+
+@dataclass(frozen=True)
+class Decorations:
+    """What the decorate stage adds: the colour strips (None for an axis without one) and the labels
+    to highlight (``{"x": [...], "y": [...]}``, plotted labels in plotted order)."""
+
+    x_colors: LabelColors | None = None
+    y_colors: LabelColors | None = None
+    highlighted: dict[str, list[Any]] = field(default_factory=lambda: {"x": [], "y": []})
+
+
+@dataclass(frozen=True)
+class StageRecord:
+    """What one matrix stage did: the matrix's shape after it and the labels it removed (as text, in
+    their order before the stage). Kept on the result for ``--verbose`` and the provenance record."""
+
+    stage: str
+    rows: int
+    columns: int
+    removed_rows: tuple[str, ...] = ()
+    removed_columns: tuple[str, ...] = ()
+
+    @classmethod
+    def between(cls, stage: str, before: MatrixState | None, after: MatrixState) -> StageRecord:
+        """The record of ``stage``, which turned ``before`` (None for the first matrix) into ``after``."""
+        rows, columns = after.values.shape
+        if before is None:
+            return cls(stage, rows, columns)
+        return cls(
+            stage, rows, columns,
+            removed_rows=_removed(before.values.index, after.values.index),
+            removed_columns=_removed(before.values.columns, after.values.columns),
+        )
+
+
+def _removed(before: Any, after: Any) -> tuple[str, ...]:
+    kept = set(after)
+    return tuple(str(label) for label in before if label not in kept)

@@ -1,0 +1,131 @@
+"""One run of the pipeline: the spec checked and parsed before any data is read (:func:`prepare`), and
+the :class:`Run` context every stage hook receives.
+
+Everything a user can write wrongly (the subset and filter text, an unknown aggregator, engine,
+transform, clustering method or missing-cell mode, colours, highlights) is a UsageError here, before the
+input is read, so mistakes fail fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UsageError, known_list
+from .missing_cells import MISSING_MODES
+from .spec import HeatmapSpec
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..plugin_system.components import Aggregator, Engine
+    from ..plugin_system.plugin_set import PluginSet
+    from .subset import Selection
+    from .transforms import TransformCall
+
+DEFAULT_ENGINE = "pandas"
+
+
+@dataclass(frozen=True)
+class Run:
+    """The context of one run, handed to every stage hook as ``run``.
+
+    - ``spec``: the :class:`~amiga_heatmap.pipeline.spec.HeatmapSpec` as given.
+    - ``plugins``: the :class:`~amiga_heatmap.plugins.PluginSet` the run uses (its name tables, and
+      ``plugins.manager.hook`` to call other hooks).
+    - ``engine``: the chosen :class:`~amiga_heatmap.components.Engine`.
+    - ``aggregator`` and ``aggregator_arguments``: the parsed ``-p`` (None: one value per cell).
+    - ``selection``: the parsed subset (column -> accepted value texts).
+    - ``expression``: the parsed filter, or None.
+    - ``transforms``: the parsed ``--transform`` calls, in order.
+    - ``columns``: every column the run needs, with the option that asked for it (for messages).
+    - ``highlighted``: ``{"x": [...], "y": [...]}`` label texts to highlight.
+    - ``palettes``: per axis, the colours the user gave for the strip (None: automatic).
+    - ``missing_color``: the checked ``missing_color``, or None.
+    """
+
+    spec: HeatmapSpec
+    plugins: PluginSet
+    engine: Engine
+    aggregator: Aggregator | None
+    aggregator_arguments: tuple[Any, ...]
+    selection: Selection
+    expression: Any
+    transforms: tuple[TransformCall, ...]
+    columns: dict[str, str]
+    highlighted: dict[str, list[str]] = field(default_factory=lambda: {"x": [], "y": []})
+    palettes: dict[str, dict[str, str] | None] = field(default_factory=dict)
+    missing_color: str | None = None
+
+    @property
+    def aggregator_plugin(self) -> str | None:
+        """The plugin that provided the aggregator, for error messages."""
+        return self.plugins.aggregators.plugin_of(self.aggregator.name) if self.aggregator else None
+
+
+def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
+    """Check ``spec`` and parse its texts into the :class:`Run` of one run with ``plugins``.
+
+    Raises UsageError for anything malformed or unknown (see the module docstring).
+    """
+    from .clustering import check_method_and_metric
+    from .filtering.language import parse_filter
+    from .labels.colors import check_color, given_colors
+    from .labels.highlight import parse_highlight
+    from .subset import parse_subset
+    from .transforms import parse_transforms
+
+    engine = plugins.engines.get(spec.engine or DEFAULT_ENGINE, option="--engine")
+    aggregator = plugins.aggregators.get(spec.operation, option="-p/--operation") if spec.operation else None
+    selection = parse_subset(spec.subset)
+    expression = (
+        parse_filter(spec.filter, plugins.quantifiers.as_dict(), plugins.operators.as_dict())
+        if spec.filter is not None
+        else None
+    )
+    transforms = parse_transforms(spec.transforms, plugins)
+    check_axes(spec.value, spec.x.column, spec.y.column)
+    if spec.missing not in MISSING_MODES:
+        raise UsageError(
+            f"missing={spec.missing!r} is not a missing-cell mode; choose one of {known_list(MISSING_MODES)}."
+        )
+    if spec.clustered:
+        check_method_and_metric(spec.cluster_method, spec.cluster_metric)
+    highlighted = parse_highlight(spec.highlight, spec.x.column, spec.y.column)
+    palettes = {
+        axis: given_colors(axis, spec.axis(axis).color_by, spec.axis(axis).color_scheme, spec.axis(axis).color_file)
+        for axis in ("x", "y")
+    }
+    missing_color = check_color(spec.missing_color, "--missing-color") if spec.missing_color is not None else None
+    columns = {spec.value: "-v/--value", spec.x.column: "-x/--x-variable", spec.y.column: "-y/--y-variable"}
+    columns.update({column: "-s/--subset" for column in selection if column not in columns})
+    for column, option in spec.label_columns().items():
+        columns.setdefault(column, option)
+    return Run(
+        spec=spec,
+        plugins=plugins,
+        engine=engine,
+        aggregator=aggregator,
+        aggregator_arguments=(),
+        selection=selection,
+        expression=expression,
+        transforms=transforms,
+        columns=columns,
+        highlighted=highlighted,
+        palettes=palettes,
+        missing_color=missing_color,
+    )
+
+
+def check_axes(value: str, x: str, y: str) -> None:
+    """Raise UsageError unless ``value``, ``x`` and ``y`` name three different columns."""
+    for option, column in (("-x/--x-variable", x), ("-y/--y-variable", y)):
+        if not column:
+            raise UsageError(f"{option} needs a column name.")
+    if x == y:
+        raise UsageError(
+            f"-x and -y both name {x!r}; a heatmap needs two different columns, e.g. -x Isolate -y Substrate."
+        )
+    if value in (x, y):
+        raise UsageError(
+            f"-v/--value and {'-x' if value == x else '-y'} both name {value!r}; the value shown in the cells "
+            "must be another column than the rows and columns, e.g. -v gr -x Isolate -y Substrate."
+        )

@@ -1,0 +1,140 @@
+"""What a run draws, in one frozen object: :class:`HeatmapSpec`, with one :class:`AxisSpec` per axis.
+
+The Python front end (:func:`amiga_heatmap.heatmap`) and the command line both build a spec with
+:meth:`HeatmapSpec.build` from the same flat keyword names (``sort_y``, ``cluster_x``, ``color_file_y``,
+...), and :class:`~amiga_heatmap.pipeline.pipeline.Pipeline` runs it. A spec holds the user's text as
+given (the subset, the filter, the transforms); :func:`amiga_heatmap.pipeline.run.prepare` checks and
+parses it before any data is read. Building a spec imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+SubsetArgument = str | Mapping[str, Sequence[object] | object] | None
+ColorScheme = str | Mapping[object, str] | None
+HighlightArgument = str | Mapping[str, Sequence[object] | object] | None
+
+
+@dataclass(frozen=True)
+class AxisSpec:
+    """One axis of the heatmap: the column whose values label it, and how its labels are ordered and
+    coloured.
+
+    - ``column``: the metadata column, e.g. ``"Substrate"``.
+    - ``sort_by``: order the labels by this metadata column (each label must have one value).
+    - ``cluster``: order them by hierarchical clustering of the matrix instead (wins over ``sort_by``).
+    - ``color_by``: draw a colour strip of each label's value in this metadata column;
+      ``color_scheme`` (``"value:colour;..."`` or a mapping) or ``color_file`` (a tab-separated file)
+      give the colours, else an automatic palette.
+    """
+
+    column: str
+    sort_by: str | None = None
+    cluster: bool = False
+    color_by: str | None = None
+    color_scheme: ColorScheme = None
+    color_file: str | os.PathLike[str] | None = None
+
+
+# the flat keyword of heatmap() for each AxisSpec field, "{}" standing for the axis
+AXIS_KEYWORDS = {
+    "sort_by": "sort_{}",
+    "cluster": "cluster_{}",
+    "color_by": "color_{}_by",
+    "color_scheme": "color_scheme_{}",
+    "color_file": "color_file_{}",
+}
+
+
+@dataclass(frozen=True)
+class HeatmapSpec:
+    """Everything a run is asked to do, before anything is checked or read.
+
+    - ``value``: the numeric column shown in the cells; ``x``, ``y``: the two axes.
+    - ``operation``: how replicates are combined: an aggregator's name, with arguments if it takes any
+      (``"mean"``, ``"trimmed(0.2)"``); None requires one value per cell.
+    - ``subset``: ``"Var:v1,v2;Var2:v3"`` or ``{"Var": [...]}``: keep only matching rows.
+    - ``filter``: a filter expression, e.g. ``"row any >= 1.2 OR row any <= 0.8"``.
+    - ``title``: the figure title (None: the value name).
+    - ``missing``: ``"drop-rows"``, ``"drop-columns"`` or ``"keep"``.
+    - ``cluster_method``, ``cluster_metric``: linkage method and distance for clustered axes.
+    - ``missing_color``: colour of strip values the given colours leave out.
+    - ``highlight``: ``"y:LABEL,LABEL;x:LABEL"`` or a mapping: labels drawn in bold red.
+    - ``transforms``: matrix transforms applied in order after the missing-cell stage, each a name with
+      optional arguments (``("log2", "zscore(row)")``).
+    - ``engine``: the engine computing the cells (None: the default, ``pandas``).
+    - ``read_all_columns``: keep every input column on the result's rows (``--save-filtered-table``).
+    - ``allow_duplicate_wells``: read input files that hold the same wells (``--allow-duplicate-wells``;
+      see :mod:`amiga_heatmap.pipeline.duplicate_wells`).
+    """
+
+    value: str
+    x: AxisSpec
+    y: AxisSpec
+    operation: str | None = None
+    subset: SubsetArgument = None
+    filter: str | None = None
+    title: str | None = None
+    missing: str = "drop-rows"
+    cluster_method: str = "average"
+    cluster_metric: str = "euclidean"
+    missing_color: str | None = None
+    highlight: HighlightArgument = None
+    transforms: tuple[str, ...] = ()
+    engine: str | None = None
+    read_all_columns: bool = False
+    allow_duplicate_wells: bool = False
+
+    @classmethod
+    def build(cls, value: str, x: str, y: str, **options: Any) -> HeatmapSpec:
+        """The spec for ``value`` with ``x`` and ``y`` as columns, from :func:`amiga_heatmap.heatmap`'s
+        flat keywords (``sort_x``, ``cluster_y``, ``color_x_by``, ``color_scheme_y``, ``color_file_x``
+        and the fields of this class). Raises TypeError for an unknown keyword, like a function would."""
+        axes = {}
+        for axis, column in (("x", x), ("y", y)):
+            axis_options = {
+                name: options.pop(keyword.format(axis))
+                for name, keyword in AXIS_KEYWORDS.items()
+                if keyword.format(axis) in options
+            }
+            axes[axis] = AxisSpec(column, **axis_options)
+        known = {item.name for item in fields(cls)} - {"value", "x", "y"}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise TypeError(f"heatmap() got unexpected keyword arguments: {', '.join(unknown)}")
+        if "transforms" in options:
+            options["transforms"] = _as_tuple(options["transforms"])
+        return cls(value=value, x=axes["x"], y=axes["y"], **options)
+
+    def axis(self, name: str) -> AxisSpec:
+        """The :class:`AxisSpec` of ``"x"`` or ``"y"``."""
+        return self.x if name == "x" else self.y
+
+    def label_columns(self) -> dict[str, str]:
+        """The metadata columns the labels need (sorting and colour strips), each with the option that
+        asked for it: ``{"PM": "--sort-y-by"}``."""
+        wanted: dict[str, str] = {}
+        for axis in ("x", "y"):
+            spec = self.axis(axis)
+            for option, column in ((f"--sort-{axis}-by", spec.sort_by), (f"--color-{axis}-by", spec.color_by)):
+                if column is not None:
+                    wanted.setdefault(column, option)
+        return wanted
+
+    @property
+    def clustered(self) -> bool:
+        """Whether either axis is clustered."""
+        return self.x.cluster or self.y.cluster
+
+
+def _as_tuple(transforms: str | Sequence[str] | None) -> tuple[str, ...]:
+    if transforms is None:
+        return ()
+    if isinstance(transforms, str):
+        return (transforms,)
+    return tuple(transforms)
+
