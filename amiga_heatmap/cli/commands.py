@@ -165,7 +165,8 @@ main.shared_options = {"--plugins-dir": True, "--disable-plugin": True, "--stric
 @option("-p", "--operation", section=MATRIX, metavar="NAME",
         help="Combine replicates: mean, median, or a plugin's aggregator. Needed when replicates exist.")
 @option("-f", "--filter", "filter_text", section=MATRIX, metavar="EXPRESSION",
-        help="Keep rows/columns, e.g. 'row any >= 1.2 OR row any <= 0.8'. See docs/usage.md.")
+        help="Keep rows/columns, e.g. 'row any >= 1.2 OR row any <= 0.8'. The grammar: usage.md "
+             "('amiga-heatmap docs').")
 @option("--transform", "transforms", multiple=True, section=MATRIX, metavar="NAME[(ARGS)]",
         help="Transform the matrix before the filter (repeatable, in order): log2, zscore(row|col), "
              "center(row|col), or a plugin's.")
@@ -265,7 +266,7 @@ def heatmap(
     "plugins",
     cls=SectionedCommand,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Plugin author guide: docs/plugins.md.",
+    epilog="Plugin author guide: plugins.md, installed with the package ('amiga-heatmap docs' says where).",
 )
 @option("--json", "as_json", is_flag=True, section=OUTPUT, help="Print JSON instead of text, for scripts.")
 @with_plugin_options
