@@ -45,6 +45,9 @@ def heatmap(
     missing_color: str | None = None,
     highlight: HighlightArgument = None,
     transforms: str | Sequence[str] = (),
+    test: bool = False,
+    test_against: float | None = None,
+    reference: str | None = None,
     engine: str | None = None,
     read_all_columns: bool = False,
     allow_duplicate_wells: bool = False,
@@ -58,8 +61,9 @@ def heatmap(
     :param value: the numeric column to show, e.g. ``"norm(auc_lin)"``.
     :param x: the column whose values become the heatmap's columns, e.g. ``"Isolate"``.
     :param y: the column whose values become the heatmap's rows, e.g. ``"Substrate"``.
-    :param operation: name of a registered aggregator (``"mean"``, ``"median"``, or a plugin's) combining
-        replicate rows of one (x, y) pair. None requires every pair to occur once.
+    :param operation: a registered aggregator (``"mean"``, ``"median"``, or a plugin's) combining
+        replicate rows of one (x, y) pair, with its arguments if it takes any (``"trimmed(0.2)"``). None
+        requires every pair to occur once.
     :param subset: ``"Var:v1,v2;Var2:v3"`` or ``{"Var": ["v1", "v2"]}``: keep only matching rows.
     :param filter: a filter expression such as ``"row any >= 1.2 OR row any <= 0.8"``.
     :param title: the figure title; defaults to ``value``.
@@ -82,6 +86,11 @@ def heatmap(
     :param transforms: matrix transforms applied after the missing-cell stage and before the filter, in
         order, e.g. ``["log2"]`` or ``"zscore(row)"`` (``--transform``; built-ins ``log2``,
         ``zscore(row|col)``, ``center(row|col)``).
+    :param test: test every cell from its replicate values (``--test``; docs/statistics.md): a
+        one-sample t-test against ``test_against`` (default 1 for ``norm(...)`` ratios, tested on log2,
+        else 0), or with ``reference`` (``"ER1"``: a column label; ``"y:LABEL"``: a row label) Welch's
+        t-test against the reference cell of the row (column). Benjamini-Hochberg q-values over every
+        tested cell, before the filter. Results in ``result.cells`` and the ``p``/``q`` layers.
     :param engine: the engine computing the cells (``--engine``); default ``pandas``.
     :param read_all_columns: read every input column, so that ``result.rows`` holds whole input rows
         (needed by :meth:`HeatmapResult.save_filtered_table`).
@@ -103,6 +112,7 @@ def heatmap(
         cluster_metric=cluster_metric, color_x_by=color_x_by, color_y_by=color_y_by,
         color_scheme_x=color_scheme_x, color_scheme_y=color_scheme_y, color_file_x=color_file_x,
         color_file_y=color_file_y, missing_color=missing_color, highlight=highlight, transforms=transforms,
-        engine=engine, read_all_columns=read_all_columns, allow_duplicate_wells=allow_duplicate_wells,
+        test=test, test_against=test_against, reference=reference, engine=engine,
+        read_all_columns=read_all_columns, allow_duplicate_wells=allow_duplicate_wells,
     )
     return Pipeline(spec, plugins).run(data)

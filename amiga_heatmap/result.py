@@ -51,6 +51,9 @@ class HeatmapResult:
     - ``spec``: the :class:`~amiga_heatmap.pipeline.spec.HeatmapSpec` the result was built from.
     - ``stage_log``: one :class:`~amiga_heatmap.pipeline.matrix_state.StageRecord` per matrix stage, in
       order: the shape after it and the labels it removed.
+    - ``layers``: more per-cell matrices aligned with ``matrix`` (``"p"``, ``"q"`` after ``--test``).
+    - ``tests``: the test result of every tested cell, before the filter (``--test``), or None.
+    - ``cells`` (a property): the long table of the cells: replicate statistics, tests.
     """
 
     source_rows: pd.DataFrame | None = field(repr=False)
@@ -75,6 +78,8 @@ class HeatmapResult:
     cell_table: CellTable | None = field(default=None, repr=False)
     spec: HeatmapSpec | None = field(default=None, repr=False)
     stage_log: tuple[StageRecord, ...] = field(default=(), repr=False)
+    layers: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    tests: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def colour_strips(self) -> dict[str, ColourStrip]:
@@ -99,6 +104,45 @@ class HeatmapResult:
             )
 
         return rows_behind(self.source_rows, self.matrix, self.x, self.y)
+
+    @cached_property
+    def cells(self) -> pd.DataFrame:
+        """One row per cell: the plotted cells in plotted order (row by row), then, after ``--test``,
+        the tested cells the filter removed. Columns: the y and x labels, ``value`` (as plotted, after
+        any transform), ``plotted``, then the replicate statistics of
+        :func:`~amiga_heatmap.pipeline.statistics.replicate_statistics` (``n``, ``mean``, ``median``,
+        ``sd``, ``sem``, ``ci_low``, ``ci_high``, ``cv``, from the replicate values), and after ``--test``
+        ``test``, ``statistic``, ``p``, ``q`` and ``note``. Computed on first use."""
+        import pandas as pd
+
+        from .pipeline.statistics import replicate_statistics
+
+        plotted = self.matrix.stack(future_stack=True)
+        keys = plotted.index
+        if self.tests is not None:
+            keys = keys.append(self.tests.index.difference(keys, sort=False))
+        table = pd.DataFrame(index=keys)
+        table["value"] = plotted.reindex(keys)
+        table["plotted"] = keys.isin(plotted.index)
+        if self.cell_table is not None:
+            table = table.join(replicate_statistics(self.cell_table).reindex(keys))
+        if self.tests is not None:
+            table = table.join(self.tests.reindex(keys))
+        table.index = table.index.set_names([self.y, self.x])
+        return table.reset_index()
+
+    def save_cell_table(self, path: str | os.PathLike[str]) -> str:
+        """Write :attr:`cells` to ``path``, tab-separated with a header row, numbers with full round-trip
+        precision (``repr`` of the float), missing values empty (``--save-cell-table`` writes ``NAME_cells.tsv``). Returns the path."""
+        from .output.files import write_atomically
+
+        path = os.fspath(path)
+
+        def write(temporary: str) -> None:
+            self.cells.to_csv(temporary, sep="\t", index=False, na_rep="", lineterminator="\n")
+
+        write_atomically(path, write)
+        return path
 
     def _plugin_set(self) -> PluginSet:
         if self.plugins is None:

@@ -20,6 +20,7 @@ STAGES = (
     ("cells: read, subset, aggregate", "compute_cells", ("engines", "readers", "aggregators")),
     ("pivot", "pivot_cells", ()),
     ("missing cells", "handle_missing_cells", ()),
+    ("test: p and q per cell", "test_cells", ()),
     ("transform", "transform_matrix", ("transforms",)),
     ("filter", "filter_matrix", ("quantifiers", "operators")),
     ("order: sort or cluster", "order_matrix", ()),
@@ -45,10 +46,10 @@ def draw(path: Path) -> None:
     from amiga_heatmap.plugins import PluginOptions, load_plugins
 
     plugins = load_plugins(PluginOptions(entry_points=False))
-    figure = Figure(figsize=(11.5, 7.6))
+    figure = Figure(figsize=(11.5, 8.6))
     axes = figure.add_axes((0, 0, 1, 1))
     axes.set_xlim(0, 11.5)
-    axes.set_ylim(0.4, 10)
+    axes.set_ylim(-0.4, 10)
     axes.axis("off")
 
     def box(x, y, width, height, text, colour, **font):
@@ -72,7 +73,7 @@ def draw(path: Path) -> None:
     axes.text(7.55, 8.95, "built-in plugins (trylast) and what they register", fontsize=8, ha="left",
               color="#7a5a2a")
 
-    top, step, height = 8.15, 0.88, 0.56
+    top, step, height = 8.15, 0.86, 0.52
     previous = (3.9, 8.25)
     for index, (stage_name, hook, tables) in enumerate(STAGES):
         y = top - index * step

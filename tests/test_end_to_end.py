@@ -18,6 +18,7 @@ from importlib import metadata
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import trim_mean
 
 from .conftest import REPOSITORY, natural
 
@@ -50,7 +51,7 @@ def environment(**variables: str) -> dict[str, str]:
 
 def amiga_heatmap(*args, **variables: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "amiga_heatmap", *map(str, args)], capture_output=True,
-                          text=True, env=environment(**variables), cwd=REPOSITORY)
+                          text=True, env=environment(**variables), cwd=REPOSITORY, check=False)
 
 
 def listing(*args, **variables: str) -> dict[str, dict]:
@@ -72,7 +73,7 @@ def test_plugins_command_lists_both_distributions() -> None:
         "entry point", "amiga-heatmap-labtools", metadata.version("amiga-heatmap-labtools"))
     assert (plotly["source"], plotly["origin"]) == ("entry point", "amiga-heatmap-plotly")
     provides = labtools["provides"]
-    assert names(provides["aggregators"]) == ["count", "cv", "geomean", "max", "min", "sd"]
+    assert names(provides["aggregators"]) == ["count", "cv", "geomean", "max", "min", "sd", "trimmed"]
     assert names(provides["quantifiers"]) == ["atleast", "mean", "median", "most", "none"]
     assert provides["quantifiers"][0]["parameters"] == ["k"]
     assert names(provides["operators"]) == ["~="]
@@ -86,7 +87,7 @@ def test_listing_installed_plugins_imports_nothing_heavy() -> None:
     code = ("import sys\nfrom amiga_heatmap.cli import main\ntry:\n    main(['plugins'])\nexcept SystemExit:\n"
             "    pass\nprint('LOADED', *sorted({name.split('.')[0] for name in sys.modules}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment(),
-                          cwd=REPOSITORY)
+                          cwd=REPOSITORY, check=False)
     loaded = set(done.stdout.splitlines()[-1].split()[1:])
     assert {"amiga_heatmap_labtools", "amiga_heatmap_plotly"} <= loaded
     assert not loaded & {"pandas", "numpy", "matplotlib", "plotly", "pyarrow", "scipy"}
@@ -123,6 +124,17 @@ def test_filter_with_a_labtools_quantifier_and_aggregator(summary) -> None:
     keep = ((matrix >= 0.5).sum(axis=1) >= 3) & ((matrix < 0.9).sum(axis=1) > 2)
     expected = matrix[keep]
     assert 0 < len(expected) < len(matrix)
+    pd.testing.assert_frame_equal(written, expected, check_names=False, rtol=1e-12)
+
+
+def test_trimmed_mean_of_the_installed_labtools(normalized) -> None:
+    done = amiga_heatmap("-i", normalized, "-o", "trimmed", "--format", "tsv", "-x", "Strain", "-y", "Substrate",
+                         "-v", "norm(auc_lin)", "-p", "trimmed(0.25)")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    written = pd.read_csv(normalized.parent / "trimmed.tsv", sep="\t", index_col=0)
+    rows = pd.read_csv(normalized, sep="\t")
+    expected = rows.groupby(["Substrate", "Strain"])["norm(auc_lin)"].agg(trim_mean, 0.25).unstack("Strain")
     pd.testing.assert_frame_equal(written, expected, check_names=False, rtol=1e-12)
 
 

@@ -121,7 +121,20 @@ PLUGIN_HEADER = "from amiga_heatmap import hookimpl\nfrom amiga_heatmap.componen
 MAXIMUM = """
 @hookimpl
 def register_aggregators(register):
-    register(Aggregator("maximum", lambda groups: groups.max()))
+    register(Aggregator("maximum", form="max"))
+"""
+QUANTILE = """
+@hookimpl
+def register_aggregators(register):
+    register(Aggregator("quantile", form="quantile", parameters=("q",)))
+"""
+LOCK_FILES = """
+import os
+
+@hookimpl
+def register_readers(register):
+    register(Reader("xlsx", (".xlsx",), print, print,
+                    accepts=lambda path: not os.path.basename(path).startswith("~$")))
 """
 
 
@@ -274,6 +287,10 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
             register(Renderer("two", ("pdf",), print))
     """),
     "usage.unknown-name": lambda c: c.heatmap("-p", "meen"),
+    "usage.operation-syntax": lambda c: c.heatmap("-p", "mean(1"),
+    "usage.operation-arguments": lambda c: c.heatmap("-p", "mean(1)"),
+    "usage.operation-not-a-number": lambda c: plugin_run(c, "-p", "quantile(high)", quantile=QUANTILE),
+    "usage.operation-quantile": lambda c: plugin_run(c, "-p", "quantile(90)", quantile=QUANTILE),
     "usage.quote-not-closed": lambda c: c.heatmap("-s", 'Substrate:"Tween 20'),
     "usage.key-value-syntax": lambda c: c.heatmap("--kwargs", "cmap"),
     "usage.subset-without-values": lambda c: c.heatmap("-s", "PM:"),
@@ -304,6 +321,10 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
                                                         "--cluster-metric", "cosine"),
     "usage.transform-syntax": lambda c: c.heatmap("--transform", "zscore(row"),
     "usage.transform-axis": lambda c: c.heatmap("--transform", "zscore(diagonal)"),
+    "usage.test-option-without-test": lambda c: c.heatmap("--reference", "ER1"),
+    "usage.test-against-ratio": lambda c: c.heatmap("-v", "norm(gr)", "--test", "--test-against", "0",
+                                                    source=c.summary.with_name("ER_all_summary_normalized.txt")),
+    "usage.reference-not-on-axis": lambda c: c.heatmap("--test", "--reference", "ER7"),
     "usage.missing-mode": lambda c: raised(lambda: __import__("amiga_heatmap").heatmap(
         c.summary, value="gr", x="Isolate", y="Substrate", operation="mean", missing="drop-all")),
     "usage.colour-scheme-without-column": lambda c: c.heatmap("--color-scheme-x", "ER1:red"),
@@ -318,6 +339,8 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     # data
     "data.input-missing": lambda c: c.heatmap(source=c.tmp_path / "missing.txt"),
     "data.no-reader": lambda c: c.heatmap(source=c.file("plates.xlsx", b"PK\x03\x04")),
+    "data.every-reader-declined": lambda c: c.heatmap(
+        "--plugins-dir", c.plugins(xlsx=LOCK_FILES), source=c.file("~$plates.xlsx", b"\x00" * 165)),
     "data.no-summary-files": lambda c: c.heatmap(source=c.file("figures/old.pdf", b"%PDF").parent),
     "data.unreadable-file": lambda c: (
         os.symlink("/proc/self/mem", c.tmp_path / "memory.txt"), c.heatmap(source=c.tmp_path / "memory.txt"))[1],
@@ -347,6 +370,8 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
         "format": "amiga-heatmap provenance 1", "inputs": [], "outputs": [], "working_folder": str(c.tmp_path),
         "command_line": ["amiga-heatmap", "-i", "gone.txt", "-x", "Isolate", "-y", "Substrate", "-v", "gr"]}))),
     "data.replay-differs": replay_after_a_change,
+    "data.test-without-replicates": lambda c: c.heatmap("--test", "-s", "Replicate:1;PM:1"),
+    "data.engine-keeps-no-replicates": lambda c: raised(lambda: rowless_result(c).cells),
     "data.transform-leaves-nothing": lambda c: c.heatmap("--transform", "log2", source=c.file(
         "no_growth.txt", c.rows().assign(gr=0.0).to_csv(sep="\t", index=False))),
     "data.engine-keeps-no-rows": lambda c: raised(lambda: rowless_result(c).rows),
@@ -374,7 +399,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "data.output-folder-unwritable": lambda c: c.heatmap("-o", "x" * 300),
     # plugin errors
     "plugin.failed": lambda c: plugin_run(c, "-p", "boom", boom="""
-        def explode(groups):
+        def explode(values, groups, n_groups):
             raise RuntimeError("boom")
 
         @hookimpl
@@ -385,6 +410,11 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
         @hookimpl
         def register_quantifiers(register):
             register(Quantifier("every", lambda values, compare, axis: compare(values)))
+    """),
+    "plugin.aggregator-shape": lambda c: plugin_run(c, "-p", "few", few="""
+        @hookimpl
+        def register_aggregators(register):
+            register(Aggregator("few", lambda values, groups, n_groups: values[:3]))
     """),
     "plugin.name-clash": lambda c: plugin_run(c, first=MAXIMUM, second=MAXIMUM),
     "plugin.suffix-clash": lambda c: plugin_run(c, **{
@@ -421,7 +451,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "plugin.name-taken": lambda c: plugin_run(c, mean="""
         @hookimpl
         def register_aggregators(register):
-            register(Aggregator("mean", lambda groups: groups.mean()))
+            register(Aggregator("mean", form="mean"))
     """),
     "plugin.unknown-hook": lambda c: plugin_run(c, misspelt="""
         @hookimpl
@@ -449,6 +479,14 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "warning.own-output-skipped": lambda c: c.heatmap(source=(
         c.file("folder/plates.txt", c.rows().to_csv(sep="\t", index=False)),
         c.file("folder/old_filtered.txt", c.rows().to_csv(sep="\t", index=False)))[0].parent),
+    "warning.files-declined": lambda c: c.heatmap("--plugins-dir", c.plugins(xlsx=LOCK_FILES), source=(
+        c.file("folder/plates.txt", c.rows().to_csv(sep="\t", index=False)),
+        c.file("folder/~$plates.xlsx", b"\x00" * 165))[0].parent),
+    "warning.legacy-aggregator": lambda c: plugin_run(c, "-p", "maximum", old="""
+        @hookimpl
+        def register_aggregators(register):
+            register(Aggregator("maximum", lambda groups: groups.max()))
+    """),
     "warning.dendrogram-without-clustering": lambda c: figure(c, "--show-dendrogram"),
     "warning.guessed-encoding": lambda c: c.heatmap(source=c.file(
         "excel.txt", c.rows().replace({"Substrate": {"Tween 20": "Tween 20 µM"}}).to_csv(
@@ -459,7 +497,8 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
 }
 
 
-API_ONLY = {"usage.figure-of-file-renderer", "data.subset-column-missing", "data.engine-keeps-no-rows", "interrupted", "usage.pages-in-one-figure",
+API_ONLY = {"usage.figure-of-file-renderer", "data.subset-column-missing", "data.engine-keeps-no-rows",
+            "data.engine-keeps-no-replicates", "interrupted", "usage.pages-in-one-figure",
             "usage.missing-mode"}
 """Entries met through the Python API (no "Error:" prefix), or printed by click itself."""
 

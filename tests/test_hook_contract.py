@@ -38,8 +38,8 @@ def test_the_hooks_are_the_registration_and_the_stage_hooks() -> None:
         "register_readers", "register_renderers", "register_transforms",
     ]
     assert STAGE_HOOKS == (
-        "compute_cells", "pivot_cells", "handle_missing_cells", "transform_matrix", "filter_matrix",
-        "order_matrix", "decorate_matrix",
+        "compute_cells", "pivot_cells", "handle_missing_cells", "test_cells", "transform_matrix",
+        "filter_matrix", "order_matrix", "decorate_matrix",
     )
     assert HOOKS == sorted([*HOOK_TABLES, *STAGE_HOOKS])
 

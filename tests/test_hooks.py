@@ -5,6 +5,7 @@ hookspecs.py has a test here named ``test_<hook>_...``."""
 from __future__ import annotations
 
 import json
+import warnings
 from functools import partial
 
 import numpy as np
@@ -13,7 +14,14 @@ import pytest
 
 from amiga_heatmap import heatmap, hookimpl
 from amiga_heatmap.builtin.readers import read_delimited, read_header
-from amiga_heatmap.components import Aggregator, Operator, Quantifier, Reader, Renderer
+from amiga_heatmap.components import (
+    Aggregator,
+    LegacyAggregatorWarning,
+    Operator,
+    Quantifier,
+    Reader,
+    Renderer,
+)
 from amiga_heatmap.errors import DataError, UsageError
 
 from .conftest import natural
@@ -46,14 +54,16 @@ def test_register_readers_reads_a_new_suffix_in_files_and_folders(amiga_heatmap_
     assert len(result.rows) == len(rows)
 
 
-def group_maximum(groups):
-    return groups.max()
+def largest(values, groups, n_groups):
+    maxima = np.full(n_groups, np.nan)
+    np.fmax.at(maxima, groups, values)  # fmax skips NaN
+    return maxima
 
 
 class MaximumAggregator:
     @hookimpl
     def register_aggregators(self, register):
-        register(Aggregator("maximum", group_maximum, "largest replicate"))
+        register(Aggregator("maximum", largest, "largest replicate"))
 
 
 def test_register_aggregators_adds_an_operation(amiga_heatmap_plugin, summary, run_cli) -> None:
@@ -66,6 +76,74 @@ def test_register_aggregators_adds_an_operation(amiga_heatmap_plugin, summary, r
                    "--format", "tsv")
     assert done.exit_code == 2
     assert "Did you mean 'maximum'" in done.stderr and "'maximum', 'mean', 'median'" in done.stderr
+
+
+def spread_of_cell(values, groups, n_groups, weight):
+    """weight * (largest - smallest) of each cell's non-missing values."""
+    highest, lowest = np.full(n_groups, np.nan), np.full(n_groups, np.nan)
+    np.fmax.at(highest, groups, values)
+    np.fmin.at(lowest, groups, values)
+    with np.errstate(invalid="ignore"):  # inf - inf
+        return weight * (highest - lowest)
+
+
+class SpreadAggregator:
+    @hookimpl
+    def register_aggregators(self, register):
+        register(Aggregator("spread", spread_of_cell, "weighted range of the replicates", parameters=("weight",)))
+        register(Aggregator("p90", description="90th percentile", form="quantile", parameters=("q",)))
+
+
+def test_register_aggregators_with_parameters_and_forms(amiga_heatmap_plugin, normalized, run_cli) -> None:
+    amiga_heatmap_plugin(SpreadAggregator())
+    rows = read(normalized)
+    groups = rows.groupby(["Substrate", "Strain"])["norm(death_lin)"]
+    result = heatmap(normalized, value="norm(death_lin)", x="Strain", y="Substrate", operation="spread(0.5)",
+                     missing="keep")
+    expected = (0.5 * (groups.max() - groups.min())).unstack("Strain")
+    assert np.isnan(expected.to_numpy()).any() and np.isinf(expected.to_numpy()).any()
+    pd.testing.assert_frame_equal(result.matrix, expected.loc[result.matrix.index], rtol=1e-15)
+    assert result.operation == "spread(0.5)"
+    quantiles = heatmap(normalized, value="norm(auc_lin)", x="Strain", y="Substrate", operation="p90(0.9)")
+    expected = rows.groupby(["Substrate", "Strain"])["norm(auc_lin)"].quantile(0.9).unstack("Strain")
+    pd.testing.assert_frame_equal(quantiles.matrix, expected, rtol=1e-15)
+    done = run_cli("-i", normalized, "-o", "q", "-x", "Strain", "-y", "Substrate", "-v", "gr", "-p", "p90(1.5)",
+                   "--format", "tsv")
+    assert done.exit_code == 2 and "q must be between 0 and 1, not 1.5" in done.stderr
+
+
+def group_maximum(groups):
+    return groups.max()
+
+
+class LegacyMaximum:
+    """An aggregator written against the old contract: reduce(SeriesGroupBy)."""
+
+    @hookimpl
+    def register_aggregators(self, register):
+        register(Aggregator("maximum", group_maximum, "largest replicate"))
+
+
+def test_register_aggregators_of_the_old_contract_still_work_with_one_warning(
+    amiga_heatmap_plugin, summary, run_cli, tmp_path
+) -> None:
+    amiga_heatmap_plugin(LegacyMaximum(), name="oldlab")
+    expected = read(summary).groupby(["Substrate", "Isolate"])["gr"].max().unstack("Isolate")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="maximum")
+    pd.testing.assert_frame_equal(result.matrix, expected, rtol=0)
+    legacy = [warning for warning in caught if issubclass(warning.category, LegacyAggregatorWarning)]
+    assert len(legacy) == 1 and len(caught) == 1
+    assert "The aggregator 'maximum' of the plugin 'oldlab' is written against the old contract" in str(
+        legacy[0].message)
+    assert "change it to reduce(values, groups, n_groups)" in str(legacy[0].message)
+    done = run_cli("-i", summary, "--output-dir", tmp_path, "-o", "max", "-x", "Isolate", "-y", "Substrate",
+                   "-v", "gr", "-p", "maximum", "--format", "tsv")
+    assert done.exit_code == 0, done.stderr
+    assert done.stderr.count("Warning: ") == 1 and "old contract reduce(groups)" in done.stderr
+    written = pd.read_csv(tmp_path / "max.tsv", sep="\t", index_col=0)
+    pd.testing.assert_frame_equal(written, expected, check_names=False, rtol=0)
 
 
 def _at_least(values, compare, axis, count):
@@ -165,7 +243,7 @@ class MaximumEngine:
 
     @hookimpl
     def register_aggregators(self, register):
-        register(Aggregator("max", group_maximum, "largest replicate"))
+        register(Aggregator("max", description="largest replicate", form="max"))
 
 
 def test_register_engines_replaces_the_computation_of_the_cells(amiga_heatmap_plugin, summary) -> None:

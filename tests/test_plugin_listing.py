@@ -44,8 +44,8 @@ def test_json_lists_every_builtin_with_what_it_provides(run_cli) -> None:
     ]
     assert plugins["builtin.stages"]["provides"] == {}
     assert plugins["builtin.stages"]["hooks"] == sorted([
-        "compute_cells", "pivot_cells", "handle_missing_cells", "transform_matrix", "filter_matrix",
-        "order_matrix", "decorate_matrix",
+        "compute_cells", "pivot_cells", "handle_missing_cells", "test_cells", "transform_matrix",
+        "filter_matrix", "order_matrix", "decorate_matrix",
     ])
 
 

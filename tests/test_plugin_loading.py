@@ -6,6 +6,7 @@ import shutil
 import textwrap
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -21,12 +22,16 @@ LAB_PLUGINS = REPOSITORY / "examples" / "lab_plugins"
 pytest_plugins = ["pytester"]
 
 
-def group_maximum(groups):
-    return groups.max()
+def group_maximum(values, groups, n_groups):
+    maxima = np.full(n_groups, np.nan)
+    np.fmax.at(maxima, groups, values)
+    return maxima
 
 
-def group_minimum(groups):
-    return groups.min()
+def group_minimum(values, groups, n_groups):
+    minima = np.full(n_groups, np.nan)
+    np.fmin.at(minima, groups, values)
+    return minima
 
 
 class Maximum:
@@ -87,7 +92,7 @@ class ForgotTheDecorator:
         register(Aggregator("maximum", group_maximum, ""))
 
 
-def raises_in_a_run(groups):
+def raises_in_a_run(values, groups, n_groups):
     raise ZeroDivisionError("division by zero in the plugin")
 
 
@@ -194,8 +199,8 @@ def test_conflicts_are_ordered_the_same_whatever_the_registration_order() -> Non
     two = load_plugins(PluginOptions(entry_points=False, extra=(("b", AnotherMaximum()), ("a", Maximum()))),
                        allow_conflicts=True)
     assert one.conflicts == two.conflicts == [
-        "Plugins 'a' and 'b' both register the aggregator 'maximum'. Uninstall or disable one of them "
-        "(--disable-plugin NAME), or rename one of the aggregators."
+        ("Plugins 'a' and 'b' both register the aggregator 'maximum'. Uninstall or disable one of them "
+         "(--disable-plugin NAME), or rename one of the aggregators.")
     ]
     assert one.aggregators.plugin_of("maximum") == two.aggregators.plugin_of("maximum") == "a"
 

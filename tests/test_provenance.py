@@ -10,7 +10,6 @@ import re
 
 import numpy as np
 import pandas as pd
-import pytest
 from scipy.cluster.hierarchy import leaves_list, linkage
 
 from amiga_heatmap import heatmap

@@ -78,21 +78,17 @@ def test_a_dataframe_without_the_column_names_its_columns() -> None:
 # ----------------------------------- a name clash of a plugin that is then dropped is not a conflict
 
 
-def _geometric(groups):
-    return groups.mean()
-
-
 class ProvidesGeo:
     @hookimpl
     def register_aggregators(self, register):
-        register(Aggregator("geo", _geometric, "a plugin's aggregator"))
+        register(Aggregator("geo", description="a plugin's aggregator", form="mean"))
 
 
 class ClashesThenTakesABuiltinName:
     @hookimpl
     def register_aggregators(self, register):
-        register(Aggregator("geo", _geometric, "clashes with ProvidesGeo"))
-        register(Aggregator("mean", _geometric, "takes the built-in's name without override=True"))
+        register(Aggregator("geo", description="clashes with ProvidesGeo", form="mean"))
+        register(Aggregator("mean", description="takes the built-in's name without override=True", form="mean"))
 
 
 def test_a_dropped_plugin_leaves_no_name_clash_behind(amiga_heatmap_plugin, summary) -> None:

@@ -107,6 +107,37 @@ def test_handle_missing_cells_plugin_replaces_the_builtin(amiga_heatmap_plugin, 
     assert "D-Sorbitol" not in result.matrix.index and result.dropped == ["D-Sorbitol"]
 
 
+class Bonferroni:
+    @hookimpl(wrapper=True)
+    def test_cells(self, matrix, cells, run):
+        tested = yield
+        if tested.tests is None:
+            return tested
+        count = int(tested.tests["p"].notna().sum())
+        return replace(tested, layers={**tested.layers, "q": (tested.layers["p"] * count).clip(upper=1.0)},
+                       tests=tested.tests.assign(q=(tested.tests["p"] * count).clip(upper=1.0)))
+
+
+def test_test_cells_wrapper_replaces_the_q_values(amiga_heatmap_plugin, normalized) -> None:
+    from scipy import stats
+
+    amiga_heatmap_plugin(Bonferroni())
+    result = heatmap(normalized, value="norm(gr)", x=X, y=Y, operation="mean", test=True)
+    rows = pd.read_csv(normalized, sep="\t")
+    values = rows[(rows[Y] == "Capric Acid") & (rows[X] == "ER1")]["norm(gr)"].to_numpy()
+    p = stats.ttest_1samp(np.log2(values), 0.0).pvalue
+    tested = int(result.tests["p"].notna().sum())
+    np.testing.assert_allclose(result.layers["q"].loc["Capric Acid", "ER1"], min(1.0, p * tested), rtol=1e-12)
+    cells = result.cells.set_index([Y, X])
+    np.testing.assert_allclose(cells.loc[("Capric Acid", "ER1"), "q"], min(1.0, p * tested), rtol=1e-12)
+
+
+def test_test_cells_builtin_leaves_a_run_without_test_unchanged(normalized) -> None:
+    result = heatmap(normalized, value="norm(gr)", x=X, y=Y, operation="mean")
+    assert result.tests is None and result.layers == {}
+    assert "p" not in result.cells.columns and (result.cells["plotted"]).all()
+
+
 class CapAtOneHalf:
     @hookimpl(wrapper=True)
     def transform_matrix(self, matrix, run):
@@ -196,8 +227,8 @@ def test_pivot_cells_builtin_is_trylast_and_every_stage_is_called(amiga_heatmap_
     class Tracer:
         pass
 
-    for hook in ("compute_cells", "pivot_cells", "handle_missing_cells", "transform_matrix", "filter_matrix",
-                 "order_matrix", "decorate_matrix"):
+    for hook in ("compute_cells", "pivot_cells", "handle_missing_cells", "test_cells", "transform_matrix",
+                 "filter_matrix", "order_matrix", "decorate_matrix"):
         def traced(self, _hook=hook, **arguments):
             calls.append(_hook)
             return (yield)
@@ -208,5 +239,5 @@ def test_pivot_cells_builtin_is_trylast_and_every_stage_is_called(amiga_heatmap_
     order = [item.plugin_name for item in plugins.manager.hook.pivot_cells.get_hookimpls()]
     assert order[0] == "builtin.stages"  # pluggy lists trylast implementations first
     heatmap(normalized, value=VALUE, x=X, y=Y, operation="mean")
-    assert calls == ["compute_cells", "pivot_cells", "handle_missing_cells", "transform_matrix",
+    assert calls == ["compute_cells", "pivot_cells", "handle_missing_cells", "test_cells", "transform_matrix",
                      "filter_matrix", "order_matrix", "decorate_matrix"]

@@ -1,4 +1,8 @@
-"""Built-in aggregators for replicate values: ``mean`` and ``median`` (missing values are skipped)."""
+"""Built-in aggregators for replicate values: ``mean`` and ``median`` (missing values are skipped).
+
+Both are declared as standard forms, so every engine computes them itself (pandas' grouped reductions
+in the built-in engine, ``AVG`` and ``MEDIAN`` in SQL).
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,10 @@ from ..plugin_system.components import Aggregator
 from ..plugin_system.hookspecs import hookimpl
 
 
-def group_mean(groups):
-    """Arithmetic mean of each group's non-missing values."""
-    return groups.mean()
-
-
-def group_median(groups):
-    """Median of each group's non-missing values."""
-    return groups.median()
-
-
 @hookimpl
 def register_aggregators(register):
     """Register ``mean`` and ``median``."""
-    register(Aggregator("mean", group_mean, "arithmetic mean of the replicates (missing values skipped)"))
-    register(Aggregator("median", group_median, "median of the replicates (missing values skipped)"))
+    register(Aggregator("mean", description="arithmetic mean of the replicates (missing values skipped)",
+                        form="mean"))
+    register(Aggregator("median", description="median of the replicates (missing values skipped)",
+                        form="median"))

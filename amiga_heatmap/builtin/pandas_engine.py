@@ -36,7 +36,8 @@ def compute(sources, run):
     with stage("aggregate"):
         x, y = spec.x.column, spec.y.column
         rows = numeric_values(rows, spec.value, sources.sample_column)
-        reduced, counts = aggregate(rows, spec.value, x, y, run.aggregator, run.aggregator_plugin)
+        reduced, counts = aggregate(rows, spec.value, x, y, run.aggregator, run.aggregator_plugin,
+                                   run.aggregator_arguments)
         cells = pd.DataFrame({VALUE: reduced.astype(float), COUNT: counts})
     return CellTable(cells=cells, x=x, y=y, value=spec.value, labels=rows, rows=rows, engine="pandas")
 

@@ -34,7 +34,7 @@ def pivot_cells(cells, run):
     from ..pipeline.pivot import pivot
 
     values, counts = pivot(cells.cells[VALUE], cells.cells[COUNT], cells.x, cells.y)
-    log.info("aggregated with %s: %d %s x %d %s", run.spec.operation or "no operation", values.shape[0], cells.y,
+    log.info("aggregated with %s: %d %s x %d %s", run.operation_text or "no operation", values.shape[0], cells.y,
              values.shape[1], cells.x)
     if values.empty:
         raise DataError(f"No row has both an {cells.x!r} and a {cells.y!r} value; there is nothing to draw.")
@@ -49,6 +49,30 @@ def handle_missing_cells(matrix, run):
     values, counts, dropped_rows, dropped_columns = handle(matrix.values, matrix.counts, run.spec.missing)
     return replace(matrix, values=values, counts=counts, dropped_rows=tuple(dropped_rows),
                    dropped_columns=tuple(dropped_columns))
+
+
+@hookimpl(trylast=True)
+def test_cells(matrix, cells, run):
+    """``--test``: p- and q-values of every cell from its replicates (no change without ``--test``)."""
+    from ..errors import DataError
+    from ..pipeline.statistics import test_cells as tested
+
+    if run.cell_test is None:
+        return matrix
+    if int(matrix.counts.to_numpy().max(initial=0)) < 2:
+        raise DataError(
+            f"--test needs at least 2 replicates in a cell, but every cell of the {matrix.values.shape[0]} x "
+            f"{matrix.values.shape[1]} matrix has at most one {run.spec.value} value. Test data with "
+            "replicates, or leave --test out."
+        )
+    results = tested(cells, matrix.values, run.cell_test)
+    layers = {
+        name: results[name].unstack(cells.x).reindex(index=matrix.values.index, columns=matrix.values.columns)
+        for name in ("p", "q")
+    }
+    log.info("tested %d cells (%s): %d with a p-value", len(results), run.cell_test.name,
+             int(results["p"].notna().sum()))
+    return replace(matrix, layers={**matrix.layers, **layers}, tests=results)
 
 
 @hookimpl(trylast=True)
@@ -69,7 +93,7 @@ def filter_matrix(matrix, run):
     if run.expression is not None:
         values, counts = apply_filter(run.expression, values, counts, run.plugins)
     values, counts = order_single_column(values, counts)
-    return replace(matrix, values=values, counts=counts)
+    return matrix.select(values.index, values.columns)
 
 
 @hookimpl(trylast=True)
@@ -89,8 +113,8 @@ def order_matrix(matrix, cells, run):
             AxisOrder(spec.x.sort_by, spec.x.cluster), spec.cluster_method, spec.cluster_metric,
         )
     log.info("matrix: %d %s x %d %s", ordered.matrix.shape[0], cells.y, ordered.matrix.shape[1], cells.x)
-    return replace(matrix, values=ordered.matrix, counts=ordered.counts, row_linkage=ordered.row_linkage,
-                   column_linkage=ordered.column_linkage)
+    reordered = matrix.select(ordered.matrix.index, ordered.matrix.columns)
+    return replace(reordered, row_linkage=ordered.row_linkage, column_linkage=ordered.column_linkage)
 
 
 @hookimpl(trylast=True)

@@ -23,6 +23,7 @@ from .help import COMMAND_LINE, DefaultCommandGroup, SectionedCommand, SectionOp
 
 INPUT = "Input and selection"
 MATRIX = "Matrix"
+STATISTICS = "Statistics"
 OUTPUT = "Output"
 DRAWING = "Drawing"
 PLUGINS = "Plugins"
@@ -162,14 +163,25 @@ main.shared_options = {"--plugins-dir": True, "--disable-plugin": True, "--stric
         help="The column whose values become the heatmap's columns, e.g. Isolate.")
 @option("-y", "--y-variable", "--y_variable", "y_variable", required=True, section=MATRIX, metavar="COLUMN",
         help="The column whose values become the heatmap's rows, e.g. Substrate.")
-@option("-p", "--operation", section=MATRIX, metavar="NAME",
-        help="Combine replicates: mean, median, or a plugin's aggregator. Needed when replicates exist.")
+@option("-p", "--operation", section=MATRIX, metavar="NAME[(ARGS)]",
+        help="Combine replicates: mean, median, or a plugin's aggregator, e.g. 'trimmed(0.2)'. Needed when "
+             "replicates exist.")
 @option("-f", "--filter", "filter_text", section=MATRIX, metavar="EXPRESSION",
         help="Keep rows/columns, e.g. 'row any >= 1.2 OR row any <= 0.8'. The grammar: usage.md "
              "('amiga-heatmap docs').")
 @option("--transform", "transforms", multiple=True, section=MATRIX, metavar="NAME[(ARGS)]",
         help="Transform the matrix before the filter (repeatable, in order): log2, zscore(row|col), "
              "center(row|col), or a plugin's.")
+@option("--test", "test", is_flag=True, section=STATISTICS,
+        help="Test every cell from its replicates: one-sample t-test, or Welch's against --reference; "
+             "p and q in NAME_cells.tsv (--save-cell-table). docs/statistics.md.")
+@option("--test-against", type=float, section=STATISTICS, metavar="NUMBER",
+        help="The value a cell is tested against. Default: 1 for norm(...) ratios (tested on log2), else 0.")
+@option("--reference", section=STATISTICS, metavar="LABEL|y:LABEL",
+        help="Test each cell against the cell of this column (or y:LABEL, this row), Welch's t-test.")
+@option("--save-cell-table", is_flag=True, section=STATISTICS,
+        help="Also write NAME_cells.tsv: every cell's replicate statistics (n, mean, median, sd, sem, "
+             "95% CI, cv) and, with --test, p and q.")
 @option("--engine", section=MATRIX, metavar="NAME",
         help="Engine computing the cells from the input. Default: pandas. 'amiga-heatmap plugins' lists them.")
 @option("-o", "--output", section=OUTPUT, metavar="NAME",
@@ -200,6 +212,10 @@ def heatmap(
     operation: str | None,
     filter_text: str | None,
     transforms: tuple[str, ...],
+    test: bool,
+    test_against: float | None,
+    reference: str | None,
+    save_cell_table: bool,
     engine: str | None,
     output: str | None,
     output_dir: str | None,
@@ -239,12 +255,15 @@ def heatmap(
     target = output_path(input_path, output, file_format, output_dir)
     inputs = find_summary_files(input_path, plugins)
     refuse_overwriting_inputs(target, inputs)
+    if save_cell_table:
+        refuse_overwriting_inputs(cell_table_path(target), inputs)
     figure.check_extra_outputs(target, inputs)
     check_output_folder(target)
 
     spec = HeatmapSpec.build(
         value, x_variable, y_variable, operation=operation, subset=subset, filter=filter_text, title=title,
-        transforms=transforms, engine=engine, allow_duplicate_wells=allow_duplicate_wells, **pipeline,
+        transforms=transforms, test=test, test_against=test_against, reference=reference, engine=engine,
+        allow_duplicate_wells=allow_duplicate_wells, **pipeline,
     )
     hashes = None if no_provenance else InputHashes(inputs)
     with recording() as times:
@@ -254,6 +273,8 @@ def heatmap(
     logging.getLogger("amiga_heatmap").info("times: %s", times.summary())
     click.echo(f"Wrote {target} ({result.matrix.shape[0]} {y_variable} x {result.matrix.shape[1]} {x_variable}).")
     extras = companions + figure.write_extras(result, target)
+    if save_cell_table:
+        extras.append(result.save_cell_table(cell_table_path(target)))
     for extra in extras:
         click.echo(f"Wrote {extra}.")
     if hashes is not None:
@@ -329,6 +350,14 @@ def replay_command(record_path: str, verbose: bool) -> None:
             "The replay did not reproduce every output byte for byte (see the DIFFERENT lines); compare the "
             "versions in the record with 'amiga-heatmap --version' and the inputs' hashes."
         )
+
+
+def cell_table_path(target: Any) -> Any:
+    """Where ``--save-cell-table`` writes for the output ``target``: ``NAME_cells.tsv`` beside it."""
+    from pathlib import Path
+
+    target = Path(target)
+    return target.with_name(f"{target.stem}_cells.tsv")
 
 
 @main.command(

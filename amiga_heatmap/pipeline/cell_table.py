@@ -40,8 +40,9 @@ class Sources:
     def from_files(cls, files: list[Path], plugins: PluginSet) -> Sources:
         """The sources for ``files`` (already found and checked), with the sample-id column read from
         the first file's header."""
-        reader = plugins.reader_for(str(files[0]))
-        header = reader.header(str(files[0])) if reader is not None else []
+        from .reading import reader_of
+
+        header = reader_of(files[0], plugins).header(str(files[0]))
         return cls(files=tuple(files), sample_column=header[0] if header else None)
 
     @classmethod

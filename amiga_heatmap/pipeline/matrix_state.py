@@ -25,6 +25,10 @@ class MatrixState:
     - ``transforms``: the transforms applied, as written (``"zscore(row)"``), in order.
     - ``row_linkage`` / ``column_linkage``: the scipy linkage of a clustered axis (over the labels in
       the order before clustering), else None.
+    - ``layers``: more per-cell matrices aligned with ``values`` (``"p"`` and ``"q"`` after ``--test``),
+      kept in step by :meth:`select`; a filter clause can name them (``row any q < 0.05``).
+    - ``tests``: the per-cell test results of the test stage (indexed by (y, x), see
+      :func:`amiga_heatmap.pipeline.statistics.test_cells`), or None without ``--test``.
     """
 
     values: pd.DataFrame
@@ -34,11 +38,18 @@ class MatrixState:
     transforms: tuple[str, ...] = ()
     row_linkage: np.ndarray | None = field(default=None, repr=False)
     column_linkage: np.ndarray | None = field(default=None, repr=False)
+    layers: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    tests: pd.DataFrame | None = field(default=None, repr=False)
 
     def select(self, rows: Any, columns: Any) -> MatrixState:
-        """The state with ``values`` and ``counts`` reduced or reordered to ``rows`` x ``columns``
-        (labels or boolean masks, as ``DataFrame.loc`` takes them)."""
-        return replace(self, values=self.values.loc[rows, columns], counts=self.counts.loc[rows, columns])
+        """The state with ``values``, ``counts`` and every layer reduced or reordered to ``rows`` x
+        ``columns`` (labels or boolean masks, as ``DataFrame.loc`` takes them)."""
+        return replace(
+            self,
+            values=self.values.loc[rows, columns],
+            counts=self.counts.loc[rows, columns],
+            layers={name: layer.loc[rows, columns] for name, layer in self.layers.items()},
+        )
 
 
 @dataclass(frozen=True)

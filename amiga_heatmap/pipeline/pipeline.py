@@ -12,6 +12,7 @@ prepare         (none)                  check and parse the spec (:func:`.run.pr
 cells           ``compute_cells``       the chosen engine reads, subsets and aggregates
 pivot           ``pivot_cells``         cells -> y x x matrix, labels in natural order
 missing cells   ``handle_missing_cells`` drop rows or columns with missing cells, or keep
+test            ``test_cells``          ``--test``: p- and q-values per cell from its replicates
 transform       ``transform_matrix``    ``--transform`` calls, in order
 filter          ``filter_matrix``       ``-f`` expression
 order           ``order_matrix``        sort by metadata or cluster
@@ -20,13 +21,14 @@ decorate        ``decorate_matrix``     colour strips and highlighted labels
 
 Each stage logs what it did to the ``amiga_heatmap`` logger at INFO level (``--verbose``) and is timed for
 :mod:`amiga_heatmap.timing` (``import``, then the engine's ``read``, ``subset`` and ``aggregate``, then
-``pivot``, ``transform``, ``filter``, and ``cluster`` when an axis is clustered).
+``pivot``, ``test`` with ``--test``, ``transform``, ``filter``, and ``cluster`` when an axis is clustered).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 from ..plugin_system.stage_calls import call_stage
@@ -82,6 +84,8 @@ class Pipeline:
         with stage("pivot"):
             matrix = matrix_stage("pivot_cells", "pivoting the cells", None, cells=cells)
             matrix = matrix_stage("handle_missing_cells", "handling missing cells", matrix, matrix=matrix)
+        with stage("test") if run.cell_test is not None else nullcontext():
+            matrix = matrix_stage("test_cells", "testing the cells", matrix, matrix=matrix, cells=cells)
         with stage("transform"):
             matrix = matrix_stage("transform_matrix", "transforming the matrix", matrix, matrix=matrix)
         with stage("filter"):
@@ -98,7 +102,7 @@ class Pipeline:
             x=spec.x.column,
             y=spec.y.column,
             title=spec.value if spec.title is None else spec.title,
-            operation=run.aggregator.name if run.aggregator else None,
+            operation=run.operation_text,
             filter=spec.filter,
             dropped=list(matrix.dropped_rows),
             dropped_columns=list(matrix.dropped_columns),
@@ -113,6 +117,8 @@ class Pipeline:
             cell_table=cells,
             spec=spec,
             stage_log=tuple(records),
+            layers=matrix.layers,
+            tests=matrix.tests,
         )
 
     def sources(self, data: Any) -> Sources:

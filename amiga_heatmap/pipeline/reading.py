@@ -1,8 +1,9 @@
 """``-i/--input``: find the summary files of a path and read them into one DataFrame.
 
-A file is read by the reader registered for its suffix; a folder is searched recursively for files some
-reader handles (hidden files and folders, and files amiga-heatmap wrote itself, are skipped; see
-:mod:`amiga_heatmap.output.own_outputs`). Several files are concatenated with the union of
+A file is read by the first reader, among those registered for its suffix, that accepts it
+(:func:`choose_reader`); a folder is searched recursively for files some reader handles (hidden files
+and folders, files amiga-heatmap wrote itself, see :mod:`amiga_heatmap.output.own_outputs`, and files
+every reader declines are skipped). Several files are concatenated with the union of
 their columns, in sorted path order so that results never depend on the file system's listing order.
 """
 
@@ -10,12 +11,14 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import DataError, closest_names, known_list
 from ..output.own_outputs import skip_own_outputs
+from ..plugin_system.components import Reader
 from ..plugin_system.guard import call_guarded
 from ..plugin_system.plugin_set import PluginSet
 from .duplicate_wells import columns_for_check, refuse_duplicate_wells
@@ -25,11 +28,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger("amiga_heatmap")
 
+FILES_SHOWN = 5
+"""How many skipped files a warning names."""
+
 
 def find_summary_files(path: str | os.PathLike[str], plugins: PluginSet) -> list[Path]:
-    """The files to read for ``path``: the file itself, or every readable file below a folder.
+    """The files to read for ``path``: the file itself, or every file below a folder that a reader takes.
 
-    Raises DataError for a missing path, a file no reader handles, or a folder without summary files.
+    In a folder, a file some reader's suffix matches but every such reader declines
+    (:attr:`Reader.accepts <amiga_heatmap.plugin_system.components.Reader.accepts>`) is skipped, with one
+    warning naming the files skipped so; each decline is logged at INFO level. Raises DataError for a
+    missing path, a file no reader handles or every reader declines, or a folder without summary files.
     """
     path = Path(path)
     suffixes = plugins.suffixes
@@ -39,26 +48,84 @@ def find_summary_files(path: str | os.PathLike[str], plugins: PluginSet) -> list
             "relative to the folder you run the command in."
         )
     if path.is_file():
-        if plugins.reader_for(str(path)) is None:
-            raise DataError(
-                f"No reader handles the file {str(path)!r}: known suffixes are {known_list(suffixes)}. "
-                "Rename the file or install a reader plugin for it."
-            )
+        reader_of(path, plugins)
         return [path]
-    found = sorted(
+    candidates = sorted(
         candidate
         for candidate in path.rglob("*")
         if candidate.is_file()
         and not _is_hidden(candidate.relative_to(path))
         and plugins.reader_for(str(candidate)) is not None
     )
-    found = skip_own_outputs(found)
+    found, unread = [], []
+    for candidate in skip_own_outputs(candidates):
+        reader, declined = choose_reader(candidate, plugins)
+        for name in declined:
+            log.info("the reader %s declined %s", name, candidate)
+        (found if reader is not None else unread).append(candidate)
+    if unread:
+        shown = ", ".join(str(file) for file in unread[:FILES_SHOWN])
+        more = f" and {len(unread) - FILES_SHOWN} more (--verbose lists them)" if len(unread) > FILES_SHOWN else ""
+        warnings.warn(
+            f"Skipped {len(unread)} file(s) that no reader accepts: {shown}{more}. Their readers declined "
+            "them as not their kind of file (a lock or metadata file, say); if one of them is a summary "
+            "table, its reader plugin is wrong about it: --verbose names the reader.",
+            SkippedFileWarning,
+            stacklevel=2,
+        )
     if not found:
         raise DataError(
             f"The folder {str(path)!r} holds no summary files (files ending in {known_list(suffixes)}). "
             "Point -i at the folder AMiGA wrote its summaries to, or at one summary file."
         )
     return found
+
+
+class SkippedFileWarning(UserWarning):
+    """A folder search skipped files that no reader accepts."""
+
+
+def choose_reader(path: str | os.PathLike[str], plugins: PluginSet) -> tuple[Reader | None, list[str]]:
+    """The reader that reads ``path`` and the names of the readers that declined it before.
+
+    The readers claiming a suffix ``path`` ends with (ignoring case) are asked in turn, the longest
+    suffix first and, for one suffix, plugins' readers before built-in ones; the first whose ``accepts``
+    is None or returns True reads the file. ``(None, declined)`` when none does (``declined`` is empty
+    when no reader claims the suffix).
+    """
+    lowered = str(path).lower()
+    claims = []
+    for name, entry in plugins.readers.entries():
+        matched = [len(suffix) for suffix in entry.item.suffixes if lowered.endswith(suffix.lower())]
+        if matched:
+            claims.append((-max(matched), entry.builtin, name, entry))
+    declined: list[str] = []
+    for *_, entry in sorted(claims, key=lambda claim: claim[:3]):
+        reader = entry.item
+        if reader.accepts is None or call_guarded(
+            entry.plugin, f"checking whether {reader.name!r} reads {path}", reader.accepts, str(path)
+        ):
+            return reader, declined
+        declined.append(reader.name)
+    return None, declined
+
+
+def reader_of(path: str | os.PathLike[str], plugins: PluginSet) -> Reader:
+    """The reader that reads ``path`` (see :func:`choose_reader`); DataError when no reader handles
+    its suffix or every reader that does declines it."""
+    reader, declined = choose_reader(path, plugins)
+    if reader is not None:
+        return reader
+    if not declined:
+        raise DataError(
+            f"No reader handles the file {str(path)!r}: known suffixes are {known_list(plugins.suffixes)}. "
+            "Rename the file or install a reader plugin for it."
+        )
+    raise DataError(
+        f"Every reader for the file {str(path)!r} declined it as not its kind of file "
+        f"({known_list(declined)}), so it cannot be read. Check that it is a summary table (not a "
+        "lock file, a metadata file or a file of another program) and give -i the right file."
+    )
 
 
 def _is_hidden(relative: Path) -> bool:
@@ -79,7 +146,7 @@ def read_summaries(
     files = list(files)
     frames = []
     for file in files:
-        reader = plugins.reader_for(str(file))
+        reader = reader_of(file, plugins)
         frame = call_guarded(
             plugins.readers.plugin_of(reader.name), f"reading {file}", reader.read, str(file),
             columns_for_check(columns, len(files)),
@@ -121,7 +188,6 @@ def all_column_names(files: Iterable[Path], plugins: PluginSet) -> list[str]:
     """Every column name in the headers of ``files``, in first-seen order."""
     names: dict[str, None] = {}
     for file in files:
-        reader = plugins.reader_for(str(file))
-        for name in reader.header(str(file)):
+        for name in reader_of(file, plugins).header(str(file)):
             names.setdefault(name, None)
     return list(names)

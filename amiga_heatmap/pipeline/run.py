@@ -18,6 +18,7 @@ from .spec import HeatmapSpec
 if TYPE_CHECKING:  # pragma: no cover
     from ..plugin_system.components import Aggregator, Engine
     from ..plugin_system.plugin_set import PluginSet
+    from .statistics import CellTest
     from .subset import Selection
     from .transforms import TransformCall
 
@@ -40,6 +41,7 @@ class Run:
     - ``highlighted``: ``{"x": [...], "y": [...]}`` label texts to highlight.
     - ``palettes``: per axis, the colours the user gave for the strip (None: automatic).
     - ``missing_color``: the checked ``missing_color``, or None.
+    - ``cell_test``: the :class:`~amiga_heatmap.pipeline.statistics.CellTest` of ``--test``, or None.
     """
 
     spec: HeatmapSpec
@@ -54,6 +56,14 @@ class Run:
     highlighted: dict[str, list[str]] = field(default_factory=lambda: {"x": [], "y": []})
     palettes: dict[str, dict[str, str] | None] = field(default_factory=dict)
     missing_color: str | None = None
+    cell_test: CellTest | None = None
+
+    @property
+    def operation_text(self) -> str | None:
+        """The aggregator as written canonically, with its arguments (``trimmed(0.2)``), or None."""
+        from .operation import operation_text
+
+        return operation_text(self.aggregator, self.aggregator_arguments) if self.aggregator else None
 
     @property
     def aggregator_plugin(self) -> str | None:
@@ -70,11 +80,12 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
     from .filtering.language import parse_filter
     from .labels.colors import check_color, given_colors
     from .labels.highlight import parse_highlight
+    from .operation import parse_operation
     from .subset import parse_subset
     from .transforms import parse_transforms
 
     engine = plugins.engines.get(spec.engine or DEFAULT_ENGINE, option="--engine")
-    aggregator = plugins.aggregators.get(spec.operation, option="-p/--operation") if spec.operation else None
+    aggregator, arguments = parse_operation(spec.operation, plugins.aggregators) if spec.operation else (None, ())
     selection = parse_subset(spec.subset)
     expression = (
         parse_filter(spec.filter, plugins.quantifiers.as_dict(), plugins.operators.as_dict())
@@ -95,6 +106,7 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
         for axis in ("x", "y")
     }
     missing_color = check_color(spec.missing_color, "--missing-color") if spec.missing_color is not None else None
+    cell_test = _cell_test(spec)
     columns = {spec.value: "-v/--value", spec.x.column: "-x/--x-variable", spec.y.column: "-y/--y-variable"}
     columns.update({column: "-s/--subset" for column in selection if column not in columns})
     for column, option in spec.label_columns().items():
@@ -104,7 +116,7 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
         plugins=plugins,
         engine=engine,
         aggregator=aggregator,
-        aggregator_arguments=(),
+        aggregator_arguments=arguments,
         selection=selection,
         expression=expression,
         transforms=transforms,
@@ -112,7 +124,20 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
         highlighted=highlighted,
         palettes=palettes,
         missing_color=missing_color,
+        cell_test=cell_test,
     )
+
+
+def _cell_test(spec: HeatmapSpec) -> CellTest | None:
+    """The parsed ``--test`` (None without it); ``--test-against`` and ``--reference`` need it."""
+    from .statistics import cell_test
+
+    if not spec.test:
+        for option, given in (("--test-against", spec.test_against), ("--reference", spec.reference)):
+            if given is not None:
+                raise UsageError(f"{option} says what --test compares with, but --test is not given. Add --test.")
+        return None
+    return cell_test(spec.value, spec.test_against, spec.reference)
 
 
 def check_axes(value: str, x: str, y: str) -> None:

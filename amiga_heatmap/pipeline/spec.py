@@ -66,6 +66,9 @@ class HeatmapSpec:
     - ``highlight``: ``"y:LABEL,LABEL;x:LABEL"`` or a mapping: labels drawn in bold red.
     - ``transforms``: matrix transforms applied in order after the missing-cell stage, each a name with
       optional arguments (``("log2", "zscore(row)")``).
+    - ``test``: test every cell (``--test``): against ``test_against`` (default 1 for ratio columns,
+      tested on log2, else 0), or, with ``reference`` (``LABEL`` of a column or ``y:LABEL`` of a row),
+      against the reference cell of its row (column) with Welch's t-test.
     - ``engine``: the engine computing the cells (None: the default, ``pandas``).
     - ``read_all_columns``: keep every input column on the result's rows (``--save-filtered-table``).
     - ``allow_duplicate_wells``: read input files that hold the same wells (``--allow-duplicate-wells``;
@@ -85,6 +88,9 @@ class HeatmapSpec:
     missing_color: str | None = None
     highlight: HighlightArgument = None
     transforms: tuple[str, ...] = ()
+    test: bool = False
+    test_against: float | None = None
+    reference: str | None = None
     engine: str | None = None
     read_all_columns: bool = False
     allow_duplicate_wells: bool = False

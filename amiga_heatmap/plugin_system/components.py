@@ -9,16 +9,26 @@ nothing heavy: the functions themselves import pandas, numpy or matplotlib when 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["Aggregator", "Engine", "Operator", "Quantifier", "Reader", "Renderer", "Transform"]
+__all__ = [
+    "AGGREGATION_FORMS",
+    "Aggregator",
+    "Engine",
+    "LegacyAggregatorWarning",
+    "Operator",
+    "Quantifier",
+    "Reader",
+    "Renderer",
+    "Transform",
+]
 
 if TYPE_CHECKING:  # pragma: no cover - only for type checkers
     import numpy as np
     import pandas as pd
-    from pandas.core.groupby import SeriesGroupBy
 
     from ..pipeline.cell_table import CellTable, Sources
     from ..pipeline.run import Run
@@ -37,6 +47,16 @@ class Reader:
       Raise :class:`~amiga_heatmap.errors.DataError` for a file it cannot parse.
     - ``header(path)``: return the file's column names in order without reading its rows; the core uses
       it to suggest the closest names when a column is missing.
+    - ``accepts(path)``: optional; return False for a file with one of the reader's suffixes that is
+      not the reader's kind (a metadata ``.json`` beside JSON summaries, an Excel lock file
+      ``~$plate.xlsx``). It must be cheap (look at the name or the first bytes; it runs each time the
+      core chooses the reader of a file) and must not raise for a file it cannot open: return False, or
+      True and let ``read`` report it. None (the default) accepts every file with the suffixes.
+
+    Choosing the reader of a file: the readers claiming a suffix the file name ends with are asked in
+    turn, the longest suffix first and, for one suffix, a plugin's reader before a built-in's; the first
+    that accepts the file reads it. A folder search skips a file every such reader declines, with one
+    warning naming it; a file given directly that every reader declines is a DataError.
     """
 
     name: str
@@ -44,20 +64,122 @@ class Reader:
     read: Callable[[str, frozenset[str] | None], pd.DataFrame]
     header: Callable[[str], list[str]]
     description: str = ""
+    accepts: Callable[[str], bool] | None = None
+
+
+AGGREGATION_FORMS: Mapping[str, tuple[str, ...]] = {
+    "mean": (),
+    "median": (),
+    "quantile": ("q",),
+    "min": (),
+    "max": (),
+    "sd": (),
+    "count": (),
+}
+"""The standard reductions an aggregator can declare as its ``form``, with the parameters each takes.
+
+Every engine computes each of them itself (the pandas engine with pandas' grouped reductions, a SQL
+engine with ``AVG``, ``MEDIAN``, ``QUANTILE_CONT``, ``MIN``, ``MAX``, ``STDDEV_SAMP``, ``COUNT``), over the
+non-missing values of each cell: ``mean``; ``median``; ``quantile(q)``, ``0 <= q <= 1``, linear
+interpolation between the two nearest values (their value when they are equal, even if infinite); ``min``; ``max``; ``sd``, the sample standard deviation (n - 1,
+missing for one value); ``count``, how many values are not missing. A cell without values gets NaN
+(``count``: 0). Infinite values take part as the numbers they are.
+"""
+
+
+class LegacyAggregatorWarning(FutureWarning):
+    """An aggregator written against the old contract ``reduce(groups)`` (a pandas ``SeriesGroupBy``) was
+    used. It still works in this release; the message says how to move it to ``reduce(values, groups,
+    n_groups)``. A ``FutureWarning``, so the command line and Python both show it."""
 
 
 @dataclass(frozen=True)
 class Aggregator:
-    """Reduces the replicate values of each (y, x) cell to one number.
+    """Reduces the replicate values of each (y, x) cell to one number (``-p NAME`` or ``-p NAME(ARGS)``).
 
-    ``reduce(groups)`` receives a pandas ``SeriesGroupBy`` of the value column grouped by the cell keys
-    and returns a Series with one number per group, indexed like ``groups.mean()`` would be. Missing
-    values are passed in; the aggregator decides how to treat them (the built-ins skip them).
+    An aggregator says what it computes in one or both of two ways:
+
+    - ``form``: the name of a standard reduction in :data:`AGGREGATION_FORMS` (``"mean"``,
+      ``"quantile"``, ...). An engine computes a declared form itself (in SQL, say) and never calls
+      ``reduce``; so ``reduce``, if also given, must compute the same thing.
+    - ``reduce(values, groups, n_groups, *arguments)``: a vectorised reduction over numpy arrays, for
+      anything that is not a standard form. ``values`` is a read-only 1-D float64 array with the value
+      of every row that reaches a cell (rows whose x or y is missing are not passed): NaN for a missing
+      value, ``inf``/``-inf`` as they are. ``groups`` is a read-only integer array of the same length
+      giving each value's cell as a code ``0 .. n_groups - 1``; every code occurs at least once, and
+      neither the numbering of the cells nor the order of the values means anything (engines differ).
+      ``arguments`` are the numbers the user wrote in parentheses, as floats, one per name in
+      ``parameters``. Return ``n_groups`` floats (any 1-D array-like), entry ``i`` the value of cell
+      ``i``, NaN for a cell without one. Decide how missing values count (the built-ins skip them).
+      Work on whole arrays (``numpy.bincount(groups, weights=...)``, ``numpy.lexsort((values,
+      groups))``), never with a Python loop over cells. Raise
+      :class:`~amiga_heatmap.errors.UsageError` for impossible arguments and
+      :class:`~amiga_heatmap.errors.DataError` for values the reduction cannot take.
+
+    ``parameters`` names the numbers the aggregator takes, written ``name(a, b)`` after ``-p``
+    (``("proportion",)`` for ``-p trimmed(0.2)``); an empty tuple means it is written bare. With a
+    ``form``, they are the form's (``("q",)`` for ``quantile``).
+
+    **The old contract**, ``reduce(groups)`` taking a pandas ``SeriesGroupBy`` and returning a Series
+    indexed like ``groups.mean()``, still works in this release and gives the same matrix as before: a
+    ``reduce`` that accepts exactly one positional argument is taken to be written that way, and each
+    run using it emits one :class:`LegacyAggregatorWarning` saying what to change. It takes no
+    parameters and no engine but pandas can run it.
     """
 
     name: str
-    reduce: Callable[[SeriesGroupBy], pd.Series]
+    reduce: Callable[..., Any] | None = None
     description: str = ""
+    parameters: tuple[str, ...] = ()
+    form: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.form is not None and self.form not in AGGREGATION_FORMS:
+            raise TypeError(
+                f"Aggregator {self.name!r}: form={self.form!r} is not a standard form; choose one of "
+                f"{', '.join(AGGREGATION_FORMS)}, or leave form out and give reduce."
+            )
+        if self.form is None and not callable(self.reduce):
+            raise TypeError(f"Aggregator {self.name!r} needs a reduce function or a form.")
+        if self.form is not None and tuple(self.parameters) != AGGREGATION_FORMS[self.form]:
+            raise TypeError(
+                f"Aggregator {self.name!r}: the form {self.form!r} takes the parameters "
+                f"{AGGREGATION_FORMS[self.form]}, so parameters must be that, not {tuple(self.parameters)}."
+            )
+        if self.legacy and self.parameters:
+            raise TypeError(
+                f"Aggregator {self.name!r}: reduce(groups) is the old contract, which takes no parameters; "
+                "write reduce(values, groups, n_groups, *arguments)."
+            )
+
+    @property
+    def legacy(self) -> bool:
+        """True when ``reduce`` is written against the old contract ``reduce(groups)`` (and there is no
+        ``form`` an engine would compute instead)."""
+        return self.form is None and _accepts_only_one_argument(self.reduce)
+
+    def usage(self) -> str:
+        """How the aggregator is written after ``-p``: ``mean``, ``trimmed(PROPORTION)``."""
+        if not self.parameters:
+            return self.name
+        return f"{self.name}({', '.join(parameter.upper() for parameter in self.parameters)})"
+
+
+def _accepts_only_one_argument(function: Callable[..., Any] | None) -> bool:
+    """Whether ``function`` can be called with one positional argument but not with three."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return False
+    try:
+        signature.bind(None)
+    except TypeError:
+        return False
+    try:
+        signature.bind(None, None, None)
+    except TypeError:
+        return True
+    return False
 
 
 @dataclass(frozen=True)

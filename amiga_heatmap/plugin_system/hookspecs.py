@@ -12,7 +12,7 @@ object it provides::
 
     @hookimpl
     def register_aggregators(register):
-        register(Aggregator("max", lambda groups: groups.max(), "largest replicate"))
+        register(Aggregator("max", description="largest replicate", form="max"))
 
 From these calls the core builds one name table per stage (readers by name and suffix, aggregators,
 quantifiers and renderers by name, operators by symbol), which ``amiga-heatmap plugins`` lists and error
@@ -37,8 +37,8 @@ stage.
 **Stage hooks** are called during every run, through pluggy, in the order of the stages of
 :class:`~amiga_heatmap.pipeline.pipeline.Pipeline`::
 
-    compute_cells -> pivot_cells -> handle_missing_cells -> transform_matrix -> filter_matrix
-        -> order_matrix -> decorate_matrix
+    compute_cells -> pivot_cells -> handle_missing_cells -> test_cells -> transform_matrix
+        -> filter_matrix -> order_matrix -> decorate_matrix
 
 Each is ``firstresult``: the first implementation that returns something other than None does the stage.
 The built-in implementations (the ``builtin.stages`` plugin) are marked ``trylast``, so a plugin's
@@ -65,20 +65,29 @@ def register_readers(register):
     """Provide readers that turn summary files into DataFrames.
 
     :param register: call ``register(reader)`` (or ``register(reader, override=True)``) for each
-        :class:`~amiga_heatmap.plugin_system.components.Reader`. A reader declares the file suffixes it handles; a
-        folder input is searched recursively for files with any registered suffix, and each file is
-        read by the reader that claims its suffix. A plugin's reader takes a suffix over a built-in
-        reader's (no ``override`` needed); two plugins' readers claiming one suffix are a clash.
+        :class:`~amiga_heatmap.plugin_system.components.Reader`. A reader declares the file suffixes it
+        handles; a folder input is searched recursively for files with any registered suffix. A file is
+        read by the first reader of its suffix that accepts it (``Reader.accepts``; the longest suffix
+        first, a plugin's reader before a built-in's), so a reader can decline a file that is not its
+        kind and leave it to another; a file every such reader declines is skipped in a folder search
+        with one warning, and is a DataError when given directly. Two plugins' readers claiming one
+        suffix are a clash.
     :return: nothing; the return value is ignored.
     """
 
 
 @hookspec
 def register_aggregators(register):
-    """Provide named reductions of replicate values (``-p/--operation``).
+    """Provide named reductions of replicate values (``-p NAME`` or ``-p 'NAME(ARGUMENTS)'``).
 
     :param register: call ``register(aggregator)`` for each
-        :class:`~amiga_heatmap.plugin_system.components.Aggregator`. Built-ins: ``mean``, ``median``.
+        :class:`~amiga_heatmap.plugin_system.components.Aggregator`: a standard ``form`` that every
+        engine computes itself (``mean``, ``median``, ``quantile``, ``min``, ``max``, ``sd``, ``count``),
+        and/or ``reduce(values, groups, n_groups, *arguments)``, a vectorised reduction over a float
+        ndarray of the values that reach a cell (NaN for missing) and an int ndarray of their cell codes
+        ``0 .. n_groups - 1``, returning ``n_groups`` floats; ``parameters`` names the numbers written
+        in parentheses. The old ``reduce(groups)`` over a pandas ``SeriesGroupBy`` still works for this
+        release, with a LegacyAggregatorWarning. Built-ins: ``mean``, ``median`` (forms).
     :return: nothing; the return value is ignored.
     """
 
@@ -169,6 +178,18 @@ def handle_missing_cells(matrix, run):
     :param matrix: the :class:`~amiga_heatmap.pipeline.matrix_state.MatrixState` after the pivot.
     :param run: the :class:`~amiga_heatmap.pipeline.run.Run`.
     :return: the new MatrixState (with ``dropped_rows``/``dropped_columns`` filled in), or None.
+    """
+
+
+@hookspec(firstresult=True)
+def test_cells(matrix, cells, run):
+    """Test every cell of the matrix as ``run.cell_test`` (``--test``) says, from its replicate values.
+
+    :param matrix: the :class:`~amiga_heatmap.pipeline.matrix_state.MatrixState` after missing cells.
+    :param cells: the :class:`~amiga_heatmap.pipeline.cell_table.CellTable`.
+    :param run: the :class:`~amiga_heatmap.pipeline.run.Run`.
+    :return: the new MatrixState (with the ``p`` and ``q`` layers and ``tests``; unchanged without
+        ``--test``), or None.
     """
 
 

@@ -19,18 +19,18 @@ KIND_ORDER = ("engines", "readers", "aggregators", "transforms", "quantifiers", 
 
 def component_record(component: Any) -> dict[str, Any]:
     """The listed facts of one registered object: its name (an operator's symbol) and description, and
-    a reader's suffixes, a quantifier's parameters or a renderer's formats and options."""
+    a reader's suffixes, a quantifier's or aggregator's parameters or a renderer's formats and options."""
     if isinstance(component, Operator):
         return {"symbol": component.symbol, "description": component.description}
     record: dict[str, Any] = {"name": component.name, "description": component.description}
     if isinstance(component, Reader):
         record["suffixes"] = list(component.suffixes)
-    elif isinstance(component, (Quantifier, Transform)):
+    elif isinstance(component, (Quantifier, Aggregator, Transform)):
         record["parameters"] = list(component.parameters)
     elif isinstance(component, Renderer):
         record["formats"] = list(component.formats)
         record["options"] = sorted(component.options_accepted)
-    elif not isinstance(component, (Aggregator, Engine)):
+    elif not isinstance(component, Engine):
         raise TypeError(f"not a plugin component: {component!r}")
     return record
 
@@ -85,7 +85,7 @@ def component_text(kind: str, record: dict[str, Any]) -> str:
     """One provided object in a line of the text listing, e.g. ``amiga-text (.txt, .tsv)``."""
     if kind == "operators":
         text = record["symbol"]
-    elif kind in ("quantifiers", "transforms") and record["parameters"]:
+    elif kind in ("quantifiers", "aggregators", "transforms") and record["parameters"]:
         text = f"{record['name']}({', '.join(record['parameters'])})"
     else:
         text = record["name"]

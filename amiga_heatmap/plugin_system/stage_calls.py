@@ -17,6 +17,7 @@ STAGE_HOOKS = (
     "compute_cells",
     "pivot_cells",
     "handle_missing_cells",
+    "test_cells",
     "transform_matrix",
     "filter_matrix",
     "order_matrix",

@@ -1,11 +1,12 @@
 """amiga-heatmap-labtools on the real example data (examples/randomii of the amiga-heatmap repository).
 
-Expected values are computed here with plain pandas (and scipy for the geometric mean). The plugin is
+Expected values are computed here with plain pandas (and scipy for the geometric and trimmed means). The plugin is
 registered with amiga-heatmap's ``amiga_heatmap_plugin`` fixture, so installed plugins play no part.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import amiga_heatmap_labtools
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import gmean
+from scipy.stats import gmean, trim_mean
 
 from amiga_heatmap import heatmap
 from amiga_heatmap.errors import DataError, UsageError
@@ -36,6 +37,16 @@ def summary(tmp_path) -> Path:
 @pytest.fixture
 def normalized(tmp_path) -> Path:
     return Path(shutil.copy(EXAMPLES / "ER_all_summary_normalized.txt", tmp_path))
+
+
+@pytest.fixture
+def run_cli():
+    """Run ``amiga-heatmap ARGS`` in-process (the plugin registered by ``labtools`` is active)."""
+    from click.testing import CliRunner
+
+    from amiga_heatmap.cli import main
+
+    return lambda *args: CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
 
 
 def grouped(path, value, x="Isolate", y="Substrate"):
@@ -60,7 +71,8 @@ def natural(matrix: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.mark.parametrize(
     ("operation", "how"),
-    [("geomean", gmean), ("min", "min"), ("max", "max"), ("sd", "std"), ("count", "count")],
+    [("geomean", gmean), ("min", "min"), ("max", "max"), ("sd", "std"), ("count", "count"),
+     ("trimmed(0.2)", lambda cell: trim_mean(cell, 0.2))],
 )
 def test_aggregators_match_pandas(labtools, summary, operation, how) -> None:
     result = heatmap(summary, value="OD_Max", x="Isolate", y="Substrate", operation=operation)
@@ -86,8 +98,70 @@ def test_geomean_of_non_positive_values_is_an_error(labtools, summary) -> None:
     rows = pd.read_csv(summary, sep="\t")
     negative = int((rows["auc_lin"] <= 0).sum())
     assert negative > 0
-    with pytest.raises(DataError, match=rf"needs positive values, but {negative} values of 'auc_lin'"):
+    with pytest.raises(DataError, match=rf"needs positive values, but {negative} replicate values are zero"):
         heatmap(summary, value="auc_lin", x="Isolate", y="Substrate", operation="geomean")
+
+
+def test_geomean_counts_only_values_that_reach_a_cell(labtools, summary, tmp_path) -> None:
+    rows = pd.read_csv(summary, sep="\t")
+    strays = rows.head(3).assign(OD_Max=[0.0, -1.0, 0.5], Isolate=[None, "ER1", None], Substrate=["A", None, "B"])
+    both = tmp_path / "with_strays.txt"
+    pd.concat([rows, strays]).to_csv(both, sep="\t", index=False)
+    result = heatmap(both, value="OD_Max", x="Isolate", y="Substrate", operation="geomean")
+    expected = grouped(summary, "OD_Max").agg(gmean).unstack("Isolate")
+    pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-12, check_names=False)
+
+
+@pytest.mark.parametrize("value", ["norm(death_lin)", "norm(auc_lin)"])
+@pytest.mark.parametrize("proportion", [0.0, 0.2, 0.25, 0.4])
+def test_trimmed_mean_matches_scipy_with_infinite_values(labtools, normalized, value, proportion) -> None:
+    result = heatmap(normalized, value=value, x="Strain", y="Substrate", operation=f"trimmed({proportion})",
+                     missing="keep")
+    groups = grouped(normalized, value, x="Strain")
+    expected = groups.agg(lambda cell: trim_mean(cell.dropna(), proportion) if cell.notna().any() else np.nan)
+    expected = expected.unstack("Strain")
+    if value == "norm(death_lin)":
+        assert np.isinf(expected.to_numpy()).any() and np.isfinite(expected.to_numpy()).any()
+    pd.testing.assert_frame_equal(result.matrix, expected.loc[result.matrix.index], rtol=1e-12, check_names=False)
+    assert result.operation == f"trimmed({proportion!r})"
+
+
+def test_trimmed_through_the_command_line(labtools, normalized, run_cli) -> None:
+    done = run_cli("-i", normalized, "-o", "trimmed", "--format", "tsv", "-x", "Strain", "-y", "Substrate",
+                   "-v", "norm(auc_lin)", "-p", "trimmed(0.2)")
+    assert done.exit_code == 0, done.stderr
+    assert done.stderr == ""
+    written = pd.read_csv(normalized.parent / "trimmed.tsv", sep="\t", index_col=0)
+    expected = grouped(normalized, "norm(auc_lin)", x="Strain").agg(trim_mean, 0.2).unstack("Strain")
+    means = grouped(normalized, "norm(auc_lin)", x="Strain").mean().unstack("Strain")
+    assert (expected != means).any().any(), "the cells of 8 replicates lose one at each end"
+    pd.testing.assert_frame_equal(written, expected, rtol=1e-12, check_names=False)
+
+
+def test_the_listing_shows_the_parameters_of_trimmed(labtools, run_cli) -> None:
+    listing = run_cli("plugins")
+    assert "    aggregators: count, cv, geomean, max, min, sd, trimmed(proportion)\n" in listing.stdout
+
+
+@pytest.mark.parametrize(
+    ("operation", "message"),
+    [
+        ("trimmed", (r"The aggregator 'trimmed' \(given to -p/--operation\) takes 1 argument "
+                     r"\(proportion\), but 0 were given. Write it as trimmed\(PROPORTION\).")),
+        ("trimmed(0.1, 0.2)", r"takes 1 argument \(proportion\), but 2 were given"),
+        ("trimmed(a fifth)", (r"The argument 'a fifth' of the aggregator 'trimmed' "
+                              r"\(given to -p/--operation\) is not a number")),
+        ("trimmed(0.5)", r"proportion must be at least 0 and below 0.5, not 0.5"),
+        ("trimed(0.2)", r"Unknown aggregator 'trimed' \(given to -p/--operation\). Did you mean 'trimmed'"),
+        ("geomean(2)", r"The aggregator 'geomean' \(given to -p/--operation\) takes no arguments, but 1 was"),
+    ],
+)
+def test_bad_trimmed_arguments_are_usage_errors(labtools, normalized, run_cli, operation, message) -> None:
+    done = run_cli("-i", normalized, "-o", "never", "--format", "tsv", "-x", "Strain", "-y", "Substrate",
+                   "-v", "norm(auc_lin)", "-p", operation)
+    assert done.exit_code == 2, done.stderr
+    assert re.search(message, done.stderr), done.stderr
+    assert not (normalized.parent / "never.tsv").exists()
 
 
 # ------------------------------------------------------------------------------------ quantifiers
@@ -246,7 +320,8 @@ def test_damaged_parquet_file_is_a_data_error(labtools, tmp_path) -> None:
 
 def test_registers_everything_without_clashing_with_builtins(labtools) -> None:
     assert labtools.problems == [] and labtools.conflicts == []
-    assert {"geomean", "min", "max", "sd", "cv", "count", "mean", "median"} <= set(labtools.aggregators.names())
+    assert {"geomean", "trimmed", "min", "max", "sd", "cv", "count", "mean", "median"} <= set(
+        labtools.aggregators.names())
     assert {"none", "most", "mean", "median", "atleast", "any", "all"} <= set(labtools.quantifiers.names())
     assert labtools.quantifiers.get("atleast").parameters == ("k",)
     assert "~=" in labtools.operators

@@ -1,6 +1,6 @@
 """amiga-heatmap-labtools: extensions labs ask for, as one amiga-heatmap plugin named ``labtools``.
 
-- aggregators (``-p``): ``geomean``, ``min``, ``max``, ``sd``, ``cv``, ``count``;
+- aggregators (``-p``): ``geomean``, ``trimmed(proportion)``, ``min``, ``max``, ``sd``, ``cv``, ``count``;
 - filter quantifiers (``-f``): ``none``, ``most``, the statistics ``mean`` and ``median``, and
   ``atleast(k)``;
 - the filter operator ``~=`` (equal up to floating-point rounding);
@@ -16,12 +16,12 @@ from .operators import OPERATORS
 from .parquet_reader import PARQUET_READER
 from .quantifiers import QUANTIFIERS
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 @hookimpl
 def register_aggregators(register):
-    """Register geomean, min, max, sd, cv and count."""
+    """Register geomean, trimmed, min, max, sd, cv and count."""
     for aggregator in AGGREGATORS:
         register(aggregator)
 
