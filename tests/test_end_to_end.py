@@ -134,7 +134,7 @@ def test_trimmed_mean_of_the_installed_labtools(normalized) -> None:
     assert done.stderr == ""
     written = pd.read_csv(normalized.parent / "trimmed.tsv", sep="\t", index_col=0)
     rows = pd.read_csv(normalized, sep="\t")
-    expected = rows.groupby(["Substrate", "Strain"])["norm(auc_lin)"].agg(trim_mean, 0.25).unstack("Strain")
+    expected = natural(rows.groupby(["Substrate", "Strain"])["norm(auc_lin)"].agg(trim_mean, 0.25).unstack("Strain"))
     pd.testing.assert_frame_equal(written, expected, check_names=False, rtol=1e-12)
 
 

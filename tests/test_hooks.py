@@ -100,12 +100,12 @@ def test_register_aggregators_with_parameters_and_forms(amiga_heatmap_plugin, no
     groups = rows.groupby(["Substrate", "Strain"])["norm(death_lin)"]
     result = heatmap(normalized, value="norm(death_lin)", x="Strain", y="Substrate", operation="spread(0.5)",
                      missing="keep")
-    expected = (0.5 * (groups.max() - groups.min())).unstack("Strain")
+    expected = natural((0.5 * (groups.max() - groups.min())).unstack("Strain"))
     assert np.isnan(expected.to_numpy()).any() and np.isinf(expected.to_numpy()).any()
     pd.testing.assert_frame_equal(result.matrix, expected.loc[result.matrix.index], rtol=1e-15)
     assert result.operation == "spread(0.5)"
     quantiles = heatmap(normalized, value="norm(auc_lin)", x="Strain", y="Substrate", operation="p90(0.9)")
-    expected = rows.groupby(["Substrate", "Strain"])["norm(auc_lin)"].quantile(0.9).unstack("Strain")
+    expected = natural(rows.groupby(["Substrate", "Strain"])["norm(auc_lin)"].quantile(0.9).unstack("Strain"))
     pd.testing.assert_frame_equal(quantiles.matrix, expected, rtol=1e-15)
     done = run_cli("-i", normalized, "-o", "q", "-x", "Strain", "-y", "Substrate", "-v", "gr", "-p", "p90(1.5)",
                    "--format", "tsv")
@@ -128,7 +128,7 @@ def test_register_aggregators_of_the_old_contract_still_work_with_one_warning(
     amiga_heatmap_plugin, summary, run_cli, tmp_path
 ) -> None:
     amiga_heatmap_plugin(LegacyMaximum(), name="oldlab")
-    expected = read(summary).groupby(["Substrate", "Isolate"])["gr"].max().unstack("Isolate")
+    expected = natural(read(summary).groupby(["Substrate", "Isolate"])["gr"].max().unstack("Isolate"))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="maximum")

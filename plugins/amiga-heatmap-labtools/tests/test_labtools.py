@@ -108,7 +108,7 @@ def test_geomean_counts_only_values_that_reach_a_cell(labtools, summary, tmp_pat
     both = tmp_path / "with_strays.txt"
     pd.concat([rows, strays]).to_csv(both, sep="\t", index=False)
     result = heatmap(both, value="OD_Max", x="Isolate", y="Substrate", operation="geomean")
-    expected = grouped(summary, "OD_Max").agg(gmean).unstack("Isolate")
+    expected = natural(grouped(summary, "OD_Max").agg(gmean).unstack("Isolate"))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-12, check_names=False)
 
 
@@ -119,7 +119,7 @@ def test_trimmed_mean_matches_scipy_with_infinite_values(labtools, normalized, v
                      missing="keep")
     groups = grouped(normalized, value, x="Strain")
     expected = groups.agg(lambda cell: trim_mean(cell.dropna(), proportion) if cell.notna().any() else np.nan)
-    expected = expected.unstack("Strain")
+    expected = natural(expected.unstack("Strain"))
     if value == "norm(death_lin)":
         assert np.isinf(expected.to_numpy()).any() and np.isfinite(expected.to_numpy()).any()
     pd.testing.assert_frame_equal(result.matrix, expected.loc[result.matrix.index], rtol=1e-12, check_names=False)
@@ -132,8 +132,8 @@ def test_trimmed_through_the_command_line(labtools, normalized, run_cli) -> None
     assert done.exit_code == 0, done.stderr
     assert done.stderr == ""
     written = pd.read_csv(normalized.parent / "trimmed.tsv", sep="\t", index_col=0)
-    expected = grouped(normalized, "norm(auc_lin)", x="Strain").agg(trim_mean, 0.2).unstack("Strain")
-    means = grouped(normalized, "norm(auc_lin)", x="Strain").mean().unstack("Strain")
+    expected = natural(grouped(normalized, "norm(auc_lin)", x="Strain").agg(trim_mean, 0.2).unstack("Strain"))
+    means = natural(grouped(normalized, "norm(auc_lin)", x="Strain").mean().unstack("Strain"))
     assert (expected != means).any().any(), "the cells of 8 replicates lose one at each end"
     pd.testing.assert_frame_equal(written, expected, rtol=1e-12, check_names=False)
 
