@@ -50,6 +50,7 @@ def heatmap(
     reference: str | None = None,
     engine: str | None = None,
     read_all_columns: bool = False,
+    annotate: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] = (),
     allow_duplicate_wells: bool = False,
 ) -> HeatmapResult:
     """Build the heatmap matrix of ``value`` with ``y`` as rows and ``x`` as columns.
@@ -94,6 +95,9 @@ def heatmap(
     :param engine: the engine computing the cells (``--engine``); default ``pandas``.
     :param read_all_columns: read every input column, so that ``result.rows`` holds whole input rows
         (needed by :meth:`HeatmapResult.save_filtered_table`).
+    :param annotate: lab annotation tables (``--annotate``): tab-separated files joined to the rows on the
+        columns they share with the summary, adding their other columns (docs/biolog.md). The Biolog
+        plate map's columns (``biolog_class``, ...) need no table.
     :param allow_duplicate_wells: accept input files that hold the same wells (the same plate and well
         id, or a file most of whose rows are in another); by default that is a DataError naming the files.
     :return: a :class:`HeatmapResult` with the rows used, the matrix and the per-cell replicate counts.
@@ -113,6 +117,6 @@ def heatmap(
         color_scheme_x=color_scheme_x, color_scheme_y=color_scheme_y, color_file_x=color_file_x,
         color_file_y=color_file_y, missing_color=missing_color, highlight=highlight, transforms=transforms,
         test=test, test_against=test_against, reference=reference, engine=engine,
-        read_all_columns=read_all_columns, allow_duplicate_wells=allow_duplicate_wells,
+        read_all_columns=read_all_columns, annotate=annotate, allow_duplicate_wells=allow_duplicate_wells,
     )
     return Pipeline(spec, plugins).run(data)

@@ -15,7 +15,7 @@ This module imports nothing heavy, so the command line can raise and catch these
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 
 class AmigaHeatmapError(Exception):
@@ -68,13 +68,43 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     return " Did you mean " + " or ".join(repr(match) for match in matches) + "?"
 
 
+KNOWN_SHOWN = 20
+"""How many names :func:`known_list` shows before counting the rest."""
+LISTED_SHOWN = 5
+"""How many items :func:`listed` shows before counting the rest."""
+
+
 def known_list(names: Iterable[str]) -> str:
-    """Format a collection of known names for an error message: ``'a', 'b', 'c'``."""
-    return ", ".join(repr(name) for name in sorted(names, key=str))
+    """Format a collection of known names for an error message: ``'a', 'b', 'c'`` (sorted); past
+    :data:`KNOWN_SHOWN` names, the rest are counted (``... and 980 more``)."""
+    return listed(sorted(names, key=str), KNOWN_SHOWN, repr)
+
+
+def listed(items: Iterable[object], limit: int = LISTED_SHOWN, text: Callable[[object], str] = str,
+           separator: str = ", ", longest: int | None = 60) -> str:
+    """The first ``limit`` of ``items`` for a message, each through ``text`` and cut to ``longest``
+    characters by :func:`shortened` (None: not cut), joined by ``separator``; the rest counted:
+    ``'a', 'b' and 9,998 more``. Keeps a message short however many items there are."""
+    items = list(items)
+    shown = separator.join(
+        text(item) if longest is None else shortened(text(item), longest) for item in items[:limit]
+    )
+    rest = len(items) - limit
+    return f"{shown} and {rest:,} more" if rest > 0 else shown
 
 
 def shortened(label: object, limit: int = 60) -> str:
     """``label`` as text for a message, cut to ``limit`` characters (saying how long it was) so that a
     10,000-character label cannot swamp the message."""
     text = str(label)
-    return text if len(text) <= limit else f"{text[: limit - 1]}\u2026 ({len(text)} characters)"
+    return text if len(text) <= limit else f"{text[: limit - 1]}\u2026 ({len(text):,} characters)"
+
+
+def shown_path(path: object, limit: int = 160) -> str:
+    """``path`` quoted for a message; a path longer than ``limit`` characters keeps its start and its
+    end (the file name), the middle cut out, so that a deeply nested path stays readable."""
+    text = str(path)
+    if len(text) <= limit:
+        return repr(text)
+    keep = (limit - 1) // 2
+    return f"{text[:keep]!r}\u2026{text[-keep:]!r} ({len(text):,} characters)"

@@ -219,18 +219,20 @@ class HeatmapResult:
         file behind. The renderer's companion files (the seaborn renderer's legends) are written next to
         ``path``, after it.
         """
-        from .output.files import write_atomically
+        from .output.files import check_output_folder, write_atomically
         from .plugin_system.guard import call_guarded
 
         path = os.fspath(path)
         file_format, chosen, plugin = self._checked_renderer(path, file_format, renderer, options)
+        companions = {} if chosen.companions is None else dict(chosen.companions(self, options, file_format))
+        for target in [path, *(_companion_path(path, companion) for companion in companions)]:
+            check_output_folder(target)  # before drawing anything: a folder in the way fails at once
         stage = f"rendering with {chosen.name!r}"
         write_atomically(
             path,
             lambda temporary: call_guarded(plugin, stage, chosen.render, self, temporary, file_format, options),
         )
         written = [path]
-        companions = {} if chosen.companions is None else dict(chosen.companions(self, options, file_format))
         for companion, write in companions.items():
             target = _companion_path(path, companion)
             write_atomically(

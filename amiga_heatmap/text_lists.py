@@ -8,7 +8,7 @@ itself holds ``;``, ``:`` or ``,`` is wrapped in double or single quotes: ``Subs
 
 from __future__ import annotations
 
-from .errors import UsageError
+from .errors import UsageError, shortened
 
 QUOTES = "\"'"
 
@@ -36,12 +36,23 @@ def split_outside_quotes(text: str, separator: str, option: str) -> list[str]:
         else:
             current.append(character)
     if open_quote:
+        shown, caret = _around(text, opened_at)
         raise UsageError(
             f"The quote opened at character {opened_at + 1} of {option} is never closed:\n"
-            f"    {text}\n    {' ' * opened_at}^\nClose it with a matching {open_quote}."
+            f"    {shown}\n    {' ' * caret}^\nClose it with a matching {open_quote}."
         )
     parts.append("".join(current))
     return parts
+
+
+def _around(text: str, position: int, width: int = 100) -> tuple[str, int]:
+    """At most ``width`` characters of ``text`` around ``position`` (cut ends marked ``…``), and where
+    ``position`` falls in them."""
+    if len(text) <= width:
+        return text, position
+    first = max(0, min(position - width // 2, len(text) - width))
+    start, end = ("\u2026" if first else ""), ("\u2026" if first + width < len(text) else "")
+    return start + text[first : first + width] + end, position - first + bool(first)
 
 
 def unquote(field: str) -> str:
@@ -66,7 +77,7 @@ def parse_key_values(text: str, option: str, example: str) -> list[tuple[str, st
         key = unquote(pieces[0])
         if len(pieces) < 2 or not key:
             raise UsageError(
-                f"Cannot read {entry.strip()!r} in {option}: each entry is KEY:VALUE, entries are "
+                f"Cannot read {shortened(entry.strip())!r} in {option}: each entry is KEY:VALUE, entries are "
                 f"separated by ';' (for example {example}). Quote a key or value that holds ':' or ';'."
             )
         pairs.append((key, ":".join(pieces[1:]).strip()))

@@ -35,7 +35,7 @@ BENCHMARKS = Path(__file__).resolve().parent
 REPOSITORY = BENCHMARKS.parent
 DATA = BENCHMARKS / "data"
 SIZES = ("small", "medium", "large")
-OUR_STAGES = ("import", "read", "subset", "aggregate", "pivot", "transform", "filter", "cluster", "render")
+OUR_STAGES = ("import", "read", "annotate", "subset", "aggregate", "pivot", "transform", "filter", "cluster", "render")
 FLOOR_STAGES = ("import", "read", "aggregate", "pivot", "filter", "render")
 QUERY = ("-x", "Isolate", "-y", "Substrate", "-v", "norm(auc_lin)", "-p", "mean")
 ROW_FILTER = "row any >= 1.2"

@@ -17,7 +17,8 @@ OUTPUT = REPOSITORY / "docs" / "images" / "architecture.png"
 # (stage, hook, the name tables whose registered objects the stage uses)
 STAGES = (
     ("prepare", None, ()),
-    ("cells: read, subset, aggregate", "compute_cells", ("engines", "readers", "aggregators")),
+    ("cells: read, annotate, subset, aggregate", "compute_cells",
+     ("engines", "readers", "annotations", "aggregators")),
     ("pivot", "pivot_cells", ()),
     ("missing cells", "handle_missing_cells", ()),
     ("test: p and q per cell", "test_cells", ()),
@@ -91,7 +92,8 @@ def draw(path: Path) -> None:
             details = ["check and parse the spec before reading anything"]
         if stage_name == "render":
             details.insert(0, "HeatmapResult.save() / figure()")
-        lines = ([", ".join(implementers)] if implementers else []) + details
+        pairs = ["; ".join(details[start:start + 2]) for start in range(0, len(details), 2)]
+        lines = ([", ".join(implementers)] if implementers else []) + pairs
         axes.text(7.55, y + height - 0.3, "\n".join(lines), fontsize=7.5, color="#7a5a2a", va="top")
     axes.text(0.25, 3.0, "Every stage hook is firstresult:\na plugin may go first, return None\n"
               "to decline, or wrap the stage\n(@hookimpl(wrapper=True)).\n\nRegistration hooks\n"

@@ -139,6 +139,15 @@ ENTRIES = (
           "(first lines and columns shown). Folder inputs never read it back.",
           f"{NORMALIZED} -o filtered-table {GROWERS} --save-filtered-table",
           pictures=(), table="{name}_filtered.txt"),
+    Entry("Biolog classes: `--color-y-by biolog_class`",
+          "The built-in Biolog plate map adds each well's class, chemical, CAS and KEGG ids (docs/biolog.md), "
+          "joined on plate and well; classes have fixed colours, the same in every figure.",
+          f"{NORMALIZED} -o biolog-classes {GROWERS} --color-y-by biolog_class --sort-y-by biolog_class"),
+    Entry("`--annotate`",
+          "A lab's own table ([gallery-phylogroups.tsv](gallery-phylogroups.tsv)) joined on the column it shares "
+          "with the summary (`Isolate`), adding `phylogroup` and `source` to colour, sort or subset by.",
+          f"{NORMALIZED} -o annotate {GROWERS} --annotate docs/gallery-phylogroups.tsv --color-x-by phylogroup "
+          "--sort-x-by phylogroup"),
 )  # fmt: skip
 
 

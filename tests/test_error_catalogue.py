@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -213,6 +214,54 @@ def interrupted(context: Context) -> tuple[int, str]:
     return process.returncode, stderr
 
 
+def process(context: Context, *args: object, source: object = None, **popen: object) -> tuple[int, str]:
+    """The command line in a real process on the example summary (or ``source``), writing a TSV into
+    tmp_path/out."""
+    out = context.tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    command = [sys.executable, "-m", "amiga_heatmap", "-i", str(source or context.summary), "--output-dir",
+               str(out), "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "tsv",
+               *map(str, args)]
+    done = subprocess.run(command, stderr=subprocess.PIPE, text=True, cwd=REPOSITORY, timeout=120,
+                          check=False, env={**os.environ, "PYTHONPATH": str(REPOSITORY)}, **popen)
+    return done.returncode, done.stderr
+
+
+def full_standard_output(context: Context) -> tuple[int, str]:
+    """A real run whose standard output is /dev/full (every write fails with ENOSPC)."""
+    with open("/dev/full", "w") as full:
+        return process(context, stdout=full)
+
+
+def ascii_file_names(context: Context) -> tuple[int, str]:
+    """output_path() in a process whose file-system encoding is ASCII, with a name holding 'é'."""
+    code = ("import sys\nfrom amiga_heatmap.output.files import output_path\n"
+            "from amiga_heatmap.errors import UsageError\n"
+            "try:\n    output_path('x.txt', 'r\\u00e9sum\\u00e9', 'pdf')\nexcept UsageError as error:\n"
+            "    sys.stderr.write(error.message)\n    sys.exit(error.exit_code)\n")
+    environment = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
+                   "PYTHONPATH": str(REPOSITORY)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment,
+                          timeout=60, check=False)
+    return done.returncode, done.stderr
+
+
+def deep_folder(context: Context) -> Path:
+    """A folder nested past the system's path-length limit (30 levels of 200-character names)."""
+    root = context.tmp_path / "deep"
+    root.mkdir()
+    handle = os.open(root, os.O_RDONLY)
+    try:
+        for _ in range(30):
+            os.mkdir("d" * 200, dir_fd=handle)
+            inner = os.open("d" * 200, os.O_RDONLY, dir_fd=handle)
+            os.close(handle)
+            handle = inner
+    finally:
+        os.close(handle)
+    return root
+
+
 def unexpected(context: Context) -> tuple[int, str]:
     """A bug: an exception amiga-heatmap does not expect, inside the error reporting of the CLI."""
     import click
@@ -263,6 +312,12 @@ def normalized(context: Context) -> Path:
     return context.summary.with_name("ER_all_summary_normalized.txt")
 
 
+def annotated(context: Context, table: str | bytes, *args: object) -> tuple[int, str]:
+    """``heatmap`` with ``--annotate`` a lab table holding ``table``; ``args`` replace -x Isolate."""
+    path = context.file("lab.tsv", table)
+    return context.cli("-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "tsv", "--annotate", path, *args)
+
+
 def plugin_run(context: Context, *args: object, **files: str) -> tuple[int, str]:
     return context.heatmap("--plugins-dir", context.plugins(**files), *args)
 
@@ -275,6 +330,10 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.value-equals-axis": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "Substrate"),
     "usage.output-name-folder": lambda c: c.heatmap("-o", "figures/one"),
     "usage.output-format-contradiction": lambda c: c.heatmap("-o", "one.svg"),
+    "usage.output-name-control": lambda c: c.heatmap("-o", "one\ttwo"),
+    "usage.output-name-encoding": ascii_file_names,
+    "usage.input-empty": lambda c: c.raw("-i", "", "-x", "Isolate", "-y", "Substrate", "-v", "gr"),
+    "usage.annotations-too-many": lambda c: figure(c, "--kwargs", "annot:true;annot_limit:10"),
     "usage.output-is-input": lambda c: c.raw(
         "-i", c.file("plate.tsv", c.rows().to_csv(sep="\t", index=False)), "-o", "plate", "--format", "tsv",
         "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean"),
@@ -338,6 +397,8 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
         c.summary, value="gr", x="Isolate", y="Substrate", operation="mean").figure("table")),
     # data
     "data.input-missing": lambda c: c.heatmap(source=c.tmp_path / "missing.txt"),
+    "data.input-not-a-file": lambda c: c.heatmap(source="/dev/zero"),
+    "data.folder-unsearchable": lambda c: process(c, source=deep_folder(c)),
     "data.no-reader": lambda c: c.heatmap(source=c.file("plates.xlsx", b"PK\x03\x04")),
     "data.every-reader-declined": lambda c: c.heatmap(
         "--plugins-dir", c.plugins(xlsx=LOCK_FILES), source=c.file("~$plates.xlsx", b"\x00" * 165)),
@@ -391,12 +452,47 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "data.cluster-infinite": lambda c: c.heatmap("-v", "norm(death_lin)", "-s", "PM:1", "--cluster-y",
                                                  "--keep-rows-missing-data", "--keep-columns-missing-data",
                                                  source=normalized(c)),
+    "data.cluster-too-large": lambda c: raised(lambda: importlib.import_module("amiga_heatmap.pipeline.clustering")
+                                               .cluster(np.zeros((10_000_000, 1)), [], "average", "euclidean",
+                                                        "Substrate rows")),
     "data.cluster-undefined-distance": lambda c: c.heatmap("-v", "norm(auc_lin)", "--cluster-y",
                                                            "--cluster-metric", "correlation", source=normalized(c)),
+    "data.annotation-unreadable": lambda c: annotated(c, "Isolate\tgroup\nER1\t\xff\n".encode("latin-1"), "-x",
+                                                     "group"),
+    "data.annotation-repeated-column": lambda c: annotated(c, "Isolate\tgroup\tgroup\nER1\tA\tB\n", "-x", "group"),
+    "data.annotation-no-rows": lambda c: annotated(c, "Isolate\tgroup\n", "-x", "group"),
+    "data.annotation-no-shared-column": lambda c: annotated(c, "isolate\tgroup\nER1\tA\n", "-x", "group"),
+    "data.annotation-adds-nothing": lambda c: annotated(c, "Isolate\tStrain\nER1\tA\n", "-x", "Strain"),
+    "data.annotation-repeated-key": lambda c: annotated(c, "Isolate\tgroup\nER1\tA\nER1\tB\n", "-x", "group"),
     "data.output-folder-missing": lambda c: c.raw(
         "-i", c.summary, "--output-dir", c.tmp_path / "nowhere", "-x", "Isolate", "-y", "Substrate", "-v", "gr",
         "-p", "mean"),
-    "data.output-folder-unwritable": lambda c: c.heatmap("-o", "x" * 300),
+    "data.output-is-folder": lambda c: (
+        (c.tmp_path / "out" / "figure.tsv").mkdir(parents=True), c.heatmap())[1],
+    "data.output-name-too-long": lambda c: c.heatmap("-o", "x" * 300),
+    "data.output-folder-unwritable": lambda c: c.raw(
+        "-i", c.summary, "--output-dir", "/sys", "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p",
+        "mean"),
+    "data.write-failed": lambda c: plugin_run(c, "--format", "full", full="""
+        def render(result, path, file_format, options):
+            with open("/dev/full", "w") as device:
+                device.write("x" * 100_000)
+
+        @hookimpl
+        def register_renderers(register):
+            register(Renderer("full", ("full",), render))
+    """),
+    "data.standard-output": lambda c: full_standard_output(c),
+    "data.system-fault": lambda c: plugin_run(c, "-p", "locked", locked="""
+        import errno
+
+        def refuse(groups):
+            raise PermissionError(errno.EACCES, "Permission denied", "/srv/lab/cache")
+
+        @hookimpl
+        def register_aggregators(register):
+            register(Aggregator("locked", refuse))
+    """),
     # plugin errors
     "plugin.failed": lambda c: plugin_run(c, "-p", "boom", boom="""
         def explode(values, groups, n_groups):
@@ -415,6 +511,13 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
         @hookimpl
         def register_aggregators(register):
             register(Aggregator("few", lambda values, groups, n_groups: values[:3]))
+    """),
+    "plugin.annotation-columns": lambda c: plugin_run(c, "-x", "habitat", partial="""
+        import pandas as pd
+
+        @hookimpl
+        def register_annotations(register):
+            register(Annotation("partial", ("Isolate",), ("habitat",), lambda: pd.DataFrame({"Isolate": ["ER1"]})))
     """),
     "plugin.name-clash": lambda c: plugin_run(c, first=MAXIMUM, second=MAXIMUM),
     "plugin.suffix-clash": lambda c: plugin_run(c, **{
@@ -488,6 +591,10 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
             register(Aggregator("maximum", lambda groups: groups.max()))
     """),
     "warning.dendrogram-without-clustering": lambda c: figure(c, "--show-dendrogram"),
+    "warning.annotation-cannot-join": lambda c: c.heatmap("-y", "biolog_class", source=c.file(
+        "no_plates.txt", c.rows().drop(columns="PM").to_csv(sep="\t", index=False))),
+    "warning.annotation-no-entry": lambda c: c.heatmap("-y", "biolog_class", source=c.file(
+        "plate_26.txt", c.rows().replace({"PM": {2: 26}}).to_csv(sep="\t", index=False))),
     "warning.guessed-encoding": lambda c: c.heatmap(source=c.file(
         "excel.txt", c.rows().replace({"Substrate": {"Tween 20": "Tween 20 µM"}}).to_csv(
             sep="\t", index=False).encode("cp1252"))),
@@ -499,7 +606,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
 
 API_ONLY = {"usage.figure-of-file-renderer", "data.subset-column-missing", "data.engine-keeps-no-rows",
             "data.engine-keeps-no-replicates", "interrupted", "usage.pages-in-one-figure",
-            "usage.missing-mode"}
+            "usage.missing-mode", "usage.output-name-encoding", "data.cluster-too-large"}
 """Entries met through the Python API (no "Error:" prefix), or printed by click itself."""
 
 
@@ -511,6 +618,10 @@ def test_every_entry_has_a_scenario_and_every_scenario_an_entry() -> None:
 def test_each_entry_happens_as_catalogued(identifier, tmp_path, summary, run_cli, monkeypatch) -> None:
     if identifier == "data.unreadable-file" and not Path("/proc/self/mem").exists():
         pytest.skip("needs Linux's /proc to make a read fail for the superuser")
+    if identifier == "data.standard-output" and not Path("/dev/full").exists():
+        pytest.skip("needs Linux's /dev/full")
+    if identifier == "data.output-folder-unwritable" and not os.path.isdir("/sys"):
+        pytest.skip("needs Linux's /sys, where even the superuser cannot create files")
     entry = catalogue()[identifier]
     status, stderr = SCENARIOS[identifier](Context(tmp_path, summary, run_cli, monkeypatch))
     assert status == entry.status, stderr

@@ -34,7 +34,7 @@ def section(hook: str) -> str:
 
 def test_the_hooks_are_the_registration_and_the_stage_hooks() -> None:
     assert sorted(HOOK_TABLES) == [
-        "register_aggregators", "register_engines", "register_operators", "register_quantifiers",
+        "register_aggregators", "register_annotations", "register_engines", "register_operators", "register_quantifiers",
         "register_readers", "register_renderers", "register_transforms",
     ]
     assert STAGE_HOOKS == (

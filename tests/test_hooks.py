@@ -16,6 +16,7 @@ from amiga_heatmap import heatmap, hookimpl
 from amiga_heatmap.builtin.readers import read_delimited, read_header
 from amiga_heatmap.components import (
     Aggregator,
+    Annotation,
     LegacyAggregatorWarning,
     Operator,
     Quantifier,
@@ -292,3 +293,20 @@ def test_register_transforms_adds_a_transform_applied_in_order(amiga_heatmap_plu
     assert result.transforms == ("center(row)", "rowrank(100)")
     with pytest.raises(UsageError, match=r"rowrank takes at most 1: scale, but 2 were given"):
         heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean", transforms="rowrank(1, 2)")
+
+
+class HabitatAnnotation:
+    @hookimpl
+    def register_annotations(self, register):
+        table = pd.DataFrame({"Isolate": ["ER1", "ER2", "ER3"], "habitat": ["soil", "soil", "gut"]})
+        register(Annotation("habitats", ("Isolate",), ("habitat",), lambda: table, "isolation habitat"))
+
+
+def test_register_annotations_adds_a_column_joined_on_its_keys(amiga_heatmap_plugin, summary) -> None:
+    plugins = amiga_heatmap_plugin(HabitatAnnotation())
+    assert plugins.annotations.plugin_of("habitats") == "HabitatAnnotation"
+    with pytest.warns(UserWarning, match="'habitats' has no entry for 384 of 1536 rows \\(Isolate ER4\\)"):
+        result = heatmap(summary, value="gr", x="habitat", y="Substrate", operation="mean", subset="habitat:soil")
+    rows = read(summary)
+    expected = rows[rows["Isolate"].isin(["ER1", "ER2"])].groupby("Substrate")["gr"].mean()
+    pd.testing.assert_series_equal(result.matrix["soil"].sort_index(), expected, check_names=False)

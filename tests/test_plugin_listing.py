@@ -22,8 +22,7 @@ def test_json_lists_every_builtin_with_what_it_provides(run_cli) -> None:
     plugins = listed(run_cli)
     assert list(plugins) == ["builtin.readers", "builtin.aggregators", "builtin.filters",
                              "builtin.seaborn_renderer", "builtin.table_renderer", "builtin.gct_renderer",
-                             "builtin.pandas_engine",
-                             "builtin.transforms", "builtin.stages"]
+                             "builtin.pandas_engine", "builtin.transforms", "builtin.biolog", "builtin.stages"]
     assert {plugin["version"] for plugin in plugins.values()} == {__version__}
     assert {plugin["source"] for plugin in plugins.values()} == {"built-in"}
     readers = plugins["builtin.readers"]["provides"]["readers"]

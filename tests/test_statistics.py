@@ -138,3 +138,33 @@ def test_cells_without_two_replicates_get_no_p_value_and_say_why(normalized) -> 
     er2 = cells.xs("ER2", level=X)
     lonely = er2[er2["n"] < 2]
     assert len(lonely) > 0 and lonely["p"].isna().all() and (lonely["note"] == "fewer than 2 replicates").all()
+
+
+def test_a_filter_on_q_keeps_exactly_the_rows_whose_cells_pass_in_the_cell_table(normalized) -> None:
+    result = heatmap(normalized, value="norm(gr)", x=X, y=Y, operation="median", test=True,
+                     filter="row any q < 0.12 AND row any value >= 1.3")
+    cells = result.cells.set_index([Y, X])
+    passing = {substrate for (substrate, _), row in cells.iterrows() if row["q"] < 0.12}
+    large = {substrate for (substrate, _), row in cells.iterrows() if row["value"] >= 1.3}
+    assert 0 < len(result.matrix.index) < len(passing)
+    assert sorted(result.matrix.index) == sorted(passing & large)
+    assert set(cells.index.get_level_values(Y)[~cells["plotted"]]) == set(cells.index.get_level_values(Y)) - (
+        passing & large)
+
+
+def test_a_filter_on_the_replicate_count_and_a_quoted_layer(normalized) -> None:
+    rows = pd.read_csv(normalized, sep="\t")
+    thinned = rows[~((rows[Y] == "D-Serine") & (rows["Replicate"] == 2))]
+    result = heatmap(thinned, value="norm(gr)", x=X, y=Y, operation="mean", filter="row all 'n' >= 2")
+    counts = thinned.groupby([Y, X])["norm(gr)"].count().unstack(X)
+    assert sorted(result.matrix.index) == sorted(counts.index[(counts >= 2).all(axis=1)])
+    assert "D-Serine" not in result.matrix.index
+
+
+def test_an_unknown_layer_is_a_usage_error_with_a_caret(normalized) -> None:
+    with pytest.raises(UsageError) as raised:
+        heatmap(normalized, value="norm(gr)", x=X, y=Y, operation="mean", test=True, filter="row any qq < 0.05")
+    assert "unknown layer 'qq'. Did you mean 'q'?" in raised.value.message
+    assert raised.value.message.splitlines()[-1] == "            ^^"
+    with pytest.raises(UsageError, match="p and q exist with --test"):
+        heatmap(normalized, value="norm(gr)", x=X, y=Y, operation="mean", filter="row any q < 0.05")

@@ -1,4 +1,5 @@
-"""The built-in ``pandas`` engine: read every file into one DataFrame, subset it, aggregate it there.
+"""The built-in ``pandas`` engine: read every file into one DataFrame, join the run's annotations, subset
+it, aggregate it there.
 
 Each file is read by the reader registered for its suffix, asking only for the columns the run needs
 (every column with ``read_all_columns``); the rows are kept on the cell table, so the result can trace
@@ -22,6 +23,7 @@ def compute(sources, run):
     """The cell table of ``sources`` for ``run`` (see :class:`~amiga_heatmap.components.Engine`)."""
     import pandas as pd
 
+    from ..pipeline.annotation import annotate
     from ..pipeline.cells import aggregate, numeric_values
     from ..pipeline.subset import apply_subset
 
@@ -29,6 +31,10 @@ def compute(sources, run):
     with stage("read"):
         rows = sources.read(run)
         log.info("read %d rows", len(rows))
+    if run.annotations:
+        with stage("annotate"):
+            rows = annotate(rows, run.annotations, None if spec.read_all_columns else run.columns)
+            log.info("annotated with %s", ", ".join(annotation.name for annotation in run.annotations))
     with stage("subset"):
         rows = apply_subset(rows, run.selection)
         if run.selection:

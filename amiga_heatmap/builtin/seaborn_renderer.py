@@ -49,7 +49,7 @@ def build_figure(result: HeatmapResult, options: Mapping[str, Any]) -> Figure:
     """Draw ``result`` on a new Figure and return it (one page: ``rows_per_page`` needs ``save``)."""
     from .figure.draw import figure_pages, page_count
 
-    drawing = read_options(options)
+    drawing = read_options(options, shape=result.matrix.shape)
     pages = page_count(result, drawing)
     if pages > 1:
         raise UsageError(
@@ -66,7 +66,7 @@ def render(result: HeatmapResult, path: str, file_format: str, options: Mapping[
 
     from .figure.draw import figure_pages
 
-    drawing = read_options(options, file_format)
+    drawing = read_options(options, file_format, shape=result.matrix.shape)
     pages = figure_pages(result, drawing)
     with option_values_checked(options, "seaborn"), matplotlib.rc_context(SAVE_SETTINGS):
         if file_format == "pdf":

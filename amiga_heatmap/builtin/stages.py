@@ -91,7 +91,7 @@ def filter_matrix(matrix, run):
 
     values, counts = matrix.values, matrix.counts
     if run.expression is not None:
-        values, counts = apply_filter(run.expression, values, counts, run.plugins)
+        values, counts = apply_filter(run.expression, values, counts, run.plugins, matrix.layers)
     values, counts = order_single_column(values, counts)
     return matrix.select(values.index, values.columns)
 

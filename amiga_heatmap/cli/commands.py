@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import gc
 import logging
+import os
 import signal
 import sys
 import warnings
@@ -17,7 +18,10 @@ from typing import Any
 
 import click
 
+from .. import ending_signals
+from ..ending_signals import INTERRUPTED
 from ..errors import AmigaHeatmapError
+from ..system_faults import system_fault, unexpected_fault
 from .figure_flags import FigureFlags, figure_options
 from .help import COMMAND_LINE, DefaultCommandGroup, SectionedCommand, SectionOption
 
@@ -54,20 +58,23 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 if verbose:
                     raise
                 _print_warnings(caught)
-                click.echo(f"Error: {error.message}", err=True)
+                tell(f"Error: {error.message}")
                 sys.exit(error.exit_code)
             except KeyboardInterrupt:
                 _print_warnings(caught)
-                click.echo(INTERRUPTED, err=True)
+                tell(INTERRUPTED)
                 sys.exit(128 + signal.SIGINT)
             except Exception as error:  # an unexpected bug: short message unless verbose
                 if verbose:
                     raise
                 _print_warnings(caught)
-                click.echo(
+                fault = system_fault(error)
+                if fault is not None:  # the system failed (a full disk, ...): not a bug
+                    tell(f"Error: {unexpected_fault(fault).message}")
+                    sys.exit(1)
+                tell(
                     f"Error: unexpected {type(error).__name__}: {error}. Run again with --verbose for the "
-                    "full traceback, and please report it.",
-                    err=True,
+                    "full traceback, and please report it."
                 )
                 sys.exit(1)
             finally:
@@ -80,8 +87,17 @@ def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
     """Print the ``caught`` warnings as ``Warning: ...`` lines and forget them (so none prints twice)."""
     for warning in caught:
         if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning)):
-            click.echo(f"Warning: {warning.message}", err=True)
+            tell(f"Warning: {warning.message}")
     caught.clear()
+
+
+def tell(text: str) -> None:
+    """Print ``text`` on standard error. If standard error itself cannot be written (closed, or a full
+    disk), the message is lost, but the run's exit status stays what it was."""
+    try:
+        click.echo(text, err=True)
+    except OSError:
+        pass
 
 
 def with_plugin_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -155,6 +171,10 @@ main.shared_options = {"--plugins-dir": True, "--disable-plugin": True, "--stric
         help="A summary file, or a folder searched recursively for summary files.")
 @option("-s", "--subset", section=INPUT, metavar="VAR:V1,V2;VAR2:V3",
         help="Keep only rows whose columns hold these values, e.g. 'PM:1;Isolate:ER1,ER2'.")
+@option("--annotate", "annotation_tables", multiple=True, section=INPUT, metavar="FILE",
+        type=click.Path(exists=True, dir_okay=False),
+        help="Join a tab-separated table of your own on the columns it shares with the summary, adding its "
+             "other columns (repeatable). Biolog columns (biolog_class, ...) are built in: docs/biolog.md.")
 @option("--allow-duplicate-wells", is_flag=True, section=INPUT,
         help="Accept input files that hold the same wells (e.g. a merged and a per-plate summary).")
 @option("-v", "--value", required=True, section=MATRIX, metavar="COLUMN",
@@ -205,6 +225,7 @@ main.shared_options = {"--plugins-dir": True, "--disable-plugin": True, "--stric
 def heatmap(
     input_path: str,
     subset: str | None,
+    annotation_tables: tuple[str, ...],
     allow_duplicate_wells: bool,
     value: str,
     x_variable: str,
@@ -263,7 +284,7 @@ def heatmap(
     spec = HeatmapSpec.build(
         value, x_variable, y_variable, operation=operation, subset=subset, filter=filter_text, title=title,
         transforms=transforms, test=test, test_against=test_against, reference=reference, engine=engine,
-        allow_duplicate_wells=allow_duplicate_wells, **pipeline,
+        annotate=annotation_tables, allow_duplicate_wells=allow_duplicate_wells, **pipeline,
     )
     hashes = None if no_provenance else InputHashes(inputs)
     with recording() as times:
@@ -271,16 +292,16 @@ def heatmap(
         with stage("render"):
             _, *companions = result.save(target, file_format=file_format, renderer=chosen.name, **options)
     logging.getLogger("amiga_heatmap").info("times: %s", times.summary())
-    click.echo(f"Wrote {target} ({result.matrix.shape[0]} {y_variable} x {result.matrix.shape[1]} {x_variable}).")
+    rows, columns = result.matrix.shape
     extras = companions + figure.write_extras(result, target)
     if save_cell_table:
         extras.append(result.save_cell_table(cell_table_path(target)))
-    for extra in extras:
-        click.echo(f"Wrote {extra}.")
+    written = [f"Wrote {target} ({rows} {y_variable} x {columns} {x_variable}).", *(f"Wrote {extra}." for extra in extras)]
     if hashes is not None:
         command_line = click.get_current_context().meta.get(COMMAND_LINE, [])
         record = provenance_record(result, command_line, hashes, [target, *extras])
-        click.echo(f"Wrote {write_provenance(target, record)} (how it was made).")
+        written.append(f"Wrote {write_provenance(target, record)} (how it was made).")
+    report("\n".join(written))
 
 
 @main.command(
@@ -311,7 +332,7 @@ def list_plugins(as_json: bool, verbose: bool) -> None:
         warnings.simplefilter("ignore", PluginWarning)  # the listing shows the problems itself
         plugin_set = load_plugins(current_options(), allow_conflicts=True)
     description = describe_plugins(plugin_set)
-    click.echo(json.dumps(description, indent=2) if as_json else format_plugins(description))
+    report(json.dumps(description, indent=2) if as_json else format_plugins(description))
     plugin_set.check()
 
 
@@ -343,8 +364,8 @@ def replay_command(record_path: str, verbose: bool) -> None:
         outcome = replay(record, Path(folder))
     for changed in outcome.changed_inputs:
         click.echo(f"Warning: the input {changed} changed (or is gone) since the record was made.", err=True)
-    for output, same in outcome.identical.items():
-        click.echo(f"{'identical' if same else 'DIFFERENT'}: {output}")
+    report("\n".join(f"{'identical' if same else 'DIFFERENT'}: {output}"
+                      for output, same in outcome.identical.items()))
     if not outcome.reproduced:
         raise DataError(
             "The replay did not reproduce every output byte for byte (see the DIFFERENT lines); compare the "
@@ -358,6 +379,30 @@ def cell_table_path(target: Any) -> Any:
 
     target = Path(target)
     return target.with_name(f"{target.stem}_cells.tsv")
+
+
+
+def report(text: str) -> None:
+    """Print ``text`` on standard output. A character its encoding cannot hold (an ASCII terminal) is
+    escaped; a failure of the output itself (``> /dev/full``, a closed pipe) raises DataError."""
+    from ..system_faults import standard_output_fault
+
+    stream = click.get_text_stream("stdout")
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    errors = "surrogateescape" if _encodes(text, encoding) else "backslashreplace"
+    line = (text + "\n").encode(encoding, errors)
+    try:
+        click.echo(line, nl=False)
+    except OSError as error:
+        raise standard_output_fault(error) from error
+
+
+def _encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding, "surrogateescape")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 @main.command(
@@ -379,7 +424,7 @@ def show_version(verbose: bool) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PluginWarning)  # 'amiga-heatmap plugins' shows the problems
         plugin_set = load_plugins(current_options(), allow_conflicts=True)
-    click.echo(version_text(plugin_set))
+    report(version_text(plugin_set))
 
 
 @main.command("docs", cls=SectionedCommand, context_settings={"help_option_names": ["-h", "--help"]})
@@ -387,18 +432,20 @@ def show_docs() -> None:
     """Print where the guides installed with amiga-heatmap are (usage, gallery, API, errors, plugins)."""
     from .about import docs_text
 
-    click.echo(docs_text())
+    report(docs_text())
 
-
-INTERRUPTED = "Interrupted. A file being written was removed; an older file of the same name is unchanged."
 
 
 def run() -> None:
     """The process entry point (``amiga-heatmap`` and ``python -m amiga_heatmap``): :func:`main`, then a
     quick exit.
 
-    SIGTERM (what ``kill``, job schedulers and CI time-outs send) ends the run like Ctrl-C does, through
-    the clean-up code, so no temporary file is left behind; the exit status is 143 (130 for Ctrl-C).
+    Every signal that ends a run (SIGTERM from ``kill``, job schedulers and time-outs; SIGHUP from a
+    closed terminal; SIGQUIT; Ctrl-C) goes through the clean-up code, so no temporary file is left
+    behind (:mod:`amiga_heatmap.ending_signals`); the exit status is 128 plus the signal's number (130
+    for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP). Standard output that cannot be written (a closed pipe)
+    is reported once, without a second complaint from the interpreter as it exits; standard error that
+    cannot be written loses its messages but not the exit status.
 
     When the command is done, the objects alive (pandas, matplotlib and their modules, the figure) are
     moved out of the garbage collector's reach: otherwise the interpreter spends up to 0.7 s walking
@@ -406,15 +453,24 @@ def run() -> None:
     handlers still run. Tests call :func:`main` in-process instead, where frozen objects would never be
     freed.
     """
-    signal.signal(signal.SIGTERM, _end_on_sigterm)
+    ending_signals.install()
     try:
         main(prog_name="amiga-heatmap")
     finally:
+        _drop_unwritable_output()
         gc.freeze()
 
 
-def _end_on_sigterm(signal_number: int, frame: Any) -> None:
-    """Turn SIGTERM into a normal exit, so that clean-up code runs (atomic writes remove their
-    temporary file)."""
-    click.echo(INTERRUPTED, err=True)
-    sys.exit(128 + signal_number)
+def _drop_unwritable_output() -> None:
+    """Flush standard output and standard error; point one that fails at the null device, so that the
+    interpreter's own flush at exit has nothing left to fail on (it would change the exit status)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, stream.fileno())
+                os.close(null)
+            except (OSError, ValueError):
+                pass

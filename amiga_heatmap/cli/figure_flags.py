@@ -78,7 +78,8 @@ _FLAGS = (
         "--color-y-by",
         section=COLOURS,
         metavar="COLUMN",
-        help="A colour strip along the rows, by this column.",
+        help="A colour strip along the rows, by this column; with -y Substrate, 'biolog_class' colours "
+             "Biolog wells by substrate class (fixed colours).",
     ),
     _option(
         "--color-scheme-x", section=COLOURS, metavar="VALUE:COLOR;...", help="Colours of --color-x-by values."
@@ -312,11 +313,13 @@ class FigureFlags:
         return options
 
     def check_extra_outputs(self, target: Path, inputs: list[Path]) -> None:
-        """Raise UsageError when an extra output (the filtered table) would overwrite an input file."""
+        """Raise UsageError when an extra output (the filtered table) would overwrite an input file, and
+        DataError when a folder is in its place."""
         if self.save_filtered_table:
-            from ..output.files import refuse_overwriting_inputs
+            from ..output.files import check_output_folder, refuse_overwriting_inputs
 
             refuse_overwriting_inputs(filtered_table_path(target), inputs)
+            check_output_folder(filtered_table_path(target))
 
     def write_extras(self, result: Any, target: Path) -> list[str]:
         """Write the filtered table when asked; return the paths written."""

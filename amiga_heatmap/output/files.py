@@ -8,7 +8,9 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..errors import DataError, UsageError
+from ..ending_signals import deferred
+from ..errors import AmigaHeatmapError, DataError, UsageError, shortened, shown_path
+from ..system_faults import system_fault, write_fault
 from .own_outputs import record_output
 
 TIMESTAMP_FORMAT = "%Y-%m-%d_%H-%M-%S"
@@ -52,7 +54,9 @@ def output_path(
 
     The folder is ``output_dir`` when given, else the input's folder (the input itself when it is a
     folder), as AMiGA does. ``name`` is a base name without folder or extension (``-o``, after
-    :func:`split_output_name`); None gives a timestamp name. Raises UsageError for a name holding a folder.
+    :func:`split_output_name`); None gives a timestamp name. Raises UsageError for a name holding a folder
+    or a control character, for a name the file-system encoding cannot write, and for an empty
+    ``output_dir``.
     """
     if name is None:
         name = default_output_name()
@@ -61,12 +65,28 @@ def output_path(
             f"-o/--output takes a file name without a folder, but got {name!r}. Give the folder with "
             "--output-dir and the bare name with -o, e.g. '-o ER_norm_auc --output-dir figures'."
         )
+    if any(character < " " or character == "\x7f" for character in name):
+        raise UsageError(
+            f"-o/--output {shortened(repr(name))} holds a control character (a line break or tab, for "
+            "instance), which file names should not. Give a name without one."
+        )
     if output_dir is not None:
+        if not os.fspath(output_dir):
+            raise UsageError("--output-dir is empty; name the folder to write to, e.g. --output-dir figures.")
         folder = Path(output_dir)
     else:
         source = Path(input_path)
         folder = source if source.is_dir() else source.parent
-    return folder / f"{name}.{file_format}"
+    target = folder / f"{name}.{file_format}"
+    try:
+        os.fsencode(target)
+    except UnicodeEncodeError as error:
+        raise UsageError(
+            f"The output name {name!r} holds {target.name[error.start:error.end]!r}, which the file system "
+            f"encoding ({error.encoding}) cannot write. Use a name in plain ASCII letters, or run in a UTF-8 "
+            "locale (e.g. LANG=C.UTF-8)."
+        ) from None
+    return target
 
 
 def refuse_overwriting_inputs(target: Path, inputs: Iterable[Path]) -> None:
@@ -84,18 +104,47 @@ def refuse_overwriting_inputs(target: Path, inputs: Iterable[Path]) -> None:
 
 
 def check_output_folder(path: str | os.PathLike[str]) -> Path:
-    """Return the folder ``path`` is to be written in; raise DataError if it does not exist.
+    """Return the folder ``path`` is to be written in; raise DataError if it does not exist, if ``path``
+    itself is a folder (a file cannot replace it), if its name is too long for the file system, or if
+    the folder refuses new files (a temporary file is created there and removed at once).
 
-    The command line calls this before reading any data, so a mistyped --output-dir fails at once.
+    The command line calls this for each output before reading any data, so a mistyped --output-dir
+    fails at once.
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
+        if os.path.lexists(folder) and not folder.is_symlink():
+            raise DataError(
+                f"Cannot write {shown_path(path)}: {shown_path(folder)} is not a folder. Choose a folder "
+                "with --output-dir."
+            )
         raise DataError(
-            f"Cannot write {str(path)!r}: the folder {str(folder)!r} does not exist. Create it, or choose "
-            "another folder with --output-dir."
+            f"Cannot write {shown_path(path)}: the folder {shown_path(folder)} does not exist. Create it, or "
+            "choose another folder with --output-dir."
         )
+    length, longest = len(os.fsencode(path.name)), _longest_name(folder)
+    if length > longest:
+        raise DataError(
+            f"Cannot write {shown_path(path)}: its name is {length} bytes long, and the file system takes "
+            f"names of at most {longest}. Choose a shorter name with -o."
+        )
+    if os.path.isdir(path):
+        raise DataError(
+            f"Cannot write {shown_path(path)}: a folder of that name is in the way. Choose another name "
+            "with -o, or another folder with --output-dir."
+        )
+    with deferred():  # a probe: the folder refuses new files (no permission, a read-only disk) now
+        os.unlink(_temporary_file(path, folder))
     return folder
+
+
+def _longest_name(folder: Path) -> int:
+    """The longest file name (in bytes) the file system of ``folder`` takes; 255 when it will not say."""
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255
 
 
 def write_atomically(path: str | os.PathLike[str], write: Callable[[str], None]) -> None:
@@ -103,25 +152,48 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[str], None])
 
     The temporary file sits in ``path``'s folder (so the final rename is atomic) and is removed if
     ``write`` fails; an existing file at ``path`` is only replaced by a complete one. The finished file
-    is recorded as ours (:mod:`amiga_heatmap.output.own_outputs`), so folder inputs never read it back. Raises
-    DataError when the folder does not exist or is not writable.
+    is recorded as ours (:mod:`amiga_heatmap.output.own_outputs`), so folder inputs never read it back.
+
+    Raises DataError when the folder does not exist or is not writable, when ``path`` is a folder, and
+    when the system fails while writing (a full disk, a file-size limit, a refused permission: an OSError
+    from ``write``, possibly behind another exception, see :mod:`amiga_heatmap.system_faults`), naming
+    ``path`` and the cause. A signal that ends the run (:mod:`amiga_heatmap.ending_signals`) cannot come
+    between creating the temporary file and arranging its removal, nor between putting the file in place
+    and recording it.
     """
     path = Path(path)
     folder = check_output_folder(path)
+    temporary = None
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".part", dir=folder)
-    except OSError as error:
-        raise DataError(f"Cannot write into {str(folder)!r}: {error.strerror}. Choose another folder with --output-dir.") from error
-    os.close(handle)
-    try:
+        with deferred():
+            temporary = _temporary_file(path, folder)
         write(temporary)
         os.chmod(temporary, 0o666 & ~_current_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
+        with deferred():
+            os.replace(temporary, path)
+            record_output(path)
+    except BaseException as error:
+        if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
+        fault = None if isinstance(error, AmigaHeatmapError) else system_fault(error)
+        if fault is not None:
+            raise write_fault(path, fault) from error
         raise
-    record_output(path)
+
+
+def _temporary_file(path: Path, folder: Path) -> str:
+    """Create the hidden temporary file ``.NAME.XXXXXXXX.EXT.part`` in ``folder``; return its path."""
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.stem[:100]}.", suffix=path.suffix + ".part", dir=folder
+        )
+    except OSError as error:
+        raise DataError(
+            f"Cannot write into {shown_path(folder)}: {error.strerror}. Choose another folder with "
+            "--output-dir."
+        ) from error
+    os.close(handle)
+    return temporary
 
 
 def _current_umask() -> int:

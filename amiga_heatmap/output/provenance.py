@@ -124,6 +124,7 @@ def provenance_record(
 def write_provenance(target: str | os.PathLike[str], record: dict[str, Any]) -> Path:
     """Write ``record`` atomically beside ``target`` (see :func:`provenance_path`); return its path."""
     path = provenance_path(target)
+    record = _unicode(record)
 
     def write(temporary: str) -> None:
         with open(temporary, "w", encoding="utf-8") as handle:
@@ -209,6 +210,22 @@ def _without_output_folder(arguments: list[str]) -> list[str]:
         elif not argument.startswith("--output-dir=") and argument != "--no-provenance":
             kept.append(argument)
     return kept
+
+
+def _unicode(value: Any) -> Any:
+    """``value`` with every text that holds surrogate escapes (arguments and file names under an ASCII
+    locale) turned back into the characters its bytes spell in UTF-8, escaping bytes that spell none."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return os.fsencode(value).decode("utf-8", "backslashreplace")
+        return value
+    if isinstance(value, dict):
+        return {_unicode(key): _unicode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unicode(item) for item in value]
+    return value
 
 
 def _version(distribution: str) -> str | None:

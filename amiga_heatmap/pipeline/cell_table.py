@@ -51,18 +51,20 @@ class Sources:
         return cls(frame=frame, sample_column=frame.columns[0] if len(frame.columns) else None)
 
     def read(self, run: Run) -> pd.DataFrame:
-        """The summary rows, as the registered readers read them: only the columns ``run`` needs (and
-        the sample id) unless ``run.spec.read_all_columns``; the frame itself (never copied) for an
-        in-memory input. Raises DataError naming the closest column names for a column the input
-        lacks. For engines that read through amiga-heatmap's readers."""
+        """The summary rows, as the registered readers read them: only the columns ``run`` reads
+        (``run.input_columns``, and the sample id) unless ``run.spec.read_all_columns``; the frame itself
+        (never copied) for an in-memory input. Raises DataError naming the closest column names for a
+        column the input lacks. Annotations are not applied here. For engines that read through
+        amiga-heatmap's readers."""
         from .reading import check_columns, read_summaries
 
+        columns = run.input_columns
         if self.frame is not None:
-            check_columns(self.frame, run.columns, [], run.plugins)
+            check_columns(self.frame, columns, [], run.plugins)
             return self.frame
-        wanted = None if run.spec.read_all_columns else frozenset(run.columns) | {self.sample_column}
+        wanted = None if run.spec.read_all_columns else frozenset(columns) | {self.sample_column}
         rows = read_summaries(self.files, run.plugins, wanted, run.spec.allow_duplicate_wells)
-        check_columns(rows, run.columns, list(self.files), run.plugins)
+        check_columns(rows, columns, list(self.files), run.plugins)
         return rows
 
 

@@ -96,6 +96,7 @@ def cluster(values: np.ndarray, labels: Sequence[object], method: str, metric: s
     if count < 2:
         return Clustering(order=np.arange(count), linkage=np.empty((0, 4)))
     _refuse_infinite(values, labels, what)
+    _refuse_too_many(count, what)
     missing = np.isnan(values)
     if missing.any():
         if metric != "euclidean":
@@ -154,6 +155,25 @@ def _linkage(distances: np.ndarray, method: str) -> np.ndarray:
 
         return linkage(distances, method=method)
     return fastcluster.linkage(distances, method=method)
+
+
+def _refuse_too_many(count: int, what: str) -> None:
+    """Raise DataError, before any distance is computed, when the ``count * (count - 1) / 2`` distances
+    (8 bytes each) would take more than half of the computer's memory (when it says how much it has)."""
+    import os
+
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):
+        return
+    pairs = count * (count - 1) // 2
+    needed = pairs * 8
+    if memory > 0 and needed > memory / 2:
+        raise DataError(
+            f"Cannot cluster the {count:,} {what}: their {pairs:,} distances need {needed / 2**30:,.1f} GB "
+            f"of memory, more than half of this computer's {memory / 2**30:,.1f} GB. Leave labels out with "
+            "--subset or -f, or cluster the other axis only."
+        )
 
 
 def _refuse_infinite(values: np.ndarray, labels: Sequence[object], what: str) -> None:

@@ -8,8 +8,9 @@ Stages, in order, with the hook called at each (:mod:`amiga_heatmap.plugin_syste
 ==============  ======================  ==================================================
 stage           hook                    built-in (``builtin.stages``, ``trylast``)
 ==============  ======================  ==================================================
-prepare         (none)                  check and parse the spec (:func:`.run.prepare`)
-cells           ``compute_cells``       the chosen engine reads, subsets and aggregates
+prepare         (none)                  check and parse the spec (:func:`.run.prepare`), then key
+                                        the annotations to the input (:mod:`.annotation`)
+cells           ``compute_cells``       the chosen engine reads, annotates, subsets and aggregates
 pivot           ``pivot_cells``         cells -> y x x matrix, labels in natural order
 missing cells   ``handle_missing_cells`` drop rows or columns with missing cells, or keep
 test            ``test_cells``          ``--test``: p- and q-values per cell from its replicates
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..plugin_system.stage_calls import call_stage
 from ..timing import Stopwatch, stage
+from .annotation import bind_annotations
 from .cell_table import Sources
 from .matrix_state import MatrixState, StageRecord
 from .run import prepare
@@ -73,6 +75,7 @@ class Pipeline:
         clock.lap("import")
         with stage("read"):
             sources = self.sources(data)
+            run = bind_annotations(run, sources)
         cells = call_stage(manager, "compute_cells", "computing the cells", sources=sources, run=run)
         records: list[StageRecord] = []
 

@@ -21,7 +21,9 @@ from ..output.own_outputs import skip_own_outputs
 from ..plugin_system.components import Reader
 from ..plugin_system.guard import call_guarded
 from ..plugin_system.plugin_set import PluginSet
+from ..system_faults import read_fault
 from .duplicate_wells import columns_for_check, refuse_duplicate_wells
+from .input_paths import checked_input, search_faults_reported
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -32,21 +34,19 @@ FILES_SHOWN = 5
 """How many skipped files a warning names."""
 
 
+@search_faults_reported
 def find_summary_files(path: str | os.PathLike[str], plugins: PluginSet) -> list[Path]:
     """The files to read for ``path``: the file itself, or every file below a folder that a reader takes.
 
     In a folder, a file some reader's suffix matches but every such reader declines
     (:attr:`Reader.accepts <amiga_heatmap.plugin_system.components.Reader.accepts>`) is skipped, with one
-    warning naming the files skipped so; each decline is logged at INFO level. Raises DataError for a
-    missing path, a file no reader handles or every reader declines, or a folder without summary files.
+    warning naming the files skipped so; each decline is logged at INFO level. Raises UsageError for an
+    empty path; DataError for a missing path, one that is neither a regular file nor a folder
+    (:func:`~.input_paths.checked_input`), a file no reader handles or every reader declines, a folder
+    without summary files, or a folder that cannot be searched.
     """
-    path = Path(path)
+    path = checked_input(path)
     suffixes = plugins.suffixes
-    if not path.exists():
-        raise DataError(
-            f"The input {str(path)!r} (given to -i/--input) does not exist. Check the path; it may be "
-            "relative to the folder you run the command in."
-        )
     if path.is_file():
         reader_of(path, plugins)
         return [path]
@@ -147,10 +147,13 @@ def read_summaries(
     frames = []
     for file in files:
         reader = reader_of(file, plugins)
-        frame = call_guarded(
-            plugins.readers.plugin_of(reader.name), f"reading {file}", reader.read, str(file),
-            columns_for_check(columns, len(files)),
-        )
+        try:
+            frame = call_guarded(
+                plugins.readers.plugin_of(reader.name), f"reading {file}", reader.read, str(file),
+                columns_for_check(columns, len(files)),
+            )
+        except OSError as error:  # the system's fault (call_guarded passes only those)
+            raise read_fault(file, error) from error
         log.info("read %s: %d rows, %d columns (reader %s)", file, len(frame), frame.shape[1], reader.name)
         frames.append(frame)
     frames = refuse_duplicate_wells(frames, files, columns, allowed=allow_duplicate_wells)

@@ -16,8 +16,9 @@ from .missing_cells import MISSING_MODES
 from .spec import HeatmapSpec
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..plugin_system.components import Aggregator, Engine
+    from ..plugin_system.components import Aggregator, Annotation, Engine
     from ..plugin_system.plugin_set import PluginSet
+    from .annotation import LabTable
     from .statistics import CellTest
     from .subset import Selection
     from .transforms import TransformCall
@@ -37,7 +38,13 @@ class Run:
     - ``selection``: the parsed subset (column -> accepted value texts).
     - ``expression``: the parsed filter, or None.
     - ``transforms``: the parsed ``--transform`` calls, in order.
-    - ``columns``: every column the run needs, with the option that asked for it (for messages).
+    - ``columns``: every column the run needs, with the option that asked for it (for messages),
+      including the columns annotations add; :attr:`input_columns` are those to read.
+    - ``annotations``: the :class:`~amiga_heatmap.components.Annotation` lookup tables the engine joins
+      to the rows after reading and before the subset, in order: only those adding a column of
+      ``columns`` (:mod:`amiga_heatmap.pipeline.annotation`); empty in most runs.
+    - ``lab_tables``: the ``--annotate`` tables, read but not yet keyed; the pipeline turns them into
+      ``annotations`` once the input's columns are known, so stages always see this empty.
     - ``highlighted``: ``{"x": [...], "y": [...]}`` label texts to highlight.
     - ``palettes``: per axis, the colours the user gave for the strip (None: automatic).
     - ``missing_color``: the checked ``missing_color``, or None.
@@ -64,6 +71,19 @@ class Run:
         from .operation import operation_text
 
         return operation_text(self.aggregator, self.aggregator_arguments) if self.aggregator else None
+    annotations: tuple[Annotation, ...] = ()
+    lab_tables: tuple[LabTable, ...] = ()
+
+    @property
+    def input_columns(self) -> dict[str, str]:
+        """The columns to read from the input, each with the option that asked for it: ``columns``
+        without those the annotations add, with the annotations' key columns."""
+        added = {column for annotation in self.annotations for column in annotation.adds}
+        wanted = {column: option for column, option in self.columns.items() if column not in added}
+        for annotation in self.annotations:
+            for key in annotation.keys:
+                wanted.setdefault(key, f"the {annotation.name!r} annotation")
+        return wanted
 
     @property
     def aggregator_plugin(self) -> str | None:
@@ -76,6 +96,7 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
 
     Raises UsageError for anything malformed or unknown (see the module docstring).
     """
+    from .annotation import needed_annotations, read_lab_table
     from .clustering import check_method_and_metric
     from .filtering.language import parse_filter
     from .labels.colors import check_color, given_colors
@@ -88,7 +109,7 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
     aggregator, arguments = parse_operation(spec.operation, plugins.aggregators) if spec.operation else (None, ())
     selection = parse_subset(spec.subset)
     expression = (
-        parse_filter(spec.filter, plugins.quantifiers.as_dict(), plugins.operators.as_dict())
+        parse_filter(spec.filter, plugins.quantifiers.as_dict(), plugins.operators.as_dict(), filter_layers(spec))
         if spec.filter is not None
         else None
     )
@@ -101,16 +122,19 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
     if spec.clustered:
         check_method_and_metric(spec.cluster_method, spec.cluster_metric)
     highlighted = parse_highlight(spec.highlight, spec.x.column, spec.y.column)
-    palettes = {
-        axis: given_colors(axis, spec.axis(axis).color_by, spec.axis(axis).color_scheme, spec.axis(axis).color_file)
-        for axis in ("x", "y")
-    }
     missing_color = check_color(spec.missing_color, "--missing-color") if spec.missing_color is not None else None
     cell_test = _cell_test(spec)
     columns = {spec.value: "-v/--value", spec.x.column: "-x/--x-variable", spec.y.column: "-y/--y-variable"}
     columns.update({column: "-s/--subset" for column in selection if column not in columns})
     for column, option in spec.label_columns().items():
         columns.setdefault(column, option)
+    annotations = needed_annotations(plugins, columns)
+    lab_tables = tuple(read_lab_table(path) for path in spec.annotate)
+    palettes = {
+        axis: given_colors(axis, spec.axis(axis).color_by, spec.axis(axis).color_scheme, spec.axis(axis).color_file)
+        or annotation_colors(annotations, spec.axis(axis).color_by)
+        for axis in ("x", "y")
+    }
     return Run(
         spec=spec,
         plugins=plugins,
@@ -125,6 +149,8 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
         palettes=palettes,
         missing_color=missing_color,
         cell_test=cell_test,
+        annotations=annotations,
+        lab_tables=lab_tables,
     )
 
 
@@ -138,6 +164,24 @@ def _cell_test(spec: HeatmapSpec) -> CellTest | None:
                 raise UsageError(f"{option} says what --test compares with, but --test is not given. Add --test.")
         return None
     return cell_test(spec.value, spec.test_against, spec.reference)
+
+
+def filter_layers(spec: HeatmapSpec) -> dict[str, str]:
+    """The layers a filter clause may name besides ``value``, with what each holds: ``n`` always,
+    ``p`` and ``q`` with ``--test``."""
+    layers = {"n": "replicate values per cell"}
+    if spec.test:
+        layers.update({"p": "p-values of --test", "q": "q-values of --test"})
+    return layers
+
+
+def annotation_colors(annotations: tuple[Annotation, ...], column: str | None) -> dict[str, str] | None:
+    """The fixed colours the last of ``annotations`` adding ``column`` gives its values, or None."""
+    for annotation in reversed(annotations):
+        if column in annotation.adds and annotation.colors is not None:
+            colors = annotation.colors(column)
+            return dict(colors) if colors is not None else None
+    return None
 
 
 def check_axes(value: str, x: str, y: str) -> None:

@@ -71,6 +71,8 @@ class HeatmapSpec:
       against the reference cell of its row (column) with Welch's t-test.
     - ``engine``: the engine computing the cells (None: the default, ``pandas``).
     - ``read_all_columns``: keep every input column on the result's rows (``--save-filtered-table``).
+    - ``annotate``: lab annotation tables (``--annotate``), tab-separated files joined to the rows on
+      the columns they share with the summary (:mod:`amiga_heatmap.pipeline.annotation`).
     - ``allow_duplicate_wells``: read input files that hold the same wells (``--allow-duplicate-wells``;
       see :mod:`amiga_heatmap.pipeline.duplicate_wells`).
     """
@@ -93,6 +95,7 @@ class HeatmapSpec:
     reference: str | None = None
     engine: str | None = None
     read_all_columns: bool = False
+    annotate: tuple[str | os.PathLike[str], ...] = ()
     allow_duplicate_wells: bool = False
 
     @classmethod
@@ -114,6 +117,9 @@ class HeatmapSpec:
             raise TypeError(f"heatmap() got unexpected keyword arguments: {', '.join(unknown)}")
         if "transforms" in options:
             options["transforms"] = _as_tuple(options["transforms"])
+        if "annotate" in options:
+            annotate = options["annotate"]
+            options["annotate"] = (annotate,) if isinstance(annotate, (str, os.PathLike)) else tuple(annotate or ())
         return cls(value=value, x=axes["x"], y=axes["y"], **options)
 
     def axis(self, name: str) -> AxisSpec:

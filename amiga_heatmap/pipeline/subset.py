@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ..errors import DataError, UsageError, closest_names, shortened
+from ..errors import DataError, UsageError, closest_names, listed, shortened
 from ..text_lists import parse_key_values, split_values
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -86,51 +86,64 @@ def apply_subset(rows: pd.DataFrame, selection: Selection) -> pd.DataFrame:
     if not selection:
         return rows
     import numpy as np
+    import pandas as pd
 
     keep = np.ones(len(rows), dtype=bool)
-    unmatched: list[str] = []
-    unmatched_excluded: list[str] = []
+    unmatched: list[tuple[str, str, set[str]]] = []
+    unmatched_excluded: list[tuple[str, str, set[str]]] = []
     for column, values in selection.items():
         if column not in rows.columns:
             suggestion = closest_names(column, rows.columns)
             hint = f" Closest columns: {', '.join(map(repr, suggestion))}." if suggestion else ""
             raise DataError(
-                f"The subset variable {column!r} (given to --subset) is not a column of the input.{hint} "
-                "Column names are case-sensitive."
+                f"The subset variable {shortened(column)!r} (given to --subset) is not a column of the "
+                f"input.{hint} Column names are case-sensitive."
             )
         excluded = isinstance(values, Excluded)
         matches = column_matches(rows[column], values)
+        keep &= ~matches if excluded else matches
         distinct = rows[column].dropna().drop_duplicates()
         present = set(distinct.astype(str))
-        for value in values:
-            if not column_matches(distinct, [value]).any():
-                near = closest_names(value, present)
-                near_text = f" (closest: {', '.join(map(repr, near))})" if near else ""
-                (unmatched_excluded if excluded else unmatched).append(
-                    f"{column}:{'!' if excluded else ''}{shortened(value)}{near_text}"
-                )
-        keep &= ~matches if excluded else matches
+        hits = pd.Series(values, dtype=object).isin(present).to_numpy()
+        if pd.api.types.is_numeric_dtype(distinct.dtype):
+            numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy()
+            hits = hits | np.isin(numbers, distinct.to_numpy(dtype=float))
+        (unmatched_excluded if excluded else unmatched).extend(
+            (column, value, present) for value, hit in zip(values, hits) if not hit
+        )
     if unmatched:
         warnings.warn(
-            "These --subset values match no row and select nothing: " + "; ".join(unmatched) + ".",
+            "These --subset values match no row and select nothing: "
+            + listed(unmatched, text=_with_closest, separator="; ") + ".",
             stacklevel=2,
         )
     if unmatched_excluded:
         warnings.warn(
             "These --subset values to leave out match no row, so they leave out nothing: "
-            + "; ".join(unmatched_excluded) + ".",
+            + listed([(column, f"!{value}", present) for column, value, present in unmatched_excluded],
+                     text=_with_closest, separator="; ") + ".",
             stacklevel=2,
         )
     if not keep.any():
         raise DataError(
             "The subset selects no rows: no row has all of "
             + "; ".join(
-                f"{column} {'not in' if isinstance(values, Excluded) else 'in'} {list(values)}"
+                f"{shortened(column)} {'not in' if isinstance(values, Excluded) else 'in'} "
+                f"[{listed(values, text=repr)}]"
                 for column, values in selection.items()
             )
             + ". Check the spelling of the values (they are compared as text) or widen the subset."
         )
     return rows.loc[keep]
+
+
+def _with_closest(unmatched: tuple[str, str, set[str]]) -> str:
+    """``Column:value (closest: 'a', 'b')`` for a value that matches nothing (looked up only for the
+    values a message shows, as the search compares with every value present)."""
+    column, value, present = unmatched
+    near = closest_names(value, present)
+    near_text = f" (closest: {', '.join(map(repr, map(shortened, near)))})" if near else ""
+    return f"{shortened(column)}:{shortened(value)}{near_text}"
 
 
 def column_matches(column: pd.Series, values: Sequence[str]):

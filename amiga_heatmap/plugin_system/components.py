@@ -1,5 +1,5 @@
-"""The objects plugins register: readers, aggregators, quantifiers, operators, renderers, engines and
-transforms.
+"""The objects plugins register: readers, aggregators, quantifiers, operators, renderers, engines,
+transforms and annotations.
 
 A plugin builds these and hands them to the ``register`` callback of the matching hook (see
 :mod:`amiga_heatmap.plugin_system.hookspecs`). They are plain frozen dataclasses holding a name, a short description for
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 __all__ = [
     "AGGREGATION_FORMS",
     "Aggregator",
+    "Annotation",
     "Engine",
     "LegacyAggregatorWarning",
     "Operator",
@@ -256,8 +257,10 @@ class Engine:
 
     - ``compute(sources, run)``: return a :class:`~amiga_heatmap.pipeline.cell_table.CellTable` for
       ``sources`` (:class:`~amiga_heatmap.pipeline.cell_table.Sources`) as ``run.spec`` asks. The engine
-      receives what it may push down: ``run.columns`` (the columns the run needs, each with the option
-      that asked for it), ``run.selection`` (the parsed subset), ``run.aggregator`` and
+      receives what it may push down: ``run.input_columns`` (the columns to read, each with the option
+      that asked for it), ``run.annotations`` (the :class:`Annotation` lookup tables to join to the rows,
+      in order, after reading and before the subset: :func:`amiga_heatmap.pipeline.annotation.annotate`
+      does it for pandas), ``run.selection`` (the parsed subset), ``run.aggregator`` and
       ``run.aggregator_arguments`` (None when every cell must hold one value). It must report the same
       errors as the ``pandas`` engine (missing column with the closest names, non-numeric values naming
       samples, replicates without ``-p``, an empty selection); one it cannot run (an aggregator it cannot
@@ -289,3 +292,32 @@ class Transform:
     description: str = ""
     parameters: tuple[str, ...] = ()
     check: Callable[..., None] | None = None
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """Columns added to the input rows after reading and before the subset, by a lookup table joined on
+    key columns, so that the added columns work wherever a column does (``-y``, ``-x``, ``-s``,
+    ``--color-y-by``, ``--sort-y-by``).
+
+    - ``name``: unique annotation name, e.g. ``"biolog"``.
+    - ``keys``: the columns of the input rows it joins on, e.g. ``("PM", "Well")``.
+    - ``adds``: the columns it adds, e.g. ``("biolog_class",)``; never one of ``keys``.
+    - ``table()``: return the lookup table, a DataFrame holding the ``keys`` and ``adds`` columns with one
+      row per key combination. Keys are compared as text: the table's key columns hold text, and the
+      engine compares each row's key value written as text (whole numbers without a decimal point:
+      ``1.0`` is ``"1"``). Rows whose keys the table lacks get missing values. Called only in runs that
+      need one of ``adds`` (then ``keys`` are read too), so it may read a file.
+    - ``colors(column)``: optional; the fixed colour of each value of the added ``column``
+      (``{value: "#rrggbb"}``), used by a colour strip of that column when the user gives no colours,
+      so that a value has the same colour in every figure; None for an automatic palette.
+
+    The contract is a join, so that every engine can apply it (a pandas merge, a SQL ``LEFT JOIN``).
+    """
+
+    name: str
+    keys: tuple[str, ...]
+    adds: tuple[str, ...]
+    table: Callable[[], pd.DataFrame]
+    description: str = ""
+    colors: Callable[[str], Mapping[str, str] | None] | None = None

@@ -3,7 +3,7 @@
 Two kinds of hooks are specified here.
 
 **Registration hooks** (``register_*``) provide named objects users choose between: readers,
-aggregators, quantifiers, operators, renderers, engines and transforms. The core calls each once per
+aggregators, quantifiers, operators, renderers, engines, transforms and annotations. The core calls each once per
 plugin while plugins load, with a ``register`` function, and the plugin calls ``register`` once for each
 object it provides::
 
@@ -142,6 +142,26 @@ def register_transforms(register):
     :param register: call ``register(transform)`` for each :class:`~amiga_heatmap.components.Transform`.
         Built-ins: ``log2``, ``zscore(row|col)``, ``center(row|col)``.
     :return: nothing; the return value is ignored.
+    """
+
+
+@hookspec
+def register_annotations(register):
+    """Provide annotations: lookup tables that add columns to the input rows after reading and before
+    the subset, joined on key columns (the built-in ``biolog`` plate map adds ``biolog_class`` and more,
+    joined on ``PM`` and ``Well``).
+
+    :param register: call ``register(annotation)`` for each
+        :class:`~amiga_heatmap.plugin_system.components.Annotation`. A run applies an annotation only
+        when it needs one of the columns the annotation adds (as ``-x``, ``-y``, in ``-s``, to sort or
+        colour by); it then reads the annotation's key columns too. Registered annotations are applied in
+        name order, then the ``--annotate`` tables in the order given; where two add the same column, the
+        later one's values win and the earlier one's fill the rows it leaves missing.
+    :return: nothing; the return value is ignored.
+
+    This is a registration hook, not a stage hook, on purpose: the rows exist only inside the engine
+    (a database engine never holds them in pandas), and a lookup table joined on key columns is
+    something every engine can apply, in SQL too, and only when a run needs it.
     """
 
 

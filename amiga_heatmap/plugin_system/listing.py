@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from .components import Aggregator, Engine, Operator, Quantifier, Reader, Renderer, Transform
+from .components import Aggregator, Annotation, Engine, Operator, Quantifier, Reader, Renderer, Transform
 from .plugin_set import PluginSet
 from .stage_calls import STAGE_HOOKS
 
-KIND_ORDER = ("engines", "readers", "aggregators", "transforms", "quantifiers", "operators", "renderers")
+KIND_ORDER = (
+    "engines", "readers", "annotations", "aggregators", "transforms", "quantifiers", "operators", "renderers",
+)
 
 
 def component_record(component: Any) -> dict[str, Any]:
     """The listed facts of one registered object: its name (an operator's symbol) and description, and
-    a reader's suffixes, a quantifier's or aggregator's parameters or a renderer's formats and options."""
+    a reader's suffixes, a quantifier's or aggregator's parameters, a renderer's formats and options or
+    an annotation's keys and added columns."""
     if isinstance(component, Operator):
         return {"symbol": component.symbol, "description": component.description}
     record: dict[str, Any] = {"name": component.name, "description": component.description}
@@ -30,6 +33,9 @@ def component_record(component: Any) -> dict[str, Any]:
     elif isinstance(component, Renderer):
         record["formats"] = list(component.formats)
         record["options"] = sorted(component.options_accepted)
+    elif isinstance(component, Annotation):
+        record["keys"] = list(component.keys)
+        record["adds"] = list(component.adds)
     elif not isinstance(component, Engine):
         raise TypeError(f"not a plugin component: {component!r}")
     return record
@@ -93,6 +99,8 @@ def component_text(kind: str, record: dict[str, Any]) -> str:
         text += f" ({', '.join(record['suffixes'])})"
     elif kind == "renderers":
         text += f" ({', '.join(record['formats'])})"
+    elif kind == "annotations":
+        text += f" ({', '.join(record['keys'])} -> {', '.join(record['adds'])})"
     if "overridden_by" in record:
         text += f" [overridden by {record['overridden_by']}]"
     return text

@@ -12,7 +12,10 @@ Rules:
   skipped with a problem naming both.
 - A plugin that cannot be imported, that pluggy refuses (wrong hook arguments), that raises inside a
   registration hook or registers something wrong is skipped as a whole (nothing it registered stays),
-  with a problem naming it and its error. A hook function with a name no spec defines, or a spec's name
+  with a problem naming it and its error; so is one that calls ``sys.exit()`` or raises SystemExit or
+  KeyboardInterrupt itself while it is imported or registers (a real Ctrl-C still ends the run). Only
+  regular ``*.py`` files of a plugins folder are imported (a FIFO named ``x.py`` would hang the
+  import). A hook function with a name no spec defines, or a spec's name
   without ``@hookimpl``, is a problem too; the rest of that plugin still works.
 - Problems are warnings (:class:`~amiga_heatmap.plugin_system.plugin_set.PluginWarning`), or one PluginError listing all
   of them with ``strict``. Built-in plugins never fail quietly: their errors propagate.
@@ -38,7 +41,8 @@ from typing import Any
 import pluggy
 
 from .. import __version__
-from ..errors import PluginError, closest_names, did_you_mean, known_list
+from ..ending_signals import from_signal
+from ..errors import PluginError, closest_names, did_you_mean, known_list, listed
 from . import hookspecs
 from .plugin_set import (
     BUILT_IN,
@@ -68,12 +72,23 @@ HOOK_TABLES: dict[str, str] = {
     "register_renderers": "renderers",
     "register_engines": "engines",
     "register_transforms": "transforms",
+    "register_annotations": "annotations",
 }
 """Every registration hook of :mod:`amiga_heatmap.plugin_system.hookspecs` and the name table its
 registrations go to."""
 
 
 _FOLDER_MODULE_PREFIX = "amiga_heatmap_folder_plugin_"
+
+MISBEHAVIOUR = (Exception, SystemExit, KeyboardInterrupt)
+"""What plugin code may raise while it is imported or registers: any exception, and also ``sys.exit()``
+or a KeyboardInterrupt of its own; each makes the plugin a broken one (skipped, or fatal when strict)."""
+
+
+def _unless_from_signal(error: BaseException) -> None:
+    """Re-raise ``error`` when it is the end of the run by a signal (a real Ctrl-C), not the plugin's."""
+    if from_signal(error):
+        raise error
 
 
 class PluginLoading:
@@ -102,7 +117,7 @@ class PluginLoading:
         if self.options.strict and self.problems:
             raise PluginError(
                 f"{len(self.problems)} plugin problem{'s' if len(self.problems) > 1 else ''} "
-                "(fatal with --strict-plugins): " + " ".join(self.problems)
+                "(fatal with --strict-plugins): " + listed(self.problems, separator=" ", longest=None)
             )
         log.info(
             "plugins: %s", ", ".join(f"{name} ({info.source})" for name, info in plugin_set.info.items())
@@ -142,7 +157,8 @@ class PluginLoading:
             where = f"the distribution {distribution!r} (entry point {point.name} = {point.value})"
             try:
                 plugin = point.load()
-            except Exception as error:
+            except MISBEHAVIOUR as error:
+                _unless_from_signal(error)
                 self.problem(f"Plugin {point.name!r} from {where} could not be imported: "
                              f"{type(error).__name__}: {error}.", plugin=point.name, error=error)
                 continue
@@ -157,7 +173,9 @@ class PluginLoading:
                 f"from it. Check --plugins-dir and the {PLUGINS_DIR_VARIABLE} variable."
             )
             return
-        files = sorted(path for path in folder.glob("*.py") if not path.name.startswith(("_", ".")))
+        files = sorted(
+            path for path in folder.glob("*.py") if not path.name.startswith(("_", ".")) and path.is_file()
+        )
         self._known_names.update(path.stem for path in files)
         for path in files:
             name = path.stem
@@ -165,7 +183,8 @@ class PluginLoading:
                 continue
             try:
                 module = import_file(path)
-            except Exception as error:
+            except MISBEHAVIOUR as error:
+                _unless_from_signal(error)
                 self.problem(f"Plugin {name!r} from the file {str(path)!r} could not be imported: "
                              f"{type(error).__name__}: {error}.", plugin=name, error=error)
                 continue
@@ -191,7 +210,8 @@ class PluginLoading:
             return
         try:
             self.manager.register(plugin, name=name)
-        except Exception as error:  # pluggy refuses it: wrong hook arguments, or registered twice
+        except MISBEHAVIOUR as error:  # pluggy refuses it: wrong hook arguments, or registered twice
+            _unless_from_signal(error)
             self.problem(f"Plugin {name!r} ({info.origin}) could not be registered: {error}.", plugin=name)
             return
         self.info[name] = info
@@ -269,7 +289,8 @@ class PluginLoading:
                 arguments = {"register": register}
                 try:
                     implementation.function(*(arguments[name] for name in implementation.argnames))
-                except Exception as error:
+                except MISBEHAVIOUR as error:
+                    _unless_from_signal(error)
                     if plugin_set.is_builtin(plugin):
                         raise
                     self.drop(plugin, f"Plugin {plugin!r} failed in its {hook_name} hook: "

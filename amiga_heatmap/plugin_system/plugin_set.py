@@ -23,9 +23,9 @@ from typing import Any
 
 import pluggy
 
-from ..errors import PluginError, UsageError, known_list
+from ..errors import PluginError, UsageError, known_list, listed
 from . import hookspecs
-from .components import Aggregator, Engine, Operator, Quantifier, Reader, Renderer, Transform
+from .components import Aggregator, Annotation, Engine, Operator, Quantifier, Reader, Renderer, Transform
 from .registry import Registry
 
 DEFAULT_PLUGINS = (
@@ -37,6 +37,7 @@ DEFAULT_PLUGINS = (
     "amiga_heatmap.builtin.gct_renderer",
     "amiga_heatmap.builtin.pandas_engine",
     "amiga_heatmap.builtin.transforms",
+    "amiga_heatmap.builtin.biolog",
     "amiga_heatmap.builtin.stages",
 )
 
@@ -118,6 +119,9 @@ class PluginSet:
     transforms: Registry[Transform] = field(
         default_factory=lambda: Registry("transform", lambda t: t.name, Transform)
     )
+    annotations: Registry[Annotation] = field(
+        default_factory=lambda: Registry("annotation", lambda a: a.name, Annotation)
+    )
     suffixes: dict[str, str] = field(default_factory=dict)
 
     def registries(self) -> dict[str, Registry[Any]]:
@@ -130,6 +134,7 @@ class PluginSet:
             "renderers": self.renderers,
             "engines": self.engines,
             "transforms": self.transforms,
+            "annotations": self.annotations,
         }
 
     def is_builtin(self, plugin: str) -> bool:
@@ -138,9 +143,10 @@ class PluginSet:
         return info is not None and info.source == BUILT_IN
 
     def check(self) -> None:
-        """Raise PluginError when two plugins claim one name (every clash, in one message)."""
+        """Raise PluginError when two plugins claim one name (the clashes in one message: the first few,
+        and how many more)."""
         if self.conflicts:
-            raise PluginError(" ".join(self.conflicts))
+            raise PluginError(listed(self.conflicts, separator=" ", longest=None))
 
     def reader_for(self, path: str) -> Reader | None:
         """The reader whose suffix ends ``path`` (case-insensitive; the longest suffix wins), or None."""

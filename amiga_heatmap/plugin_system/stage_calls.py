@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..ending_signals import from_signal
 from ..errors import AmigaHeatmapError, PluginError
 from .guard import plugin_failure
 
@@ -38,8 +39,13 @@ def call_stage(manager: Any, hook_name: str, stage: str, **arguments: Any) -> An
         result = caller(**arguments)
     except AmigaHeatmapError:
         raise
-    except Exception as error:
-        raise plugin_failure(raising_plugin(caller, error), stage, error) from error
+    except (Exception, SystemExit, KeyboardInterrupt) as error:
+        if from_signal(error):
+            raise
+        failure = plugin_failure(raising_plugin(caller, error), stage, error)
+        if failure is error:
+            raise
+        raise failure from error
     if result is None:
         names = ", ".join(implementation.plugin_name for implementation in caller.get_hookimpls())
         raise PluginError(

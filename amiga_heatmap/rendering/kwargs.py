@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from ..errors import UsageError, did_you_mean, known_list
+from ..errors import UsageError, did_you_mean, known_list, shortened
 from ..text_lists import parse_key_values, unquote
 
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -70,7 +70,7 @@ def option_values_checked(options: Mapping[str, Any], renderer: str) -> Iterator
     except (ValueError, TypeError, KeyError) as error:
         if not options:
             raise
-        given = ";".join(f"{key}:{value}" for key, value in options.items())
+        given = shortened(";".join(f"{key}:{value}" for key, value in options.items()), 200)
         reason = str(error.args[0] if isinstance(error, KeyError) and error.args else error).strip()
         ending = "" if reason.endswith((".", "?", "!")) else "."
         raise UsageError(

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...errors import UsageError, did_you_mean
+from ...errors import UsageError, did_you_mean, shortened
 
 OPTIONS_ACCEPTED = {
     "cmap": "colour map name, e.g. viridis, RdBu_r (default viridis; RdBu_r for a centred scale)",
@@ -24,6 +24,7 @@ OPTIONS_ACCEPTED = {
     "center": "value at the centre of a diverging colour scale (default 1 for norm(...) values)",
     "robust": "true: set the colour range from the 2nd and 98th percentiles",
     "annot": "true: write each cell's value in the cell",
+    "annot_limit": "the most cells annot:true writes numbers in (default 5,000; each takes a millisecond)",
     "fmt": "number format of annotations, e.g. .2f",
     "linewidths": "width of the lines between cells",
     "linecolor": "colour of the lines between cells",
@@ -67,6 +68,10 @@ LARGEST_SIDE = 200.0  # inches: the largest PDF page (14,400 points), the limit 
 AUTOMATIC_LARGEST_SIDE = 72.0  # inches: the limit of the default size; past it, cells shrink and
 # labels are thinned. A 2,000 x 384 screen then rasterises (pdftoppm, 150 dpi) in seconds, not
 # minutes; --width-height up to LARGEST_SIDE gives every label room.
+ANNOTATION_LIMIT = 5000  # cells: annotations cost about a millisecond each, and past a few thousand
+# they are too small to read; annot_limit raises the limit.
+MOST_PAGES = 1000  # pages of one PDF (rows_per_page): each is drawn in a tenth of a second or more
+LONGEST_ANNOTATION = 24  # characters: the longest number fmt may write (".9999e" writes 10,005)
 LabelMode = bool | int | str
 
 
@@ -80,6 +85,7 @@ class Drawing:
     center: float | None = None
     robust: bool = False
     annot: bool = False
+    annot_limit: int = ANNOTATION_LIMIT
     fmt: str = ".2g"
     linewidths: float = 0.0
     linecolor: str = "white"
@@ -103,11 +109,16 @@ class Drawing:
     infinite_cell_color: str = "black"
 
 
-def read_options(options: Mapping[str, Any], file_format: str | None = None) -> Drawing:
+def read_options(
+    options: Mapping[str, Any], file_format: str | None = None, shape: tuple[int, int] | None = None
+) -> Drawing:
     """Check ``options`` (keys already known to be accepted) and return them as a :class:`Drawing`.
 
-    ``file_format`` is the format written (None for an in-memory figure). Raises UsageError naming the
-    option and its flag for a value of the wrong kind or out of range.
+    ``file_format`` is the format written (None for an in-memory figure); ``shape`` the (rows, columns)
+    of the matrix to draw, once known. Raises UsageError naming the option and its flag for a value of
+    the wrong kind or out of range (numbers must be finite: ``vmax:inf`` would draw every cell one
+    colour), for ``annot`` on more than ``annot_limit`` cells, and for ``rows_per_page`` making more than
+    :data:`MOST_PAGES` pages: work that grows with the matrix is refused before it starts.
     """
     values: dict[str, Any] = {}
     for key, value in options.items():
@@ -115,6 +126,22 @@ def read_options(options: Mapping[str, Any], file_format: str | None = None) -> 
     drawing = Drawing(**values)
     if drawing.vmin is not None and drawing.vmax is not None and drawing.vmin >= drawing.vmax:
         raise UsageError(f"vmin ({drawing.vmin:g}) must be below vmax ({drawing.vmax:g}) in --kwargs.")
+    rows, columns = shape if shape is not None else (0, 0)
+    cells = rows * columns
+    if drawing.annot and cells > drawing.annot_limit:
+        raise UsageError(
+            f"annot:true would write a number in each of the {cells:,} cells, more than annot_limit "
+            f"({drawing.annot_limit:,}) allows: they would take minutes to draw and be too small to read. "
+            "Narrow the matrix with --subset or -f, or raise the limit: "
+            f"--kwargs 'annot:true;annot_limit:{cells}'."
+        )
+    pages = math.ceil(rows / drawing.rows_per_page) if drawing.rows_per_page else 1
+    if pages > MOST_PAGES:
+        raise UsageError(
+            f"{_name('rows_per_page')} {drawing.rows_per_page} splits the {rows:,} rows over {pages:,} "
+            f"pages, more than the {MOST_PAGES:,} a PDF may have here (each takes a tenth of a second or "
+            f"more). Give at least {math.ceil(rows / MOST_PAGES):,} rows per page."
+        )
     if drawing.rows_per_page is not None and file_format not in (None, "pdf"):
         raise UsageError(
             f"{_name('rows_per_page')} splits rows over the pages of a PDF, but the format is {file_format!r}. "
@@ -137,7 +164,7 @@ def _number(
     whole: bool = False,
 ):
     def check(key: str, value: Any) -> float:
-        ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and not math.isnan(value)
+        ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
         if whole:
             ok = ok and float(value).is_integer()
         if ok and low is not None:
@@ -145,7 +172,7 @@ def _number(
         if ok and high is not None:
             ok = value < high if high_open else value <= high
         if not ok:
-            kind = "a whole number" if whole else "a number"
+            kind = "a whole number" if whole else "a finite number" if _infinite(value) else "a number"
             bounds = []
             if low is not None:
                 bounds.append(f"{'above' if low_open else 'at least'} {low:g}")
@@ -156,6 +183,10 @@ def _number(
         return int(value) if whole else float(value)
 
     return check
+
+
+def _infinite(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and math.isinf(value)
 
 
 def _optional_number(key: str, value: Any) -> float | None:
@@ -205,11 +236,16 @@ def has_colour_map(name: str) -> bool:
 def _format(key: str, value: Any) -> str:
     text = str(value)
     try:
-        format(1.5, text)
+        longest = max(len(format(number, text)) for number in (1.5, -12345.678, 1e-7))
     except (ValueError, TypeError):
         raise UsageError(
-            f"{_name(key)}: {text!r} is not a number format; use e.g. .2f, .3g or .1e."
+            f"{_name(key)}: {shortened(text)!r} is not a number format; use e.g. .2f, .3g or .1e."
         ) from None
+    if longest > LONGEST_ANNOTATION:
+        raise UsageError(
+            f"{_name(key)}: {shortened(text)!r} writes numbers of up to {longest:,} characters, more than "
+            f"the {LONGEST_ANNOTATION} a cell can show; use fewer digits, e.g. .2f, .3g or .1e."
+        )
     return text
 
 
@@ -249,6 +285,7 @@ _CHECKS = {
     "center": _optional_number,
     "robust": _boolean,
     "annot": _boolean,
+    "annot_limit": _number(1, None, whole=True),
     "fmt": _format,
     "linewidths": _number(0, None),
     "linecolor": _colour,

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
 from ...errors import PluginError
 from ...plugin_system.guard import call_guarded
-from .language import ROW, And, Clause, FilterExpression, FilterNode, Not
+from .language import ROW, VALUE_LAYER, And, Clause, FilterExpression, FilterNode, Not
 
 Providers = Callable[[Clause], tuple[str, str]]
 """Names the plugins behind a clause, ``(quantifier's plugin, operator's plugin)``, for error messages."""
 
 
 def evaluate_filter(
-    expression: FilterExpression, values: np.ndarray, providers: Providers | None = None
+    expression: FilterExpression,
+    values: np.ndarray,
+    providers: Providers | None = None,
+    layers: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(row_mask, column_mask)``: the rows and the columns of ``values`` that ``expression`` keeps.
+
+    A clause naming a layer (``row any q < 0.05``) compares ``layers[name]`` instead of ``values``; each
+    layer has the shape of ``values``.
 
     ``values`` is a 2-D array of floats (NaN marks a missing cell; ±inf are ordinary values). Each mask is
     a 1-D boolean ndarray, one entry per row or per column; an axis the filter puts no condition on keeps
@@ -32,27 +38,30 @@ def evaluate_filter(
     matrix = np.asarray(values, dtype=float)
     if matrix.ndim != 2:
         raise ValueError(f"a filter is evaluated on a 2-D matrix, not on an array of shape {matrix.shape}")
+    arrays = {VALUE_LAYER: matrix, **{name: np.asarray(layer, dtype=float) for name, layer in (layers or {}).items()}}
     row_count, column_count = matrix.shape
     return (
-        _mask(expression.row_condition, matrix, row_count, providers),
-        _mask(expression.column_condition, matrix, column_count, providers),
+        _mask(expression.row_condition, arrays, row_count, providers),
+        _mask(expression.column_condition, arrays, column_count, providers),
     )
 
 
-def _mask(condition: FilterNode | None, matrix: np.ndarray, length: int, providers: Providers | None) -> np.ndarray:
+def _mask(
+    condition: FilterNode | None, arrays: Mapping[str, np.ndarray], length: int, providers: Providers | None
+) -> np.ndarray:
     if condition is None:
         return np.ones(length, dtype=bool)
-    return _evaluate(condition, matrix, providers)
+    return _evaluate(condition, arrays, providers)
 
 
-def _evaluate(node: FilterNode, matrix: np.ndarray, providers: Providers | None) -> np.ndarray:
+def _evaluate(node: FilterNode, arrays: Mapping[str, np.ndarray], providers: Providers | None) -> np.ndarray:
     """The mask of ``node``, a condition on a single axis."""
     if isinstance(node, Clause):
-        return _evaluate_clause(node, matrix, providers)
+        return _evaluate_clause(node, arrays[node.layer], providers)
     if isinstance(node, Not):
-        return np.logical_not(_evaluate(node.operand, matrix, providers))
+        return np.logical_not(_evaluate(node.operand, arrays, providers))
     combine = np.logical_and if isinstance(node, And) else np.logical_or
-    return combine.reduce([_evaluate(operand, matrix, providers) for operand in node.operands])
+    return combine.reduce([_evaluate(operand, arrays, providers) for operand in node.operands])
 
 
 def _evaluate_clause(clause: Clause, matrix: np.ndarray, providers: Providers | None) -> np.ndarray:

@@ -6,11 +6,17 @@ Grammar (keywords, axes and quantifier names ignore case; whitespace between tok
     or_expr    := and_expr ("OR" and_expr)*
     and_expr   := not_expr ("AND" not_expr)*
     not_expr   := "NOT" not_expr | "(" or_expr ")" | clause
-    clause     := axis quantifier ["(" number ("," number)* ")"] operator number
+    clause     := axis quantifier ["(" number ("," number)* ")"] [layer] operator number
+    layer      := a name of the layer table (``value``, ``n``, ``p``, ``q``): a word, or quoted with " or '
+                  for a name holding other characters; ``value`` (the plotted values) when left out
     axis       := "row" | "col"
     quantifier := a name of the quantifier table: letters, digits and "_", starting with a letter
     operator   := a symbol of the operator table: a run of the characters < > = ! ~
     number     := 1, -0.5, +2, .5, 1e-3, nan, inf, -inf, ...
+
+Groups (parentheses) and NOTs nest at most :data:`MAX_DEPTH` deep: deeper nesting is a UsageError, not
+a RecursionError. An error message shows at most :data:`SHOWN_CHARACTERS` characters of the filter,
+around the offending token.
 
 NOT binds tightest, then AND, then OR. A row clause selects rows and a col clause columns. AND and NOT
 combine conditions on one axis only. OR may join conditions on both axes at the top level (also through
@@ -26,20 +32,26 @@ pointing at the offending token.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Union
 
 from ...errors import UsageError, did_you_mean, known_list
 from ...plugin_system.components import Operator, Quantifier
 
 ROW = "row"
 COLUMN = "col"
+VALUE_LAYER = "value"
+"""The layer a clause compares when it names none: the plotted values."""
 AXES = (ROW, COLUMN)
 
 _CLAUSE_EXAMPLE = "A clause reads AXIS QUANTIFIER OPERATOR NUMBER, for example 'row any >= 1.2'."
 _NUMBER_EXAMPLE = "Numbers are written like 1.2, -0.5, 1e-3, nan, inf or -inf."
 _POINTER_INDENT = "    "
+MAX_DEPTH = 100
+"""How deep parentheses and NOTs may nest."""
+SHOWN_CHARACTERS = 100
+"""How much of a long filter an error message shows, around the offending token."""
 
 
 @dataclass(frozen=True)
@@ -58,12 +70,15 @@ class Clause:
     operator: Operator
     threshold: float
     span: tuple[int, int] = field(default=(0, 0), compare=False)
+    layer: str = VALUE_LAYER
 
     def to_text(self) -> str:
         """The clause written in canonical filter syntax."""
         name = self.quantifier.name
         if self.quantifier.parameters:
             name += "(" + ", ".join(_format_number(argument) for argument in self.arguments) + ")"
+        if self.layer != VALUE_LAYER:
+            name += " " + (self.layer if _WORD_PATTERN.fullmatch(self.layer) else repr(self.layer))
         return f"{self.axis} {name} {self.operator.symbol} {_format_number(self.threshold)}"
 
 
@@ -119,7 +134,7 @@ class Not:
         return "NOT " + _grouped_text(self.operand, (And, Or))
 
 
-FilterNode = Union[Clause, And, Or, Not]
+FilterNode = Clause | And | Or | Not
 
 
 @dataclass(frozen=True)
@@ -155,16 +170,22 @@ class FilterExpression:
 
 
 def parse_filter(
-    text: str, quantifiers: Mapping[str, Quantifier], operators: Mapping[str, Operator]
+    text: str,
+    quantifiers: Mapping[str, Quantifier],
+    operators: Mapping[str, Operator],
+    layers: Mapping[str, str] | None = None,
 ) -> FilterExpression:
     """Read ``text`` as a filter, resolving names in ``quantifiers`` (by name) and ``operators`` (by symbol).
+
+    ``layers`` maps the layer names a clause may compare (besides ``value``) to a short description for
+    messages (``{"n": "replicates per cell", "q": "q-values of --test"}``); None allows ``value`` only.
 
     Quantifier names match case-insensitively when no entry matches exactly. Raises
     :class:`~amiga_heatmap.errors.UsageError` for any mistake: empty filter, unexpected character,
     malformed number, unknown axis, quantifier or operator, wrong quantifier arguments, missing or
     trailing tokens, unbalanced parentheses, and AND or NOT joining conditions on different axes.
     """
-    root = _Parser(text, quantifiers, operators).parse()
+    root = _Parser(text, quantifiers, operators, {VALUE_LAYER: "the plotted values", **(layers or {})}).parse()
     return FilterExpression(text=text, root=root)
 
 
@@ -183,7 +204,7 @@ def _describe_selection(noun: str, condition: FilterNode | None) -> str:
     return f"the {noun}s where '{condition.to_text()}'"
 
 
-def _joined(kind: type[And] | type[Or], operands: Sequence[FilterNode]) -> FilterNode | None:
+def _joined(kind: type[And | Or], operands: Sequence[FilterNode]) -> FilterNode | None:
     """Combine ``operands`` with ``kind``, splicing in operands that are already of that kind."""
     flat: list[FilterNode] = []
     for operand in operands:
@@ -194,8 +215,15 @@ def _joined(kind: type[And] | type[Or], operands: Sequence[FilterNode]) -> Filte
 
 
 def _syntax_error(text: str, start: int, end: int, problem: str) -> UsageError:
-    """A UsageError: ``problem``, then the filter on one line and carets under ``text[start:end]``."""
+    """A UsageError: ``problem``, then the filter on one line and carets under ``text[start:end]``; of a
+    filter longer than :data:`SHOWN_CHARACTERS`, the part around the carets, cut ends marked ``…``."""
     shown = "".join(" " if character.isspace() else character for character in text)
+    end = min(end, start + SHOWN_CHARACTERS // 2)
+    if len(shown) > SHOWN_CHARACTERS:
+        first = max(0, min(start - SHOWN_CHARACTERS // 2, len(shown) - SHOWN_CHARACTERS))
+        last = first + SHOWN_CHARACTERS
+        shown = ("\u2026" if first else "") + shown[first:last] + ("\u2026" if last < len(shown) else "")
+        start, end = start - first + bool(first), end - first + bool(first)
     carets = "^" * max(1, end - start)
     return UsageError(
         f"Cannot read the filter: {problem}\n"
@@ -218,10 +246,13 @@ _TOKEN = re.compile(
     | (?P<word>[A-Za-z][A-Za-z0-9_]*)
     | (?P<operator>[<>=!~]+)
     | (?P<punctuation>[(),])
+    | (?P<string>"[^"]*"|'[^']*')
     """,
     re.VERBOSE | re.IGNORECASE,
 )
 _NUMBER_TAIL = re.compile(r"[A-Za-z0-9_.]+")
+_STRING = "string"
+_WORD_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _NAMED_NUMBERS = frozenset({"nan", "inf", "infinity"})
 
 
@@ -280,13 +311,19 @@ class _Parser:
     """Recursive-descent parser over the tokens of one filter; see the module grammar."""
 
     def __init__(
-        self, text: str, quantifiers: Mapping[str, Quantifier], operators: Mapping[str, Operator]
+        self,
+        text: str,
+        quantifiers: Mapping[str, Quantifier],
+        operators: Mapping[str, Operator],
+        layers: Mapping[str, str],
     ) -> None:
         self._text = text
         self._tokens = _tokenize(text)
         self._index = 0
         self._quantifiers = quantifiers
         self._operators = operators
+        self._layers = layers
+        self._depth = 0
 
     def parse(self) -> FilterNode:
         if self._peek().kind == _END:
@@ -326,7 +363,8 @@ class _Parser:
         if not self._at_keyword("not"):
             return self._parse_primary()
         keyword = self._advance()
-        operand = self._parse_not()
+        with self._nested(keyword):
+            operand = self._parse_not()
         if operand.axis is None:
             raise self._error(
                 keyword,
@@ -341,7 +379,8 @@ class _Parser:
         if opening.kind != "(":
             return self._parse_clause()
         self._advance()
-        node = self._parse_or()
+        with self._nested(opening):
+            node = self._parse_or()
         closing = self._peek()
         if closing.kind == _END:
             raise self._error(opening, "this '(' is never closed. Add ')' after the clauses it groups.")
@@ -379,6 +418,7 @@ class _Parser:
         axis = self._read_axis()
         quantifier = self._read_quantifier(axis)
         arguments = self._read_arguments(quantifier)
+        layer = self._read_layer()
         operator = self._read_operator(axis, quantifier)
         threshold = self._read_number(f"the threshold after {operator.symbol!r}")
         return Clause(
@@ -388,7 +428,24 @@ class _Parser:
             operator=operator,
             threshold=threshold,
             span=(first.start, self._tokens[self._index - 1].end),
+            layer=layer,
         )
+
+    def _read_layer(self) -> str:
+        """The layer the clause names before its operator (``q`` in ``row any q < 0.05``), or ``value``."""
+        token = self._peek()
+        if token.kind not in (_WORD, _STRING) or (token.kind == _WORD and token.text.casefold() in _NAMED_NUMBERS):
+            return VALUE_LAYER
+        name = token.text[1:-1] if token.kind == _STRING else token.text
+        if name not in self._layers:
+            known = "; ".join(f"{layer} ({meaning})" for layer, meaning in self._layers.items())
+            raise self._error(
+                token,
+                f"unknown layer {name!r}.{did_you_mean(name, self._layers)} A clause may compare: {known}. "
+                "p and q exist with --test.",
+            )
+        self._advance()
+        return name
 
     def _read_axis(self) -> str:
         token = self._peek()
@@ -492,6 +549,22 @@ class _Parser:
             self._advance()
             return float(token.text)
         raise self._error(token, f"expected a number as {role}, found {token.describe()}. {_NUMBER_EXAMPLE}")
+
+    @contextmanager
+    def _nested(self, token: _Token) -> Iterator[None]:
+        """One level deeper (a group or a NOT starting at ``token``); raise past :data:`MAX_DEPTH`."""
+        if self._depth >= MAX_DEPTH:
+            raise self._error(
+                token,
+                f"parentheses and NOTs nest more than {MAX_DEPTH} deep here. Write the filter with less "
+                "nesting: NOT NOT cancels out, and clauses joined by one kind of operator need no "
+                "parentheses.",
+            )
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
 
     # -- token access
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -14,18 +15,28 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger("amiga_heatmap")
 
+COUNT_LAYER = "n"
+"""The layer holding each cell's number of replicate values."""
+
 
 def apply_filter(
-    expression: Any, matrix: pd.DataFrame, counts: pd.DataFrame, plugins: PluginSet
+    expression: Any,
+    matrix: pd.DataFrame,
+    counts: pd.DataFrame,
+    plugins: PluginSet,
+    layers: Mapping[str, pd.DataFrame] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Keep the rows and columns of ``matrix`` (and ``counts``) that the parsed filter keeps.
+    """Keep the rows and columns of ``matrix`` (and ``counts``) that the parsed filter keeps. A clause
+    may compare ``n`` (``counts``) or one of ``layers`` (aligned with ``matrix``) instead of the values.
 
     Raises DataError when it keeps no cell, giving the range of the values.
     """
     from .evaluation import evaluate_filter
 
+    arrays = {COUNT_LAYER: counts.to_numpy(dtype=float)}
+    arrays.update({name: layer.to_numpy(dtype=float) for name, layer in (layers or {}).items()})
     row_mask, column_mask = evaluate_filter(
-        expression, matrix.to_numpy(dtype=float), partial(_filter_providers, plugins)
+        expression, matrix.to_numpy(dtype=float), partial(_filter_providers, plugins), arrays
     )
     if not row_mask.any() or not column_mask.any():
         raise DataError(

@@ -12,13 +12,15 @@ colour already used on either axis, so it is distinct and the same on every run.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ...errors import DataError, UsageError
+from ...errors import DataError, UsageError, shortened, shown_path
 from ...text_lists import parse_key_values, unquote
+from ..input_paths import regular_file
 from ..label_order import natural_positions
 from ..spec import ColorScheme
 from .metadata import as_text, key_text, value_per_label
@@ -29,6 +31,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 COLOR_COLUMN = "Color"
+COLOR_FILE_LIMIT = 8 << 20
+"""Bytes: the largest colour file read (a colour file has one short line per value)."""
 OTHER = "other"
 NO_VALUE = "no value"
 # Candidates for the "other" colour: matplotlib's qualitative palettes, strong to pale.
@@ -200,33 +204,65 @@ def parse_color_scheme(scheme: str | Mapping[object, str], option: str) -> dict[
 
 
 def read_color_file(path: str | os.PathLike[str], option: str) -> dict[str, str]:
-    """Read a colour file: tab-separated, a header row, the value in the first column, the colour in
-    the column named ``Color`` (any case; ``Colour`` too)."""
+    """Read a colour file: tab-separated UTF-8 text (a byte-order mark is allowed), a header row, the
+    value in the first column, the colour in the column named ``Color`` (any case; ``Colour`` too).
+
+    Raises UsageError for an empty path; DataError for a path that is missing or not a regular file (a
+    FIFO, ``/dev/zero``), a file larger than :data:`COLOR_FILE_LIMIT`, one that is not UTF-8 text, and a
+    malformed table.
+    """
     import csv
 
     path = os.fspath(path)
+    what = f"the colour file {shown_path(path)} ({option})"
+    if not path:
+        raise UsageError(f"{option} is empty; give the path of a tab-separated colour file.")
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            table = [row for row in csv.reader(handle, delimiter="\t") if any(cell.strip() for cell in row)]
+        regular_file(path, what)
+        with open(path, "rb") as handle:
+            data = handle.read(COLOR_FILE_LIMIT + 1)
     except OSError as error:
-        raise DataError(f"Cannot read the colour file {path!r} ({option}): {error.strerror}.") from error
+        raise DataError(
+            f"Cannot read the colour file {shown_path(path)} ({option}): {error.strerror}."
+        ) from error
+    if len(data) > COLOR_FILE_LIMIT:
+        raise DataError(
+            f"Cannot read {what}: it is larger than {COLOR_FILE_LIMIT >> 20} MB, far more than a colour "
+            "file needs (one short line per value). Check that the path names the colour file."
+        )
+    try:
+        text = data.decode("utf-8-sig")
+        if "\x00" in text:
+            raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), data.index(b"\x00") + 1, "zero byte")
+    except UnicodeDecodeError as error:
+        raise DataError(
+            f"Cannot read {what}: it is not UTF-8 text (byte {error.start + 1} is "
+            f"{data[error.start : error.start + 1]!r}). "
+            "Save it as UTF-8 text (in Excel: 'Text (Tab delimited)' then re-save as UTF-8, or 'CSV UTF-8')."
+        ) from None
+    lines = csv.reader(io.StringIO(text, newline=""), delimiter="\t")
+    table = [row for row in lines if any(cell.strip() for cell in row)]
     header = [cell.strip() for cell in table[0]] if table else []
     found = [i for i, name in enumerate(header) if name.lower() in ("color", "colour")]
     if len(header) < 2 or not found:
         raise DataError(
-            f"The colour file {path!r} ({option}) needs a tab-separated header row with the value column "
-            f"first and a column named {COLOR_COLUMN!r}; its header is {header!r}."
+            f"The colour file {shown_path(path)} ({option}) needs a tab-separated header row with the value "
+            f"column first and a column named {COLOR_COLUMN!r}; its header is {shortened(header)}."
         )
     where = found[0]
     colors: dict[str, str] = {}
     for number, row in enumerate(table[1:], start=2):
         if len(row) <= where or not row[0].strip():
-            raise DataError(f"Line {number} of the colour file {path!r} has no value or no colour: {row!r}.")
+            raise DataError(
+                f"Line {number} of the colour file {shown_path(path)} has no value or no colour: "
+                f"{shortened(row)}."
+            )
         key = key_text(row[0])
         color = check_color(row[where].strip(), f"{option} {path} line {number}", key, DataError)
         if colors.get(key, color) != color:
             raise DataError(
-                f"The colour file {path!r} gives {row[0].strip()!r} two colours ({colors[key]} and {color})."
+                f"The colour file {shown_path(path)} gives {shortened(row[0].strip())!r} two colours "
+                f"({colors[key]} and {color})."
             )
         colors[key] = color
     return colors

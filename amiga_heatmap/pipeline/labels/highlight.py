@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ...errors import UsageError, closest_names
+from ...errors import UsageError, closest_names, listed, shortened
 from ...text_lists import parse_key_values, split_values
 from ..spec import HighlightArgument
 from .metadata import as_text
@@ -46,29 +46,34 @@ def parse_highlight(spec: HighlightArgument, x: str, y: str) -> dict[str, list[s
         axis = {"x": "x", "y": "y", x: "x", y: "y"}.get(key, {"x": "x", "y": "y"}.get(key.lower()))
         if axis is None:
             raise UsageError(
-                f"--highlight-labels: {key!r} is not an axis. Write y:LABEL,LABEL for rows and x:LABEL for "
-                f"columns (or {y}:... and {x}:...), e.g. {EXAMPLE}."
+                f"--highlight-labels: {shortened(key)!r} is not an axis. Write y:LABEL,LABEL for rows and "
+                f"x:LABEL for columns (or {y}:... and {x}:...), e.g. {EXAMPLE}."
             )
-        chosen[axis].extend(label for label in labels if label not in chosen[axis])
+        chosen[axis] = list(dict.fromkeys([*chosen[axis], *labels]))
     return chosen
 
 
 def resolve_highlight(chosen: dict[str, list[str]], matrix: pd.DataFrame) -> dict[str, list[object]]:
     """The plotted labels named in ``chosen``, per axis, in plotted order; warn about the others."""
     resolved: dict[str, list[object]] = {}
-    unplotted: list[str] = []
+    unplotted: list[tuple[str, str, list[str]]] = []
     for axis, labels in (("y", matrix.index), ("x", matrix.columns)):
         texts = [as_text(label) for label in labels]
         wanted = set(chosen.get(axis, []))
         resolved[axis] = [label for label, text in zip(labels, texts) if text in wanted]
-        for missing in sorted(wanted - set(texts)):
-            near = closest_names(missing, texts)
-            hint = f" (closest: {', '.join(map(repr, near))})" if near else ""
-            unplotted.append(f"{axis}:{missing}{hint}")
+        unplotted.extend((axis, missing, texts) for missing in sorted(wanted - set(texts)))
     if unplotted:
         warnings.warn(
             "These --highlight-labels are not in the heatmap (misspelled, or removed by the subset, the "
-            "filter or missing cells): " + "; ".join(unplotted) + ".",
+            "filter or missing cells): " + listed(unplotted, text=_with_closest, separator="; ") + ".",
             stacklevel=3,
         )
     return resolved
+
+
+def _with_closest(unplotted: tuple[str, str, list[str]]) -> str:
+    """``axis:label (closest: 'a', 'b')``, looked up only for the labels a message shows."""
+    axis, missing, texts = unplotted
+    near = closest_names(missing, texts)
+    hint = f" (closest: {', '.join(repr(shortened(name)) for name in near)})" if near else ""
+    return f"{axis}:{shortened(missing)}{hint}"

@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ...errors import DataError
+from ...errors import DataError, listed, shortened
 from ..subset import subset_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,7 +43,7 @@ def value_per_label(
         examples = []
         for label in ambiguous.index[:EXAMPLES_SHOWN]:
             values = sorted(map(as_text, pairs.loc[pairs[axis_column] == label, column]))
-            examples.append(f"{label!r} ({', '.join(values)})")
+            examples.append(f"{shortened(repr(label))} ({listed(values)})")
         more = f" and {len(ambiguous) - EXAMPLES_SHOWN} more" if len(ambiguous) > EXAMPLES_SHOWN else ""
         leave_out = (
             f"Leave {'it' if len(ambiguous) == 1 else 'them'} out and keep every other row with "
