@@ -26,6 +26,7 @@ GUIDES = (
     ("errors.md", "every error and warning: cause and fix; exit statuses"),
     ("differences-from-amiga.md", "where amiga-heatmap and AMiGA's heatmap differ"),
     ("biolog.md", "Biolog plates: substrate classes, and joining lab tables (--annotate)"),
+    ("statistics.md", "replicate statistics and tests per cell (--test)"),
     ("plugins.md", "writing plugins"),
     ("architecture.md", "how the pipeline, engines and plugins fit together"),
     ("performance.md", "speed and memory on large screens"),
