@@ -48,6 +48,8 @@ def heatmap(
     test: bool = False,
     test_against: float | None = None,
     reference: str | None = None,
+    contrast: str | None = None,
+    keep_reference: bool = False,
     engine: str | None = None,
     read_all_columns: bool = False,
     annotate: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] = (),
@@ -92,6 +94,9 @@ def heatmap(
         else 0), or with ``reference`` (``"ER1"``: a column label; ``"y:LABEL"``: a row label) Welch's
         t-test against the reference cell of the row (column). Benjamini-Hochberg q-values over every
         tested cell, before the filter. Results in ``result.cells`` and the ``p``/``q`` layers.
+    :param contrast: ``"ratio"``, ``"difference"`` or ``"log2ratio"``: show each cell relative to the
+        ``reference`` cell of its row (column) (``--contrast``); the reference is dropped unless
+        ``keep_reference``. Applied before ``transforms``.
     :param engine: the engine computing the cells (``--engine``); default ``pandas``.
     :param read_all_columns: read every input column, so that ``result.rows`` holds whole input rows
         (needed by :meth:`HeatmapResult.save_filtered_table`).
@@ -116,7 +121,8 @@ def heatmap(
         cluster_metric=cluster_metric, color_x_by=color_x_by, color_y_by=color_y_by,
         color_scheme_x=color_scheme_x, color_scheme_y=color_scheme_y, color_file_x=color_file_x,
         color_file_y=color_file_y, missing_color=missing_color, highlight=highlight, transforms=transforms,
-        test=test, test_against=test_against, reference=reference, engine=engine,
+        test=test, test_against=test_against, reference=reference, contrast=contrast,
+        keep_reference=keep_reference, engine=engine,
         read_all_columns=read_all_columns, annotate=annotate, allow_duplicate_wells=allow_duplicate_wells,
     )
     return Pipeline(spec, plugins).run(data)

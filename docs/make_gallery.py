@@ -98,8 +98,9 @@ ENTRIES = (
           f"{NORMALIZED} -o legend-separate {GROWERS} --color-x-by Strain --legend separate",
           pictures=("{name}.png", "{name}_x_legend.png")),
     Entry("`--keep-rows-missing-data --keep-columns-missing-data`",
-          "Both flags keep every cell. Cells without a value and infinite cells (a ratio to a control that did "
-          "not grow) get their own colours, which the legend under the colour bar explains.",
+          "Both flags keep every cell. Cells without a value are light grey; infinite cells (a ratio to a "
+          "control that did not grow) are magenta under a hatch, with no outline; the legend under the "
+          "colour bar explains both.",
           f"{NORMALIZED} -o keep-missing -x Isolate -y Substrate -v 'norm(death_lin)' -p mean "
           f"-s {SOME_SUBSTRATES} --keep-rows-missing-data --keep-columns-missing-data"),
     Entry("`--keep-rows-missing-data`",
@@ -131,9 +132,11 @@ ENTRIES = (
           f"{SUMMARY} -o pages -x Isolate -y Substrate -v auc_lin -p mean --rows-per-page 50",
           pictures=(), page=1),
     Entry("`--kwargs` (seaborn's options)",
-          "Renderer options: a seaborn colour map, annotations with a number format, lines between cells.",
+          "The cells are drawn by `seaborn.heatmap`, which takes these keywords: a seaborn colour map, "
+          "annotations with a number format and size, lines between cells, the colour bar's label "
+          "(nested keywords are written with a dot).",
           f"{NORMALIZED} -o kwargs -x Strain -y Substrate -v 'norm(auc_lin)' -p mean -f 'row any > 2.5' "
-          "--kwargs 'cmap:vlag;annot:true;fmt:.2f;linewidths:1'"),
+          "--kwargs 'cmap:vlag;annot:true;fmt:.2f;annot_kws.size:7;linewidths:1;cbar_kws.label:Fold change'"),
     Entry("`--save-filtered-table`",
           "Writes the input rows behind the plotted cells, every column, to `NAME_filtered.txt` beside the figure "
           "(first lines and columns shown). Folder inputs never read it back.",

@@ -39,11 +39,42 @@ def column_labels(figure) -> list[str]:
     return [text for text, _, _ in labels(figure, "column labels")]
 
 
-def cell_values(figure) -> np.ma.MaskedArray:
-    """The values drawn in the heatmap cells (vector mesh or image), masked where missing."""
+def cells_artist(figure):
+    """What draws the heatmap's cells: seaborn's mesh, or the image that replaces it on large matrices."""
+    from matplotlib.collections import QuadMesh
+
     heat = axes_named(figure, "heatmap")
-    artist = heat.images[0] if heat.images else heat.collections[0]
-    return artist.get_array()
+    return heat.images[0] if heat.images else next(c for c in heat.collections if isinstance(c, QuadMesh))
+
+
+def cell_values(figure) -> np.ma.MaskedArray:
+    """The values drawn in the heatmap cells (vector mesh or image), masked where missing or infinite."""
+    return cells_artist(figure).get_array()
+
+
+def infinite_layer(figure):
+    """The collection drawing the infinite cells over the others (gid ``infinite cells``), or None."""
+    found = [c for c in axes_named(figure, "heatmap").collections if c.get_gid() == "infinite cells"]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def infinite_cells(figure, shape: tuple[int, int]) -> np.ndarray:
+    """Which cells of a matrix of ``shape`` the infinite layer covers (each rectangle, in cell units)."""
+    covered = np.zeros(shape, dtype=bool)
+    layer = infinite_layer(figure)
+    for path in [] if layer is None else layer.get_paths():
+        xs, ys = path.vertices[:, 0], path.vertices[:, 1]
+        covered[round(ys.min()) : round(ys.max()), round(xs.min()) : round(xs.max())] = True
+    return covered
+
+
+def annotations(figure) -> dict[tuple[int, int], str]:
+    """{(row, column): text} of the values written in the heatmap's cells."""
+    return {
+        (int(text.get_position()[1]), int(text.get_position()[0])): text.get_text()
+        for text in axes_named(figure, "heatmap").texts
+    }
 
 
 def strip_colors(figure, label) -> list[str]:

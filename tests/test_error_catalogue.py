@@ -357,6 +357,11 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.kwargs-twice": lambda c: c.heatmap("--kwargs", "vmin:0;vmin:1"),
     "usage.kwargs-unknown-key": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
                                                 "--kwargs", "cmapp:viridis"),
+    "usage.kwargs-nested-key": lambda c: c.heatmap("--kwargs", "cbar_kws:x;cbar_kws.label:y"),
+    "usage.kwargs-mask": lambda c: figure(c, "--kwargs", "mask:<1.2"),
+    "usage.mask-shape": lambda c: raised(lambda: __import__("amiga_heatmap").heatmap(
+        c.summary, value="gr", x="Isolate", y="Substrate", operation="mean", subset="PM:1").figure(
+        mask=__import__("numpy").zeros((2, 2), dtype=bool))),
     "usage.kwargs-bad-value": lambda c: plugin_run(c, "--format", "shades", "--kwargs", "shade:mauve", shades="""
         from amiga_heatmap.rendering.kwargs import option_values_checked
 
@@ -380,7 +385,9 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
                                                         "--cluster-metric", "cosine"),
     "usage.transform-syntax": lambda c: c.heatmap("--transform", "zscore(row"),
     "usage.transform-axis": lambda c: c.heatmap("--transform", "zscore(diagonal)"),
-    "usage.test-option-without-test": lambda c: c.heatmap("--reference", "ER1"),
+    "usage.test-option-without-test": lambda c: c.heatmap("--test-against", "1"),
+    "usage.reference-without-use": lambda c: c.heatmap("--reference", "ER1"),
+    "usage.contrast": lambda c: c.heatmap("--reference", "ER1", "--contrast", "fold"),
     "usage.test-against-ratio": lambda c: c.heatmap("-v", "norm(gr)", "--test", "--test-against", "0",
                                                     source=c.summary.with_name("ER_all_summary_normalized.txt")),
     "usage.reference-not-on-axis": lambda c: c.heatmap("--test", "--reference", "ER7"),
@@ -571,6 +578,9 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "plugin.selected-missing": lambda c: (
         c.monkeypatch.setenv("AMIGA_HEATMAP_PLUGINS", "amiga-heatmap-nosuch"), c.heatmap())[1],
     # warnings
+    "warning.log2ratio-undefined": lambda c: c.heatmap("-v", "death_lin", "--reference", "ER1", "--contrast",
+                                                      "log2ratio", "--keep-rows-missing-data",
+                                                      "--keep-columns-missing-data"),
     "warning.log2-undefined": lambda c: c.heatmap("-v", "death_lin", "-s", "Isolate:ER1", "--transform", "log2",
                                                  "--keep-rows-missing-data", "--keep-columns-missing-data"),
     "warning.missing-cells": lambda c: c.heatmap("-v", "norm(death_lin)", source=c.summary.with_name(
@@ -606,7 +616,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
 
 API_ONLY = {"usage.figure-of-file-renderer", "data.subset-column-missing", "data.engine-keeps-no-rows",
             "data.engine-keeps-no-replicates", "interrupted", "usage.pages-in-one-figure",
-            "usage.missing-mode", "usage.output-name-encoding", "data.cluster-too-large"}
+            "usage.missing-mode", "usage.output-name-encoding", "data.cluster-too-large", "usage.mask-shape"}
 """Entries met through the Python API (no "Error:" prefix), or printed by click itself."""
 
 

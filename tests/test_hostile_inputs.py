@@ -466,37 +466,35 @@ def test_infinite_cells_are_drawn_in_their_own_colour_not_blank():
 
     from amiga_heatmap import heatmap
 
-    from .figure_parts import axes_named, legend
+    from .figure_parts import annotations, cells_artist, infinite_cells, infinite_layer, legend
 
     values = {"r1": [0.0, 1.0], "r2": [np.inf, 0.5], "r3": [-np.inf, 2.0]}
     rows = pd.DataFrame(
         [{"x": x, "y": y, "v": value} for y, pair in values.items() for x, value in zip("ab", pair)]
     )
     figure = heatmap(rows, value="v", x="x", y="y").figure(annot=True, infinite_cell_color="#00ff00")
-    heat = axes_named(figure, "heatmap")
-    cells, infinite = heat.collections[:2]
+    cells = cells_artist(figure)
     assert (cells.norm.vmin, cells.norm.vmax) == (0.0, 2.0), "the scale spans the finite values"
-    drawn = ~np.ma.getmaskarray(infinite.get_array()).reshape(3, 2)
+    drawn = infinite_cells(figure, (3, 2))
     assert drawn.tolist() == [[False, False], [True, False], [True, False]], "infinite cells are drawn over"
-    assert infinite.get_cmap()(0.0) == to_rgba("#00ff00")
+    assert infinite_layer(figure).get_facecolor().tolist() == [list(to_rgba("#00ff00"))]
     assert legend(figure, "missing cells") == ("", {"infinite": "#00ff00"})
-    annotations = [text.get_text() for text in heat.texts]
-    assert annotations == ["0", "1", "inf", "0.5", "-inf", "2"]
+    written = annotations(figure)
+    assert [written[cell] for cell in sorted(written)] == ["0", "1", "inf", "0.5", "-inf", "2"]
 
 
 def test_infinite_cells_of_the_real_data_are_drawn(normalized):
     from amiga_heatmap import heatmap
 
-    from .figure_parts import axes_named
+    from .figure_parts import cells_artist, infinite_cells
 
     with pytest.warns(UserWarning, match="Dropped"):
         result = heatmap(normalized, value="norm(death_lin)", x="Isolate", y="Substrate", operation="mean")
     values = result.matrix.to_numpy()
     assert np.isposinf(values).any()
-    heat = axes_named(result.figure(vmax=0.5), "heatmap")
-    cells, infinite = (heat.images or heat.collections)[:2]
-    assert cells.norm.vmax == 0.5
-    assert np.array_equal(~np.ma.getmaskarray(infinite.get_array()).reshape(values.shape), np.isinf(values))
+    figure = result.figure(vmax=0.5)
+    assert cells_artist(figure).norm.vmax == 0.5
+    assert np.array_equal(infinite_cells(figure, values.shape), np.isinf(values))
 
 
 def test_a_quote_that_never_closes_loses_no_rows_silently(tmp_path, heatmap_tsv):

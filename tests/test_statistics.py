@@ -3,6 +3,8 @@ data, against scipy.stats computed independently in the test from the replicate 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -168,3 +170,43 @@ def test_an_unknown_layer_is_a_usage_error_with_a_caret(normalized) -> None:
     assert raised.value.message.splitlines()[-1] == "            ^^"
     with pytest.raises(UsageError, match="p and q exist with --test"):
         heatmap(normalized, value="norm(gr)", x=X, y=Y, operation="mean", filter="row any q < 0.05")
+
+
+def test_contrasts_to_a_reference_column_and_row(normalized) -> None:
+    means = pd.read_csv(normalized, sep="\t").groupby([Y, X])["norm(gr)"].mean().unstack(X)
+    log2ratio = heatmap(normalized, value="norm(gr)", x=X, y=Y, operation="mean", reference="ER1",
+                        contrast="log2ratio", missing="keep")
+    expected = np.log2(means.div(means["ER1"], axis=0)).drop(columns="ER1")
+    pd.testing.assert_frame_equal(log2ratio.matrix, expected, rtol=1e-13)
+    assert log2ratio.transforms == ("log2ratio to ER1",)
+    kept = heatmap(normalized, value="norm(gr)", x=X, y=Y, operation="mean", reference="ER1", contrast="ratio",
+                   keep_reference=True)
+    assert (kept.matrix["ER1"] == 1.0).all()
+    pd.testing.assert_frame_equal(kept.matrix, means.div(means["ER1"], axis=0), rtol=1e-13)
+    by_row = heatmap(normalized, value="norm(gr)", x=X, y=Y, operation="mean", reference="y:Negative Control",
+                     contrast="difference")
+    expected = means.sub(means.loc["Negative Control"], axis=1).drop(index="Negative Control")
+    pd.testing.assert_frame_equal(by_row.matrix, expected, rtol=1e-13)
+
+
+def test_a_contrast_with_a_test_and_a_filter_on_the_contrasted_values(normalized) -> None:
+    result = heatmap(normalized, value="norm(gr)", x=X, y=Y, operation="mean", reference="ER1", test=True,
+                     contrast="log2ratio", filter="row any >= 1 AND row any q < 0.5")
+    means = pd.read_csv(normalized, sep="\t").groupby([Y, X])["norm(gr)"].mean().unstack(X)
+    contrasted = np.log2(means.div(means["ER1"], axis=0)).drop(columns="ER1")
+    q = result.tests["q"].unstack(X).drop(columns="ER1")
+    keep = ((contrasted >= 1).any(axis=1)) & ((q.reindex(contrasted.index) < 0.5).any(axis=1))
+    assert sorted(result.matrix.index) == sorted(contrasted.index[keep])
+    assert "ER1" not in result.layers["q"].columns
+
+
+def test_contrast_mistakes_are_usage_errors(normalized) -> None:
+    for keywords, message in (
+        ({"contrast": "fold", "reference": "ER1"}, "--contrast 'fold' is not a contrast"),
+        ({"contrast": "ratio"}, "add --reference LABEL"),
+        ({"keep_reference": True}, "--keep-reference keeps the reference of --contrast"),
+        ({"reference": "ER1"}, "--reference says what --test or --contrast compares with"),
+        ({"reference": "ER9", "contrast": "ratio"}, "--reference 'ER9' is not one of the columns"),
+    ):
+        with pytest.raises(UsageError, match=re.escape(message)):
+            heatmap(normalized, value="norm(gr)", x=X, y=Y, operation="mean", **keywords)

@@ -77,9 +77,13 @@ def test_cells(matrix, cells, run):
 
 @hookimpl(trylast=True)
 def transform_matrix(matrix, run):
-    """Apply ``--transform`` in order (no change without transforms)."""
+    """Apply ``--contrast`` to the reference, then ``--transform`` in order (no change without them)."""
+    from ..pipeline.contrasts import apply_contrast
     from ..pipeline.transforms import apply_transforms
 
+    spec = run.spec
+    if spec.contrast is not None:
+        matrix = apply_contrast(matrix, spec.contrast, spec.reference, spec.keep_reference)
     return apply_transforms(matrix, run.transforms, run.plugins) if run.transforms else matrix
 
 

@@ -6,10 +6,8 @@ They run after the missing-cell stage and before the filter, so a filter compare
 
 from __future__ import annotations
 
-import warnings
-
 from ..errors import UsageError
-from ..pipeline.transforms import OPTION
+from ..pipeline.transforms import OPTION, log2_where_positive
 from ..plugin_system.components import Transform
 from ..plugin_system.hookspecs import hookimpl
 
@@ -25,20 +23,11 @@ def check_axis_word(axis="row"):
 def log2(values):
     """Base-2 logarithm of every cell; cells at or below 0 have none and become missing (a warning
     counts them)."""
-    import numpy as np
-    import pandas as pd
-
-    array = values.to_numpy(dtype=float)
-    undefined = int((array <= 0).sum())
-    if undefined:
-        warnings.warn(
-            f"--transform log2: {undefined} cells hold a value at or below 0, which has no logarithm; they are "
-            "drawn as missing.",
-            stacklevel=2,
-        )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logged = np.where(array > 0, np.log2(np.where(array > 0, array, 1.0)), np.nan)
-    return pd.DataFrame(logged, index=values.index, columns=values.columns)
+    return log2_where_positive(
+        values,
+        "--transform log2: {count} cells hold a value at or below 0, which has no logarithm; they are drawn as "
+        "missing.",
+    )
 
 
 def zscore(values, axis="row"):

@@ -198,7 +198,11 @@ main.shared_options = {"--plugins-dir": True, "--disable-plugin": True, "--stric
 @option("--test-against", type=float, section=STATISTICS, metavar="NUMBER",
         help="The value a cell is tested against. Default: 1 for norm(...) ratios (tested on log2), else 0.")
 @option("--reference", section=STATISTICS, metavar="LABEL|y:LABEL",
-        help="Test each cell against the cell of this column (or y:LABEL, this row), Welch's t-test.")
+        help="The reference cell of each row: this column's (or y:LABEL, this row's), for --test and --contrast.")
+@option("--contrast", section=STATISTICS, metavar="ratio|difference|log2ratio",
+        help="Show each cell relative to the --reference cell of its row (or column); the reference is dropped.")
+@option("--keep-reference", is_flag=True, section=STATISTICS,
+        help="Keep the reference column (or row) of --contrast in the figure.")
 @option("--save-cell-table", is_flag=True, section=STATISTICS,
         help="Also write NAME_cells.tsv: every cell's replicate statistics (n, mean, median, sd, sem, "
              "95% CI, cv) and, with --test, p and q.")
@@ -236,6 +240,8 @@ def heatmap(
     test: bool,
     test_against: float | None,
     reference: str | None,
+    contrast: str | None,
+    keep_reference: bool,
     save_cell_table: bool,
     engine: str | None,
     output: str | None,
@@ -283,8 +289,9 @@ def heatmap(
 
     spec = HeatmapSpec.build(
         value, x_variable, y_variable, operation=operation, subset=subset, filter=filter_text, title=title,
-        transforms=transforms, test=test, test_against=test_against, reference=reference, engine=engine,
-        annotate=annotation_tables, allow_duplicate_wells=allow_duplicate_wells, **pipeline,
+        transforms=transforms, test=test, test_against=test_against, reference=reference, contrast=contrast,
+        keep_reference=keep_reference, engine=engine, annotate=annotation_tables,
+        allow_duplicate_wells=allow_duplicate_wells, **pipeline,
     )
     hashes = None if no_provenance else InputHashes(inputs)
     with recording() as times:
@@ -451,9 +458,13 @@ def run() -> None:
     moved out of the garbage collector's reach: otherwise the interpreter spends up to 0.7 s walking
     them as it shuts down (docs/performance.md). Output files are already closed and ``atexit``
     handlers still run. Tests call :func:`main` in-process instead, where frozen objects would never be
-    freed.
+    freed. For the same reason (a process that only draws) seaborn is imported without the scipy
+    modules it needs only for KDEs and clustermaps (:mod:`amiga_heatmap.builtin.figure.seaborn_import`).
     """
+    from ..builtin.figure.seaborn_import import lean_import_in_this_process
+
     ending_signals.install()
+    lean_import_in_this_process()  # seaborn without scipy.stats and scipy.cluster: about 0.9 s less
     try:
         main(prog_name="amiga-heatmap")
     finally:

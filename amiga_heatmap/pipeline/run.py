@@ -155,13 +155,21 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
 
 
 def _cell_test(spec: HeatmapSpec) -> CellTest | None:
-    """The parsed ``--test`` (None without it); ``--test-against`` and ``--reference`` need it."""
+    """The parsed ``--test`` (None without it); ``--test-against`` needs it, ``--reference`` it or
+    ``--contrast`` (checked here too)."""
+    from .contrasts import check_contrast
     from .statistics import cell_test
 
+    check_contrast(spec)
     if not spec.test:
-        for option, given in (("--test-against", spec.test_against), ("--reference", spec.reference)):
-            if given is not None:
-                raise UsageError(f"{option} says what --test compares with, but --test is not given. Add --test.")
+        if spec.test_against is not None:
+            raise UsageError("--test-against says what --test compares with, but --test is not given. Add --test.")
+        if spec.reference is not None and spec.contrast is None:
+            raise UsageError(
+                "--reference says what --test or --contrast compares with, but neither is given. Add --test "
+                "(tests against the reference) or --contrast ratio|difference|log2ratio (shows cells relative "
+                "to it)."
+            )
         return None
     return cell_test(spec.value, spec.test_against, spec.reference)
 

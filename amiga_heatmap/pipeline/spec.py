@@ -69,6 +69,8 @@ class HeatmapSpec:
     - ``test``: test every cell (``--test``): against ``test_against`` (default 1 for ratio columns,
       tested on log2, else 0), or, with ``reference`` (``LABEL`` of a column or ``y:LABEL`` of a row),
       against the reference cell of its row (column) with Welch's t-test.
+    - ``contrast``: show each cell relative to the ``reference`` cell of its row (column): ``ratio``,
+      ``difference`` or ``log2ratio``; the reference itself is dropped unless ``keep_reference``.
     - ``engine``: the engine computing the cells (None: the default, ``pandas``).
     - ``read_all_columns``: keep every input column on the result's rows (``--save-filtered-table``).
     - ``annotate``: lab annotation tables (``--annotate``), tab-separated files joined to the rows on
@@ -93,6 +95,8 @@ class HeatmapSpec:
     test: bool = False
     test_against: float | None = None
     reference: str | None = None
+    contrast: str | None = None
+    keep_reference: bool = False
     engine: str | None = None
     read_all_columns: bool = False
     annotate: tuple[str | os.PathLike[str], ...] = ()

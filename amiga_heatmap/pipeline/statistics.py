@@ -14,7 +14,7 @@ its rows. Nothing here loops over cells in Python, and every statistic is scipy'
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -171,10 +171,31 @@ def cell_test(value: str, against: float | None, reference: str | None) -> CellT
             f"--test-against {against:g}: {value} is a ratio, tested on log2 of its values, so the value to "
             "test against must be above 0 (1: no change from the control)."
         )
-    axis = "x"
-    if reference is not None and reference.startswith(("y:", "x:")):
-        axis, reference = reference[0], reference[2:]
-    return CellTest(against=float(against), reference=reference, axis=axis, log2=log2)
+    axis, label = parse_reference(reference) if reference is not None else ("x", None)
+    return CellTest(against=float(against), reference=label, axis=axis, log2=log2)
+
+
+def parse_reference(text: str) -> tuple[str, str]:
+    """``--reference`` as ``(axis, label)``: ``ER1`` is the column ``ER1`` (axis ``"x"``), ``y:LABEL`` a
+    row, ``x:LABEL`` a column."""
+    if text.startswith(("y:", "x:")):
+        return text[0], text[2:]
+    return "x", text
+
+
+def reference_label(labels: Sequence[object], text: str, axis: str) -> object:
+    """The label of ``labels`` (the columns for ``axis`` ``"x"``, the rows for ``"y"``) written ``text``.
+    Raises UsageError naming the closest labels when there is none."""
+    texts = {str(label): label for label in labels}
+    if text not in texts:
+        near = closest_names(text, list(texts))
+        hint = f" Closest labels: {', '.join(map(repr, near))}." if near else ""
+        where = "columns (-x)" if axis == "x" else "rows (-y)"
+        raise UsageError(
+            f"--reference {text!r} is not one of the {where} of the heatmap.{hint} Write "
+            f"--reference LABEL for a column, --reference y:LABEL for a row."
+        )
+    return texts[text]
 
 
 def test_cells(cell_table: CellTable, values: pd.DataFrame, test: CellTest) -> pd.DataFrame:
@@ -240,17 +261,7 @@ def _reference_positions(keys: pd.MultiIndex, values: pd.DataFrame, test: CellTe
     has no value. Raises UsageError for a reference label not on the axis."""
     import numpy as np
 
-    labels = values.columns if test.axis == "x" else values.index
-    texts = {str(label): label for label in labels}
-    if test.reference not in texts:
-        near = closest_names(test.reference, list(texts))
-        hint = f" Closest labels: {', '.join(map(repr, near))}." if near else ""
-        where = "columns (-x)" if test.axis == "x" else "rows (-y)"
-        raise UsageError(
-            f"--reference {test.reference!r} is not one of the {where} of the heatmap.{hint} Write "
-            f"--reference LABEL for a column, --reference y:LABEL for a row."
-        )
-    label = texts[test.reference]
+    label = reference_label(values.columns if test.axis == "x" else values.index, test.reference, test.axis)
     y_labels, x_labels = keys.get_level_values(0), keys.get_level_values(1)
     partner = (
         keys.__class__.from_arrays([y_labels, [label] * len(keys)])

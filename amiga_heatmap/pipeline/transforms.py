@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -19,6 +20,8 @@ from ..errors import DataError, UsageError, shortened
 from ..plugin_system.guard import call_guarded
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from ..plugin_system.components import Transform
     from ..plugin_system.plugin_set import PluginSet
     from .matrix_state import MatrixState
@@ -124,3 +127,15 @@ def apply_transforms(matrix: MatrixState, calls: Sequence[TransformCall], plugin
                 f"{values.shape[1]} matrix; check that it suits the value column."
             )
     return replace(matrix, values=values, transforms=(*matrix.transforms, *(call.text for call in calls)))
+
+
+def log2_where_positive(values: pd.DataFrame, warning: str) -> pd.DataFrame:
+    """Base-2 logarithm of every cell of ``values``; cells at or below 0 have none and become missing,
+    and ``warning`` (with ``{count}`` for their number) is issued when there are some."""
+    import numpy as np
+
+    undefined = int((values.to_numpy(dtype=float) <= 0).sum())
+    if undefined:
+        warnings.warn(warning.format(count=undefined), stacklevel=3)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log2(values.where(values > 0))

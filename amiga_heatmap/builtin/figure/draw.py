@@ -6,10 +6,11 @@ callers and tests can find it: ``heatmap``, ``row labels``, ``column labels``, `
 legends whose ``gid`` is ``x legend``, ``y legend`` or ``missing cells``; the title and the axis names
 are figure texts with the ``gid`` ``title``, ``x name`` and ``y name``.
 
-Cells: up to :data:`VECTOR_CELLS` cells are vector rectangles; more are one image with a pixel per cell
-(``interpolation="none"``), so a 2,000 x 400 heatmap is a small PDF that opens quickly, while text and
-lines stay vector. Row and column labels are :class:`.label_artist.LabelArtist` objects (not axis
-ticks, nor one Text each, which cost several times more), regular and highlighted ones apart.
+The cell panel and the colour bar are drawn by ``seaborn.heatmap`` (:mod:`.cells`: over
+:data:`~.cells.VECTOR_CELLS` cells as one image, so a 2,000 x 400 heatmap is a small PDF that opens
+quickly, while text and lines stay vector). Row and column labels are :class:`.label_artist.LabelArtist`
+objects (not axis ticks, nor one Text each, which cost several times more), regular and highlighted ones
+apart.
 """
 
 from __future__ import annotations
@@ -23,34 +24,34 @@ from typing import TYPE_CHECKING
 
 from ...pipeline.labels.metadata import as_text
 from . import dendrogram
+from .cells import SEAM_WIDTH, VECTOR_CELLS, contrasting, draw_cells
 from .label_artist import LabelArtist
 from .labels import AxisTexts, report_thinning, text_width, thinned
 from .layout import NAME_FONT, STRIP_GAP, TITLE_FONT, AxisLabels, Layout, LayoutRequest, plan_layout
-from .legends import INFINITE_CELLS, LEGEND_FONT, MISSING_CELLS, LegendSpec, draw_legend
+from .legends import INFINITE_CELLS, LEGEND_FONT, MASKED_CELLS, MISSING_CELLS, LegendSpec, draw_legend
 from .options import Drawing
 from .scale import ColourScale, colour_scale
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     from matplotlib.axes import Axes
+    from matplotlib.colorbar import Colorbar
     from matplotlib.figure import Figure
 
     from ...result import HeatmapResult
 
 log = logging.getLogger("amiga_heatmap")
 
-VECTOR_CELLS = 5000
-ANNOTATION_FONT_LARGEST = 9.0
 HIGHLIGHT = {"color": "red", "weight": "bold"}
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What every page shares: the matrix values, the colour scale, the layout, the texts and the
-    dendrograms. ``has_infinite``: whether any value is infinite."""
+    """What every page shares: the matrix values, the user's mask (True: hidden; or None), the colour
+    scale, the layout, the texts and the dendrograms."""
 
     values: np.ndarray
-    has_infinite: bool
+    mask: np.ndarray | None
     scale: ColourScale
     layout: Layout
     rows_per_page: int
@@ -99,11 +100,17 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
         for colors in (result.x_colors, result.y_colors)
         if colors is not None and inside
     )
-    has_infinite = bool(np.isinf(values).any())
-    special = {MISSING_CELLS: drawing.missing_cell_color} if np.isnan(values).any() else {}
-    if has_infinite:
+    mask = _mask(drawing.mask, result.matrix)
+    shown = values if mask is None else np.where(mask, 0.0, values)
+    special = {MISSING_CELLS: drawing.missing_cell_color} if np.isnan(shown).any() else {}
+    hatches = {}
+    if np.isinf(shown).any():
         special[INFINITE_CELLS] = drawing.infinite_cell_color
-    missing_legend = LegendSpec(None, special, "missing cells") if special else None
+        if drawing.infinite_cell_hatch:
+            hatches[INFINITE_CELLS] = (drawing.infinite_cell_hatch, contrasting(drawing.infinite_cell_color))
+    if mask is not None and mask.any():
+        special[MASKED_CELLS] = drawing.missing_cell_color
+    missing_legend = LegendSpec(None, special, "missing cells", hatches) if special else None
     ticks = MaxNLocator(6).tick_values(scale.vmin, scale.vmax)
     tick_texts = [f"{tick:g}" for tick in ticks if scale.vmin <= tick <= scale.vmax] or [f"{scale.vmin:g}"]
     row_shapes = _shapes(result.row_linkage, drawing)
@@ -150,7 +157,7 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
     )
     return Plan(
         values,
-        has_infinite,
+        mask,
         scale,
         layout,
         rows_per_page,
@@ -163,6 +170,27 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
         legends,
         missing_legend,
     )
+
+
+def _mask(mask, matrix) -> np.ndarray | None:
+    """The user's ``mask`` as a boolean array of the matrix's shape (a DataFrame is matched by labels,
+    cells it lacks shown), or None; a mask of another shape is a UsageError."""
+    if mask is None:
+        return None
+    import numpy as np
+    import pandas as pd
+
+    from ...errors import UsageError
+
+    if isinstance(mask, pd.DataFrame):
+        mask = mask.reindex(index=matrix.index, columns=matrix.columns).fillna(False)
+    array = np.asarray(mask)
+    if array.shape != matrix.shape:
+        raise UsageError(
+            f"The mask has the shape {array.shape}, but the heatmap has {matrix.shape[0]} rows and "
+            f"{matrix.shape[1]} columns; build it from result.matrix (e.g. result.matrix < 1.2)."
+        )
+    return array.astype(bool)
 
 
 def _positions(labels, chosen) -> np.ndarray:
@@ -199,15 +227,19 @@ def draw_page(
 def _draw_page(
     result: HeatmapResult, drawing: Drawing, plan: Plan, start: int, stop: int, page: int, pages: int
 ) -> Figure:
-    import numpy as np
     from matplotlib.figure import Figure
 
     layout = plan.layout.for_page(stop - start, plan.rows_per_page)
     figure = Figure(figsize=(layout.width, layout.height))
     size = (layout.width, layout.height)
     heat = figure.add_axes(layout.heatmap.fractions(*size), label="heatmap")
-    values = plan.values[start:stop]
-    _draw_cells(heat, values, plan.has_infinite and bool(np.isinf(values).any()), plan.scale, drawing)
+    colorbar_axes = None
+    if layout.colorbar is not None:
+        colorbar_axes = figure.add_axes(layout.colorbar.fractions(*size), label="colour bar")
+    mask = None if plan.mask is None else plan.mask[start:stop]
+    bar = draw_cells(heat, colorbar_axes, plan.values[start:stop], mask, plan.scale, drawing)
+    if bar is not None:
+        _style_colorbar(bar, layout, drawing, result.value)
     _draw_row_labels(figure, layout, plan, start, stop)
     _draw_column_labels(figure, layout, plan)
     _draw_strips(figure, layout, result, start, stop)
@@ -227,120 +259,12 @@ def _draw_page(
             0,
             len(plan.column_texts),
         )
-    if layout.colorbar is not None:
-        _draw_colorbar(figure, layout, plan.scale, result.value)
     if plan.missing_legend is not None:
         draw_legend(figure, plan.missing_legend, *layout.missing_legend_at, 1)
     for spec, (left, top, columns) in zip(plan.legends, layout.legends_at):
         draw_legend(figure, spec, left, top, columns)
     _draw_names(figure, layout, result, page, pages)
     return figure
-
-
-def _draw_cells(
-    axes: Axes, values: np.ndarray, infinite: bool, scale: ColourScale, drawing: Drawing
-) -> None:
-    """Vector rectangles for small matrices, one image (a pixel per cell) for large ones, and the
-    ``infinite`` cells (if any) over them in their colour; lines between cells are vector lines either
-    way. Nothing goes through matplotlib's whole-figure rasterisation, which would allocate an image
-    the size of a 200-inch figure."""
-    import numpy as np
-    from matplotlib.colors import ListedColormap
-
-    rows, columns = values.shape
-    shown = scale.drawable(values)
-    if values.size <= VECTOR_CELLS:
-        axes.pcolormesh(
-            np.arange(columns + 1),
-            np.arange(rows + 1),
-            shown,
-            cmap=scale.cmap,
-            norm=scale.norm,
-            edgecolors=drawing.linecolor if drawing.linewidths > 0 else "face",
-            linewidth=drawing.linewidths,
-        )
-        if infinite:
-            axes.pcolormesh(
-                np.arange(columns + 1),
-                np.arange(rows + 1),
-                _infinite_cells(values),
-                cmap=ListedColormap([drawing.infinite_cell_color]),
-                edgecolors="face",
-            )
-    else:
-        axes.imshow(
-            shown,
-            cmap=scale.cmap,
-            norm=scale.norm,
-            interpolation="none",
-            aspect="auto",
-            extent=(0, columns, rows, 0),
-        )
-        if infinite:
-            axes.imshow(
-                _infinite_cells(values),
-                cmap=ListedColormap([drawing.infinite_cell_color]),
-                interpolation="none",
-                aspect="auto",
-                extent=(0, columns, rows, 0),
-            )
-        if drawing.linewidths > 0:
-            from matplotlib.collections import LineCollection
-
-            across = [((0, row), (columns, row)) for row in range(rows + 1)]
-            down = [((column, 0), (column, rows)) for column in range(columns + 1)]
-            axes.add_collection(
-                LineCollection(across + down, colors=drawing.linecolor, linewidths=drawing.linewidths)
-            )
-    axes.set_xlim(0, columns)
-    axes.set_ylim(rows, 0)
-    axes.set_axis_off()
-    if drawing.annot:
-        _annotate(axes, values, scale, drawing)
-
-
-def _infinite_cells(values: np.ndarray) -> np.ndarray:
-    """A masked array showing only the infinite cells (drawn over the masked cells in their colour)."""
-    import numpy as np
-
-    return np.ma.masked_array(np.zeros(values.shape), mask=~np.isinf(values))
-
-
-def _annotate(axes: Axes, values: np.ndarray, scale: ColourScale, drawing: Drawing) -> None:
-    """Write each cell's value in it (``inf``/``-inf`` for infinite ones, nothing in missing ones), dark
-    on light cells and light on dark ones."""
-    import numpy as np
-    from matplotlib.colors import to_rgba
-
-    figure_width, figure_height = axes.figure.get_size_inches()
-    box = axes.get_position()
-    rows, columns = values.shape
-    cell_height = box.height * figure_height * 72 / rows
-    cell_width = box.width * figure_width * 72 / columns
-    texts = [
-        [
-            format(value, drawing.fmt) if np.isfinite(value) else "" if np.isnan(value) else str(value)
-            for value in row
-        ]
-        for row in values.tolist()
-    ]
-    longest = max((len(text) for row in texts for text in row), default=1) or 1
-    font = min(ANNOTATION_FONT_LARGEST, 0.45 * cell_height, 0.9 * cell_width / (0.6 * longest))
-    colours = scale.cmap(scale.norm(scale.drawable(values)))
-    colours[np.isinf(values)] = to_rgba(drawing.infinite_cell_color)
-    light = (colours[..., :3] @ np.array([0.2126, 0.7152, 0.0722])) > 0.408
-    for (row, column), text in np.ndenumerate(np.array(texts, dtype=object)):
-        if text:
-            axes.text(
-                column + 0.5,
-                row + 0.5,
-                text,
-                ha="center",
-                va="center",
-                fontsize=font,
-                color="black" if light[row, column] else "white",
-                parse_math=False,
-            )
 
 
 def _draw_row_labels(figure: Figure, layout: Layout, plan: Plan, start: int, stop: int) -> None:
@@ -433,19 +357,24 @@ def _draw_strips(figure: Figure, layout: Layout, result: HeatmapResult, start: i
         )
 
 
-def _draw_colorbar(figure: Figure, layout: Layout, scale: ColourScale, value: str) -> None:
-    from matplotlib.cm import ScalarMappable
+def _style_colorbar(bar: Colorbar, layout: Layout, drawing: Drawing, value: str) -> None:
+    """Our ticks, fonts and label on seaborn's colour bar (``cbar_kws.ticks``, ``.format`` and ``.label``
+    win), and no seams between its bands (see :mod:`.cells`)."""
     from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
-    axes = figure.add_axes(layout.colorbar.fractions(layout.width, layout.height), label="colour bar")
-    bar = figure.colorbar(ScalarMappable(norm=scale.norm, cmap=scale.cmap), cax=axes)
-    bar.solids.set_rasterized(False)  # vector, and no whole-figure rasterisation (see _draw_cells)
-    bar.locator = MaxNLocator(layout.colorbar_ticks)
-    bar.formatter = StrMethodFormatter("{x:g}")
+    if bar.solids is not None:
+        rasterized = bool(drawing.mesh_kws.get("rasterized", False))
+        bar.solids.set_rasterized(rasterized)  # vector unless asked: no whole-figure rasterisation
+        if not rasterized and drawing.mesh_kws.get("alpha", 1.0) == 1.0:
+            bar.solids.set_edgecolor("face")
+            bar.solids.set_linewidth(SEAM_WIDTH)
+    if "ticks" not in drawing.cbar_kws:
+        bar.locator = MaxNLocator(layout.colorbar_ticks)
+    if "format" not in drawing.cbar_kws:
+        bar.formatter = StrMethodFormatter("{x:g}")
     bar.update_ticks()
     bar.ax.tick_params(labelsize=layout.colorbar_font, length=3, width=0.6)
-    bar.outline.set_linewidth(0.6)
-    bar.set_label(value, fontsize=NAME_FONT)
+    bar.set_label(drawing.cbar_kws.get("label", value), fontsize=NAME_FONT)
 
 
 def _draw_names(figure: Figure, layout: Layout, result: HeatmapResult, page: int, pages: int) -> None:

@@ -1,4 +1,4 @@
-"""Legends: the colour strips' (value -> colour) and the missing-cell patch, measured before drawing.
+"""Legends: the colour strips' (value -> colour) and the missing-cell patches, measured before drawing.
 
 A legend's size is computed from matplotlib's legend metrics (handle length, spacing, padding, all in
 font sizes) and measured text widths, so the layout can reserve room for it and split a long legend
@@ -8,7 +8,7 @@ into columns that fit the height available.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .labels import LINE_HEIGHT, text_width
@@ -27,15 +27,18 @@ BORDER_PAD = 0.4
 SAFETY = 1.06
 MISSING_CELLS = "no value"
 INFINITE_CELLS = "infinite"
+MASKED_CELLS = "masked"
 
 
 @dataclass(frozen=True)
 class LegendSpec:
-    """What a legend shows: a ``title`` (or None) and ``entries`` text -> colour, in order."""
+    """What a legend shows: a ``title`` (or None) and ``entries`` text -> colour, in order; ``hatches``:
+    text -> (hatch pattern, hatch colour) of the entries drawn hatched (the infinite cells)."""
 
     title: str | None
     entries: dict[str, str]
     name: str
+    hatches: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def entry_width(self) -> float:
         """Inches taken by the widest entry (handle, gap and text)."""
@@ -68,7 +71,12 @@ def draw_legend(figure: Figure, spec: LegendSpec, left: float, top: float, colum
     from matplotlib.patches import Patch
 
     width, height = figure.get_size_inches()
-    handles = [Patch(facecolor=color, edgecolor="none", label=text) for text, color in spec.entries.items()]
+    handles = []
+    for text, color in spec.entries.items():
+        hatch, hatch_color = spec.hatches.get(text, (None, None))
+        handles.append(
+            Patch(facecolor=color, edgecolor="none", hatch=hatch, hatchcolor=hatch_color, label=text)
+        )
     legend = figure.legend(
         handles=handles,
         title=spec.title,

@@ -5,6 +5,12 @@ command-line flags (``--width-height`` sets ``width`` and ``height``), which the
 into these same keys, so the Python API (``result.save(..., width=8)``) and the command line share one
 definition. :func:`read_options` checks every value and raises a UsageError naming the option (and
 its flag) for a bad one, before anything is drawn.
+
+The cell panel is drawn by ``seaborn.heatmap``, so its keywords are options here with seaborn's names
+and meanings: the nested ``cbar_kws`` and ``annot_kws`` entry by entry (``cbar_kws.label``, written with
+a dot in ``--kwargs``), and the pcolormesh keywords seaborn passes on (``alpha``, ``rasterized``, ...).
+``center``, ``robust``, ``vmin`` and ``vmax`` set our colour scale (:mod:`.scale`), which seaborn then
+draws with; ``xticklabels``/``yticklabels`` and ``square`` are honoured by our labels and layout.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import UsageError, did_you_mean, shortened
@@ -45,7 +51,30 @@ OPTIONS_ACCEPTED = {
     "show_dendrogram": "true: draw the dendrogram of each clustered axis (--show-dendrogram)",
     "rows_per_page": "split the rows over pages of this many rows, one colour scale (PDF; --rows-per-page)",
     "missing_cell_color": "colour of cells without a value (default light grey)",
-    "infinite_cell_color": "colour of infinite cells, e.g. ratios to a zero control (default black)",
+    "infinite_cell_color": "colour of infinite cells, e.g. ratios to a zero control (default magenta)",
+    "infinite_cell_hatch": "hatch pattern over infinite cells, e.g. ////, xx, .. ('' for none; default ////)",
+    "mask": "Python only: a True/False DataFrame or array of the matrix's shape; True cells are hidden "
+    "(drawn like cells without a value). Not in --kwargs: use result.save(..., mask=result.matrix < 1.2)",
+    "annot_kws.size": "font size of the cell annotations in points (default: fitted to the cells)",
+    "annot_kws.color": "colour of the annotations (default: dark on light cells, white on dark ones)",
+    "annot_kws.weight": "weight of the annotations: normal, bold, light, ...",
+    "annot_kws.style": "style of the annotations: normal, italic or oblique",
+    "annot_kws.family": "font family of the annotations, e.g. monospace, serif",
+    "annot_kws.rotation": "angle of the annotations in degrees",
+    "annot_kws.alpha": "opacity of the annotations, 0 to 1",
+    "cbar_kws.label": "the colour bar's label (default: the value's name)",
+    "cbar_kws.format": "format of the colour bar's tick labels, e.g. {x:.1f} or %.2g (default: shortest)",
+    "cbar_kws.ticks": "the colour bar's ticks, numbers separated by commas, e.g. 0,1,2 (default: round ones)",
+    "cbar_kws.extend": "pointed ends for values beyond vmin/vmax: neither, min, max or both",
+    "cbar_kws.extendrect": "true: square ends instead of pointed ones (with cbar_kws.extend)",
+    "cbar_kws.extendfrac": "length of the ends as a share of the colour bar, 0 to 1",
+    "cbar_kws.drawedges": "true: lines between the colour bar's colours",
+    "alpha": "opacity of the cells, 0 to 1 (a pcolormesh keyword, as all below)",
+    "rasterized": "true: cells and colour bar as pixels in a PDF or SVG (past 5,000 cells, cells are anyway)",
+    "antialiased": "true: smooth the cells' edges when drawing pixels (PNG)",
+    "snap": "false: do not move cell edges onto whole pixels when drawing pixels (PNG)",
+    "linestyle": "style of the lines between cells (with linewidths): solid, dashed, dotted or dashdot",
+    "edgecolor": "the same as linecolor (pcolormesh's name for it); give one of the two",
 }
 
 FLAGS = {
@@ -63,7 +92,14 @@ FLAGS = {
     "rows_per_page": "--rows-per-page",
 }
 
+MESH_KEYWORDS = ("alpha", "rasterized", "antialiased", "snap", "linestyle")
 LEGEND_MODES = ("inside", "separate", "both")
+HATCH_MARKS = set("/\\|-+xoO.*")
+LINE_STYLES = ("solid", "dashed", "dotted", "dashdot")
+COLOURBAR_ENDS = ("neither", "min", "max", "both")
+FONT_STYLES = ("normal", "italic", "oblique")
+FONT_WEIGHTS = ("ultralight", "light", "normal", "regular", "book", "medium", "roman", "semibold", "demibold",
+                "demi", "bold", "heavy", "extra bold", "black")
 LARGEST_SIDE = 200.0  # inches: the largest PDF page (14,400 points), the limit of a given size
 AUTOMATIC_LARGEST_SIDE = 72.0  # inches: the limit of the default size; past it, cells shrink and
 # labels are thinned. A 2,000 x 384 screen then rasterises (pdftoppm, 150 dpi) in seconds, not
@@ -106,7 +142,12 @@ class Drawing:
     show_dendrogram: bool = False
     rows_per_page: int | None = None
     missing_cell_color: str = "#d0d0d0"
-    infinite_cell_color: str = "black"
+    infinite_cell_color: str = "#ff00ff"
+    infinite_cell_hatch: str = "////"
+    mask: Any = None
+    annot_kws: dict[str, Any] = field(default_factory=dict)
+    cbar_kws: dict[str, Any] = field(default_factory=dict)
+    mesh_kws: dict[str, Any] = field(default_factory=dict)
 
 
 def read_options(
@@ -120,9 +161,24 @@ def read_options(
     colour), for ``annot`` on more than ``annot_limit`` cells, and for ``rows_per_page`` making more than
     :data:`MOST_PAGES` pages: work that grows with the matrix is refused before it starts.
     """
-    values: dict[str, Any] = {}
-    for key, value in options.items():
-        values[key] = _CHECKS[key](key, value)
+    from ...rendering.kwargs import dotted_items
+
+    values: dict[str, Any] = {"annot_kws": {}, "cbar_kws": {}, "mesh_kws": {}}
+    for key, value in dotted_items(options):
+        checked = _CHECKS[key](key, value)
+        outer, _, inner = key.partition(".")
+        if inner:
+            values[outer][inner] = checked
+        elif key in MESH_KEYWORDS:
+            values["mesh_kws"][key] = checked
+        else:
+            values[key] = checked
+    if "edgecolor" in values:
+        if "linecolor" in values:
+            raise UsageError(
+                "edgecolor and linecolor in --kwargs are the same option; give only one of them."
+            )
+        values["linecolor"] = values.pop("edgecolor")
     drawing = Drawing(**values)
     if drawing.vmin is not None and drawing.vmax is not None and drawing.vmin >= drawing.vmax:
         raise UsageError(f"vmin ({drawing.vmin:g}) must be below vmax ({drawing.vmax:g}) in --kwargs.")
@@ -275,6 +331,67 @@ def _side(key: str, value: Any) -> float | None:
     return _number(0.5, LARGEST_SIDE)(key, value)
 
 
+def _choice(choices: tuple[str, ...]):
+    def check(key: str, value: Any) -> str:
+        if value not in choices:
+            raise UsageError(f"{_name(key)} must be one of {', '.join(choices)}, not {value!r}.")
+        return value
+
+    return check
+
+
+def _text(key: str, value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        raise UsageError(f"{_name(key)} must be text, not {value!r}.")
+    return str(value)
+
+
+def _hatch(key: str, value: Any) -> str:
+    text = "" if value is None else str(value)
+    if not set(text) <= HATCH_MARKS:
+        raise UsageError(
+            f"{_name(key)}: {text!r} is not a hatch pattern; write it with the marks / \\ | - + x o O . * "
+            "(repeated for density, e.g. //// or xx), or '' for none."
+        )
+    return text
+
+
+def _tick_format(key: str, value: Any) -> str:
+    text = str(value)
+    try:
+        shown = text.format(x=1.5, pos=0) if "{" in text else text % 1.5
+    except (ValueError, TypeError, KeyError, IndexError):
+        shown = text
+    if shown == text:
+        raise UsageError(
+            f"{_name(key)}: {text!r} is not a tick format; write e.g. {{x:.1f}} or %.2g."
+        )
+    return text
+
+
+def _tick_list(key: str, value: Any) -> list[float]:
+    items = list(value) if isinstance(value, (list, tuple)) else str(value).split(",")
+    try:
+        ticks = [float(item) for item in items if str(item).strip()]
+    except (TypeError, ValueError):
+        ticks = []
+    if not ticks or not all(math.isfinite(tick) for tick in ticks):
+        raise UsageError(f"{_name(key)} must be numbers separated by commas, e.g. 0,1,2, not {value!r}.")
+    return ticks
+
+
+def _mask(key: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (str, numbers.Number)):
+        raise UsageError(
+            f"{_name(key)} cannot be written as text: it is a True/False matrix of the heatmap's shape. "
+            "From Python, pass one: result.save('fig.pdf', mask=result.matrix < 1.2) (True hides a cell); "
+            "on the command line, -f keeps or drops whole rows and columns."
+        )
+    return value
+
+
 _RATIO = _number(0, 1, low_open=True, high_open=True)
 _SCALE = _number(0, 1, low_open=True)
 
@@ -307,4 +424,26 @@ _CHECKS = {
     "rows_per_page": _rows_per_page,
     "missing_cell_color": _colour,
     "infinite_cell_color": _colour,
+    "infinite_cell_hatch": _hatch,
+    "mask": _mask,
+    "annot_kws.size": _number(0, None, low_open=True),
+    "annot_kws.color": _colour,
+    "annot_kws.weight": _choice(FONT_WEIGHTS),
+    "annot_kws.style": _choice(FONT_STYLES),
+    "annot_kws.family": _text,
+    "annot_kws.rotation": _number(None, None),
+    "annot_kws.alpha": _number(0, 1),
+    "cbar_kws.label": _text,
+    "cbar_kws.format": _tick_format,
+    "cbar_kws.ticks": _tick_list,
+    "cbar_kws.extend": _choice(COLOURBAR_ENDS),
+    "cbar_kws.extendrect": _boolean,
+    "cbar_kws.extendfrac": _number(0, 1),
+    "cbar_kws.drawedges": _boolean,
+    "alpha": _number(0, 1),
+    "rasterized": _boolean,
+    "antialiased": _boolean,
+    "snap": _boolean,
+    "linestyle": _choice(LINE_STYLES),
+    "edgecolor": _colour,
 }

@@ -1,0 +1,217 @@
+"""The cell panel, drawn by ``seaborn.heatmap`` on the axes the layout gives it.
+
+seaborn draws the cells (a pcolormesh), the colour bar (in the layout's colour-bar axes, ``cbar_ax``),
+the lines between cells and the annotations, with the user's seaborn keywords (``cbar_kws``,
+``annot_kws``, pcolormesh keywords). What seaborn is given, and what is added around it:
+
+- the colour scale of :mod:`.scale` (``cmap``, ``vmin``, ``vmax``), shared by every page; seaborn gets no
+  ``center``/``robust`` of its own, as those would be computed from one page and would count infinite
+  values;
+- ``mask``: the user's mask plus the infinite cells, which seaborn would colour as the top of the scale.
+  Infinite cells are drawn over the panel as rectangles with no edge (nothing bleeds into the
+  neighbours) in ``infinite_cell_color`` (default magenta, on none of the default colour maps) under
+  the hatch ``infinite_cell_hatch``, and annotated ``inf``/``-inf`` when ``annot`` is on;
+- ``xticklabels=False, yticklabels=False``: the label artists of :mod:`.draw` write the labels;
+- seams: PDF viewers and pdftoppm smooth the edges of each filled rectangle on its own, so adjacent
+  cells (and the colour bar's bands) let the page show through as hairlines. Cells drawn without lines
+  between them are outlined in their own colour with :data:`SEAM_WIDTH`, which closes the gaps while
+  overlapping the neighbours by a quarter of a point at most; so is the colour bar, which stays vector
+  (matplotlib would rasterise it, which allocates an image the size of the whole figure).
+
+Over :data:`VECTOR_CELLS` cells, seaborn's mesh is then drawn as one image with a pixel per cell
+(same values, colour map and norm; ``interpolation="none"``) instead of one rectangle per cell, so a
+2,000 x 400 heatmap is a small PDF that opens quickly; lines between cells stay vector lines.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .options import Drawing
+from .scale import ColourScale
+from .seaborn_import import seaborn_module
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    from matplotlib.axes import Axes
+    from matplotlib.collections import QuadMesh
+    from matplotlib.colorbar import Colorbar
+
+VECTOR_CELLS = 5000
+ANNOTATION_FONT_LARGEST = 9.0
+SEAM_WIDTH = 0.5  # points: the outline in the cell's own colour that closes the seams
+LIGHT = 0.408  # relative luminance above which text and hatching are dark (seaborn's threshold)
+
+
+def draw_cells(
+    axes: Axes,
+    colorbar_axes: Axes | None,
+    values: np.ndarray,
+    mask: np.ndarray | None,
+    scale: ColourScale,
+    drawing: Drawing,
+) -> Colorbar | None:
+    """Draw the cells of ``values`` (one page of the matrix) on ``axes`` with ``seaborn.heatmap``, the
+    colour bar in ``colorbar_axes`` (None: no colour bar), as the module says. ``mask``: the user's
+    cells to hide, or None. Returns the colour bar, if any."""
+    import numpy as np
+
+    infinite = np.isinf(values)
+    hidden = infinite if mask is None else infinite | mask
+    large = values.size > VECTOR_CELLS
+    mesh_kws = dict(drawing.mesh_kws)
+    lines = drawing.linewidths > 0
+    if large:
+        mesh_kws.pop("rasterized", None)  # one image anyway
+        linewidths, linecolor = 0.0, drawing.linecolor
+    elif lines or mesh_kws.get("alpha", 1.0) < 1.0:  # outlines would darken where see-through cells overlap
+        linewidths, linecolor = drawing.linewidths, drawing.linecolor
+    else:
+        linewidths, linecolor = SEAM_WIDTH, "face"
+    annot_kws = dict(drawing.annot_kws)
+    if drawing.annot and "size" not in annot_kws:
+        annot_kws["size"] = _annotation_font(axes, values, drawing.fmt)
+    seaborn_module().heatmap(
+        values,
+        ax=axes,
+        cbar=colorbar_axes is not None,
+        cbar_ax=colorbar_axes,
+        cbar_kws=drawing.cbar_kws,
+        cmap=scale.cmap,
+        vmin=scale.vmin,
+        vmax=scale.vmax,
+        mask=hidden,
+        annot=drawing.annot,
+        fmt=drawing.fmt,
+        annot_kws=annot_kws,
+        linewidths=linewidths,
+        linecolor=linecolor,
+        xticklabels=False,
+        yticklabels=False,
+        **mesh_kws,
+    )
+    mesh = _mesh(axes)
+    bar = mesh.colorbar
+    if large:
+        _draw_as_image(axes, mesh, values.shape)
+        if lines:
+            _draw_lines(axes, values.shape, drawing)
+    infinite_shown = infinite if mask is None else infinite & ~mask
+    if infinite_shown.any():
+        _draw_infinite(axes, infinite_shown, drawing, with_lines=lines and not large)
+        if drawing.annot:
+            _annotate_infinite(axes, values, infinite_shown, annot_kws, drawing)
+    axes.set_axis_off()
+    return bar
+
+
+def _mesh(axes: Axes) -> QuadMesh:
+    from matplotlib.collections import QuadMesh
+
+    return next(artist for artist in axes.collections if isinstance(artist, QuadMesh))
+
+
+def _draw_as_image(axes: Axes, mesh: QuadMesh, shape: tuple[int, int]) -> None:
+    """Replace seaborn's ``mesh`` by an image of the same cells, a pixel each."""
+    rows, columns = shape
+    axes.imshow(
+        mesh.get_array().reshape(shape),
+        cmap=mesh.get_cmap(),
+        norm=mesh.norm,
+        alpha=mesh.get_alpha(),
+        interpolation="none",
+        aspect="auto",
+        extent=(0, columns, rows, 0),
+    )
+    mesh.remove()
+    axes.set_xlim(0, columns)
+    axes.set_ylim(rows, 0)
+
+
+def _draw_lines(axes: Axes, shape: tuple[int, int], drawing: Drawing) -> None:
+    """The lines between the cells of an image, as one vector line collection."""
+    from matplotlib.collections import LineCollection
+
+    rows, columns = shape
+    across = [((0, row), (columns, row)) for row in range(rows + 1)]
+    down = [((column, 0), (column, rows)) for column in range(columns + 1)]
+    axes.add_collection(
+        LineCollection(
+            across + down,
+            colors=drawing.linecolor,
+            linewidths=drawing.linewidths,
+            linestyles=drawing.mesh_kws.get("linestyle", "solid"),
+        )
+    )
+
+
+def infinite_rectangles(infinite: np.ndarray, merge: bool) -> list[list[tuple[int, int]]]:
+    """The rectangles (corner lists, in cell units) covering the True cells of ``infinite``: one per
+    cell, or with ``merge`` one per horizontal run of adjacent cells (fewer shapes, the same area)."""
+    import numpy as np
+
+    rectangles = []
+    for row in np.flatnonzero(infinite.any(axis=1)).tolist():
+        line = np.concatenate([[False], infinite[row], [False]])
+        changes = np.flatnonzero(line[1:] != line[:-1])
+        for start, stop in zip(changes[::2].tolist(), changes[1::2].tolist()):
+            spans = [(start, stop)] if merge else [(column, column + 1) for column in range(start, stop)]
+            rectangles.extend(
+                [(left, row), (right, row), (right, row + 1), (left, row + 1)] for left, right in spans
+            )
+    return rectangles
+
+
+def _draw_infinite(axes: Axes, infinite: np.ndarray, drawing: Drawing, with_lines: bool) -> None:
+    """The infinite cells: ``infinite_cell_color`` under ``infinite_cell_hatch``, with no edge (or the
+    lines between cells, when those are drawn, so that they stay the same width everywhere)."""
+    from matplotlib.collections import PolyCollection
+
+    axes.add_collection(
+        PolyCollection(
+            infinite_rectangles(infinite, merge=not with_lines),
+            facecolors=drawing.infinite_cell_color,
+            edgecolors=drawing.linecolor if with_lines else "none",
+            linewidths=drawing.linewidths if with_lines else 0.0,
+            hatch=drawing.infinite_cell_hatch or None,
+            hatchcolor=contrasting(drawing.infinite_cell_color),
+            gid="infinite cells",
+        )
+    )
+
+
+def contrasting(colour: Any) -> str:
+    """Dark grey on a light ``colour``, white on a dark one (seaborn's rule for annotations)."""
+    from matplotlib.colors import to_rgba
+
+    luminance = seaborn_module().utils.relative_luminance(to_rgba(colour))
+    return ".15" if luminance > LIGHT else "white"
+
+
+def _annotation_font(axes: Axes, values: np.ndarray, fmt: str) -> float:
+    """The largest annotation font (at most :data:`ANNOTATION_FONT_LARGEST` points) whose longest text
+    fits its cell."""
+    import numpy as np
+
+    figure_width, figure_height = axes.figure.get_size_inches()
+    box = axes.get_position()
+    rows, columns = values.shape
+    cell_height = box.height * figure_height * 72 / rows
+    cell_width = box.width * figure_width * 72 / columns
+    finite = values[np.isfinite(values)]
+    lengths = [len(format(value, fmt)) for value in finite.tolist()]
+    lengths += [len(str(value)) for value in np.unique(values[np.isinf(values)]).tolist()]
+    longest = max(lengths, default=1) or 1
+    return min(ANNOTATION_FONT_LARGEST, 0.45 * cell_height, 0.9 * cell_width / (0.6 * longest))
+
+
+def _annotate_infinite(
+    axes: Axes, values: np.ndarray, infinite: np.ndarray, annot_kws: dict[str, Any], drawing: Drawing
+) -> None:
+    """Write ``inf``/``-inf`` in the infinite cells, which seaborn leaves out as masked, in the same
+    style as its annotations."""
+    import numpy as np
+
+    style = {"color": contrasting(drawing.infinite_cell_color), "ha": "center", "va": "center", **annot_kws}
+    for row, column in zip(*(positions.tolist() for positions in np.nonzero(infinite))):
+        axes.text(column + 0.5, row + 0.5, str(values[row, column]), **style)
