@@ -19,6 +19,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .plugin_system.plugin_set import PluginSet
 
 
+NOTEBOOK_DPI = 100
+"""Resolution of the picture a notebook shows (:meth:`HeatmapResult._repr_png_`)."""
+
+
 @dataclass
 class HeatmapResult:
     """Everything a renderer needs, and everything a user needs to trace a cell back to its rows.
@@ -166,6 +170,47 @@ class HeatmapResult:
         if chosen.check_options is not None:
             chosen.check_options(options, None)
         return chosen.figure(self, options)
+
+    def summary(self) -> str:
+        """One line saying what the heatmap shows and what was kept, e.g. ``24 Substrate x 2 Strain: mean
+        norm(auc_lin) of 384 rows; filter 'row any > 1.2'``, then the labels dropped for missing cells."""
+        shown = self.matrix.shape
+        how = f"{self.operation} {self.value}" if self.operation else self.value
+        parts = [f"{shown[0]} {self.y} x {shown[1]} {self.x}: {how} of {len(self.rows):,} rows"]
+        if self.filter is not None:
+            parts.append(f"filter {self.filter!r}")
+        for labels, variable in ((self.dropped, self.y), (self.dropped_columns, self.x)):
+            if labels:
+                parts.append(f"{len(labels)} {variable} dropped for missing cells")
+        return "; ".join(parts)
+
+    def _repr_png_(self) -> bytes | None:
+        """The figure as PNG, which Jupyter shows when a result is a cell's last expression (None, so
+        that the notebook shows the text form instead, when the seaborn renderer is not loaded)."""
+        import io
+
+        from .errors import AmigaHeatmapError
+
+        try:
+            figure = self.figure()
+        except AmigaHeatmapError:
+            return None
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=NOTEBOOK_DPI)
+        return buffer.getvalue()
+
+    def _repr_html_(self) -> str:
+        """The figure and :meth:`summary` below it, for notebooks that show HTML."""
+        import base64
+        import html
+
+        caption = f"<figcaption>{html.escape(self.summary())}</figcaption>"
+        picture = self._repr_png_()
+        if picture is None:
+            return f"<figure>{caption}</figure>"
+        encoded = base64.b64encode(picture).decode("ascii")
+        alt = html.escape(self.title, quote=True)
+        return f'<figure><img src="data:image/png;base64,{encoded}" alt="{alt}"/>{caption}</figure>'
 
     def save(
         self, path: str | os.PathLike[str], file_format: str | None = None, renderer: str | None = None, **options: Any

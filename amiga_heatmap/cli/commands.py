@@ -43,8 +43,8 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Run ``command`` turning amiga-heatmap's errors into a one-paragraph message and exit status.
 
     Warnings are printed as ``Warning: ...`` lines, except libraries' deprecation notices, which are
-    for developers. With ``verbose=True`` every stage is logged and errors
-    show their full traceback.
+    for developers; they come before the error they may explain. With ``verbose=True`` every stage is
+    logged and errors show their full traceback.
     """
 
     @functools.wraps(command)
@@ -57,14 +57,17 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             except AmigaHeatmapError as error:
                 if verbose:
                     raise
+                _print_warnings(caught)
                 tell(f"Error: {error.message}")
                 sys.exit(error.exit_code)
             except KeyboardInterrupt:
+                _print_warnings(caught)
                 tell(INTERRUPTED)
                 sys.exit(128 + signal.SIGINT)
             except Exception as error:  # an unexpected bug: short message unless verbose
                 if verbose:
                     raise
+                _print_warnings(caught)
                 fault = system_fault(error)
                 if fault is not None:  # the system failed (a full disk, ...): not a bug
                     tell(f"Error: {unexpected_fault(fault).message}")
@@ -75,11 +78,17 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 )
                 sys.exit(1)
             finally:
-                for warning in caught:
-                    if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning)):
-                        tell(f"Warning: {warning.message}")
+                _print_warnings(caught)
 
     return run
+
+
+def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """Print the ``caught`` warnings as ``Warning: ...`` lines and forget them (so none prints twice)."""
+    for warning in caught:
+        if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning)):
+            tell(f"Warning: {warning.message}")
+    caught.clear()
 
 
 def tell(text: str) -> None:
@@ -147,10 +156,16 @@ def main() -> None:
     """amiga-heatmap: heatmaps of growth-curve summaries."""
 
 
+# the options of with_plugin_options and --verbose (heatmap, plugins and version take them), also accepted
+# before the subcommand's name
+main.shared_options = {"--plugins-dir": True, "--disable-plugin": True, "--strict-plugins": False, "--verbose": False}
+
+
 @main.command(
     cls=SectionedCommand,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Other commands: 'amiga-heatmap plugins' lists the installed plugins. Docs: docs/usage.md.",
+    epilog="Other commands: 'amiga-heatmap plugins' lists the installed plugins; 'amiga-heatmap docs' says "
+           "where the guides are; 'amiga-heatmap --version' prints the versions to cite.",
 )
 @option("-i", "--input", "input_path", required=True, section=INPUT, metavar="PATH",
         help="A summary file, or a folder searched recursively for summary files.")
@@ -160,6 +175,8 @@ def main() -> None:
         type=click.Path(exists=True, dir_okay=False),
         help="Join a tab-separated table of your own on the columns it shares with the summary, adding its "
              "other columns (repeatable). Biolog columns (biolog_class, ...) are built in: docs/biolog.md.")
+@option("--allow-duplicate-wells", is_flag=True, section=INPUT,
+        help="Accept input files that hold the same wells (e.g. a merged and a per-plate summary).")
 @option("-v", "--value", required=True, section=MATRIX, metavar="COLUMN",
         help="The growth parameter to show, e.g. 'norm(auc_lin)'.")
 @option("-x", "--x-variable", "--x_variable", "x_variable", required=True, section=MATRIX, metavar="COLUMN",
@@ -170,7 +187,8 @@ def main() -> None:
         help="Combine replicates: mean, median, or a plugin's aggregator, e.g. 'trimmed(0.2)'. Needed when "
              "replicates exist.")
 @option("-f", "--filter", "filter_text", section=MATRIX, metavar="EXPRESSION",
-        help="Keep rows/columns, e.g. 'row any >= 1.2 OR row any <= 0.8'. See docs/usage.md.")
+        help="Keep rows/columns, e.g. 'row any >= 1.2 OR row any <= 0.8'. The grammar: usage.md "
+             "('amiga-heatmap docs').")
 @option("--transform", "transforms", multiple=True, section=MATRIX, metavar="NAME[(ARGS)]",
         help="Transform the matrix before the filter (repeatable, in order): log2, zscore(row|col), "
              "center(row|col), or a plugin's.")
@@ -191,11 +209,12 @@ def main() -> None:
 @option("--engine", section=MATRIX, metavar="NAME",
         help="Engine computing the cells from the input. Default: pandas. 'amiga-heatmap plugins' lists them.")
 @option("-o", "--output", section=OUTPUT, metavar="NAME",
-        help="Output file name without folder or extension. Default: a time stamp.")
+        help="Output file name without folder; an extension such as .png sets --format. Default: a time stamp.")
 @option("--output-dir", section=OUTPUT, metavar="DIR", type=click.Path(file_okay=False),
         help="Folder to write to. Default: the input's folder.")
-@option("--format", "file_format", default="pdf", show_default=True, section=OUTPUT, metavar="FORMAT",
-        help="pdf, png, svg, tsv (the plotted matrix), or a plugin renderer's format.")
+@option("--format", "file_format", section=OUTPUT, metavar="FORMAT",
+        help="pdf, png, svg, tsv (the plotted matrix), or a plugin renderer's format. Default: -o's "
+             "extension, else pdf.")
 @option("--renderer", section=OUTPUT, metavar="NAME",
         help="Renderer to use when several write the chosen format.")
 @option("--no-provenance", is_flag=True, section=OUTPUT,
@@ -211,6 +230,7 @@ def heatmap(
     input_path: str,
     subset: str | None,
     annotation_tables: tuple[str, ...],
+    allow_duplicate_wells: bool,
     value: str,
     x_variable: str,
     y_variable: str,
@@ -226,7 +246,7 @@ def heatmap(
     engine: str | None,
     output: str | None,
     output_dir: str | None,
-    file_format: str,
+    file_format: str | None,
     renderer: str | None,
     no_provenance: bool,
     title: str | None,
@@ -241,7 +261,7 @@ def heatmap(
       amiga-heatmap -i summaries/ -o ER_norm_auc -x Strain -y Substrate \\
           -v "norm(auc_lin)" -p mean -f "row any > 1.2" -t "Normalized AUC"
     """
-    from ..output.files import check_output_folder, output_path, refuse_overwriting_inputs
+    from ..output.files import check_output_folder, output_path, refuse_overwriting_inputs, split_output_name
     from ..output.provenance import InputHashes, provenance_record, write_provenance
     from ..pipeline.pipeline import Pipeline
     from ..pipeline.reading import find_summary_files
@@ -251,7 +271,7 @@ def heatmap(
     from ..timing import recording, stage
 
     plugins = get_plugins()
-    file_format = file_format.lower()
+    output, file_format = split_output_name(output, file_format, plugins.formats())
     chosen = plugins.renderer_for_format(file_format, renderer)
     options = parse_kwargs(kwargs_text)
     pipeline = figure.pipeline_arguments(options)
@@ -270,7 +290,8 @@ def heatmap(
     spec = HeatmapSpec.build(
         value, x_variable, y_variable, operation=operation, subset=subset, filter=filter_text, title=title,
         transforms=transforms, test=test, test_against=test_against, reference=reference, contrast=contrast,
-        keep_reference=keep_reference, engine=engine, annotate=annotation_tables, **pipeline,
+        keep_reference=keep_reference, engine=engine, annotate=annotation_tables,
+        allow_duplicate_wells=allow_duplicate_wells, **pipeline,
     )
     hashes = None if no_provenance else InputHashes(inputs)
     with recording() as times:
@@ -294,7 +315,7 @@ def heatmap(
     "plugins",
     cls=SectionedCommand,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Plugin author guide: docs/plugins.md.",
+    epilog="Plugin author guide: plugins.md, installed with the package ('amiga-heatmap docs' says where).",
 )
 @option("--json", "as_json", is_flag=True, section=OUTPUT, help="Print JSON instead of text, for scripts.")
 @with_plugin_options
@@ -389,6 +410,37 @@ def _encodes(text: str, encoding: str) -> bool:
     except (UnicodeEncodeError, LookupError):
         return False
     return True
+
+
+@main.command(
+    "version",
+    cls=SectionedCommand,
+    hidden=True,  # run as 'amiga-heatmap --version'
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@with_plugin_options
+@option("--verbose", is_flag=True, section=GENERAL, help="Log how plugins load; show tracebacks on errors.")
+@reports_errors
+def show_version(verbose: bool) -> None:
+    """Print the versions of amiga-heatmap, Python, the libraries it computes and draws with, and every
+    plugin that is not built in: what a methods section cites."""
+    from ..plugin_system.active import current_options, load_plugins
+    from ..plugin_system.plugin_set import PluginWarning
+    from .about import version_text
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginWarning)  # 'amiga-heatmap plugins' shows the problems
+        plugin_set = load_plugins(current_options(), allow_conflicts=True)
+    report(version_text(plugin_set))
+
+
+@main.command("docs", cls=SectionedCommand, context_settings={"help_option_names": ["-h", "--help"]})
+def show_docs() -> None:
+    """Print where the guides installed with amiga-heatmap are (usage, gallery, API, errors, plugins)."""
+    from .about import docs_text
+
+    report(docs_text())
+
 
 
 def run() -> None:

@@ -63,7 +63,8 @@ class Sources:
             check_columns(self.frame, columns, [], run.plugins)
             return self.frame
         wanted = None if run.spec.read_all_columns else frozenset(columns) | {self.sample_column}
-        rows = read_summaries(self.files, run.plugins, wanted, numbers=frozenset({run.spec.value}))
+        rows = read_summaries(self.files, run.plugins, wanted, numbers=frozenset({run.spec.value}),
+                              allow_duplicate_wells=run.spec.allow_duplicate_wells)
         check_columns(rows, columns, list(self.files), run.plugins)
         return rows
 

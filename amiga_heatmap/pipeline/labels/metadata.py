@@ -39,15 +39,24 @@ def value_per_label(
     distinct = grouped.nunique()
     ambiguous = distinct[distinct > 1]
     if len(ambiguous):
+        from ..subset import subset_text  # the subset module reads labels with this one: imported late
+
         examples = []
         for label in ambiguous.index[:EXAMPLES_SHOWN]:
             values = sorted(map(as_text, pairs.loc[pairs[axis_column] == label, column]))
             examples.append(f"{shortened(repr(label))} ({listed(values)})")
         more = f" and {len(ambiguous) - EXAMPLES_SHOWN} more" if len(ambiguous) > EXAMPLES_SHOWN else ""
+        leave_out = (
+            f"Leave {'it' if len(ambiguous) == 1 else 'them'} out and keep every other row with "
+            f"-s '{subset_text(axis_column, list(ambiguous.index), exclude=True)}', choose"
+            if len(ambiguous) <= EXAMPLES_SHOWN
+            else "Choose"
+        )
         raise DataError(
             f"{option} {column}: each {axis_column} needs one {column} value, but "
-            f"{len(ambiguous)} have several: {'; '.join(examples)}{more}. Choose a column with one value per "
-            f"{axis_column}, or narrow the rows with --subset (e.g. -s '{column}:{as_text(pairs[column].iloc[0])}')."
+            f"{len(ambiguous)} have several: {'; '.join(examples)}{more}. {leave_out} a column with one "
+            f"value per {axis_column}, or keep the rows of one {column} value only (e.g. -s "
+            f"'{subset_text(column, [as_text(pairs[column].iloc[0])])}')."
         )
     return grouped.first().reindex(index).rename(column)
 
@@ -76,21 +85,3 @@ def key_text(text: str) -> str:
     if not math.isfinite(number):
         return text
     return as_text(number)
-
-
-def sort_values(values: pd.Series) -> pd.Series:
-    """``values`` in ascending order (ties keep their order; missing values last): as numbers when
-    every value present reads as one (text ``2`` before ``10``, ``01`` tied with ``1``), else as text."""
-    import pandas as pd
-
-    if not pd.api.types.is_numeric_dtype(values.dtype) and values.notna().any():
-        as_numbers = pd.to_numeric(values, errors="coerce")
-        if as_numbers.notna().sum() == values.notna().sum():
-            order = as_numbers.reset_index(drop=True).sort_values(kind="stable", na_position="last").index
-            return values.iloc[order]
-    return values.sort_values(kind="stable", na_position="last")
-
-
-def sort_labels(values: pd.Series) -> pd.Index:
-    """The labels of ``values`` ordered by their value, as :func:`sort_values` orders them."""
-    return sort_values(values).index
