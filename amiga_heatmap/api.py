@@ -54,6 +54,7 @@ def heatmap(
     engine: str | None = None,
     read_all_columns: bool = False,
     annotate: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] = (),
+    allow_duplicate_wells: bool = False,
 ) -> HeatmapResult:
     """Build the heatmap matrix of ``value`` with ``y`` as rows and ``x`` as columns.
 
@@ -103,6 +104,8 @@ def heatmap(
     :param annotate: lab annotation tables (``--annotate``): tab-separated files joined to the rows on the
         columns they share with the summary, adding their other columns (docs/biolog.md). The Biolog
         plate map's columns (``biolog_class``, ...) need no table.
+    :param allow_duplicate_wells: accept input files that hold the same wells (the same plate and well
+        id, or a file most of whose rows are in another); by default that is a DataError naming the files.
     :return: a :class:`HeatmapResult` with the rows used, the matrix and the per-cell replicate counts.
     :raises UsageError: for malformed subset, filter, colour or highlight text, or unknown operation,
         clustering method or metric.
@@ -121,6 +124,6 @@ def heatmap(
         color_file_y=color_file_y, missing_color=missing_color, highlight=highlight, transforms=transforms,
         test=test, test_against=test_against, reference=reference, contrast=contrast,
         keep_reference=keep_reference, engine=engine,
-        read_all_columns=read_all_columns, annotate=annotate,
+        read_all_columns=read_all_columns, annotate=annotate, allow_duplicate_wells=allow_duplicate_wells,
     )
     return Pipeline(spec, plugins).run(data)

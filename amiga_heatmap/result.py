@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -16,6 +17,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .pipeline.matrix_state import StageRecord
     from .pipeline.spec import HeatmapSpec
     from .plugin_system.plugin_set import PluginSet
+
+
+NOTEBOOK_DPI = 100
+"""Resolution of the picture a notebook shows (:meth:`HeatmapResult._repr_png_`)."""
 
 
 @dataclass
@@ -50,6 +55,7 @@ class HeatmapResult:
     - ``layers``: more per-cell matrices aligned with ``matrix`` (``"p"``, ``"q"`` after ``--test``).
     - ``tests``: the test result of every tested cell, before the filter (``--test``), or None.
     - ``cells`` (a property): the long table of the cells: replicate statistics, tests.
+    - ``source_files``: the files the rows were read from, in reading order (empty for a DataFrame).
     """
 
     source_rows: pd.DataFrame | None = field(repr=False)
@@ -76,6 +82,7 @@ class HeatmapResult:
     stage_log: tuple[StageRecord, ...] = field(default=(), repr=False)
     layers: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     tests: pd.DataFrame | None = field(default=None, repr=False)
+    source_files: tuple[str, ...] = ()
 
     @property
     def colour_strips(self) -> dict[str, ColourStrip]:
@@ -162,6 +169,47 @@ class HeatmapResult:
         checked_renderer(self._plugin_set(), options, renderer=renderer)
         return chosen.figure(self, options)
 
+    def summary(self) -> str:
+        """One line saying what the heatmap shows and what was kept, e.g. ``24 Substrate x 2 Strain: mean
+        norm(auc_lin) of 384 rows; filter 'row any > 1.2'``, then the labels dropped for missing cells."""
+        shown = self.matrix.shape
+        how = f"{self.operation} {self.value}" if self.operation else self.value
+        parts = [f"{shown[0]} {self.y} x {shown[1]} {self.x}: {how} of {len(self.rows):,} rows"]
+        if self.filter is not None:
+            parts.append(f"filter {self.filter!r}")
+        for labels, variable in ((self.dropped, self.y), (self.dropped_columns, self.x)):
+            if labels:
+                parts.append(f"{len(labels)} {variable} dropped for missing cells")
+        return "; ".join(parts)
+
+    def _repr_png_(self) -> bytes | None:
+        """The figure as PNG, which Jupyter shows when a result is a cell's last expression (None, so
+        that the notebook shows the text form instead, when the seaborn renderer is not loaded)."""
+        import io
+
+        from .errors import AmigaHeatmapError
+
+        try:
+            figure = self.figure()
+        except AmigaHeatmapError:
+            return None
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=NOTEBOOK_DPI)
+        return buffer.getvalue()
+
+    def _repr_html_(self) -> str:
+        """The figure and :meth:`summary` below it, for notebooks that show HTML."""
+        import base64
+        import html
+
+        caption = f"<figcaption>{html.escape(self.summary())}</figcaption>"
+        picture = self._repr_png_()
+        if picture is None:
+            return f"<figure>{caption}</figure>"
+        encoded = base64.b64encode(picture).decode("ascii")
+        alt = html.escape(self.title, quote=True)
+        return f'<figure><img src="data:image/png;base64,{encoded}" alt="{alt}"/>{caption}</figure>'
+
     def save(
         self, path: str | os.PathLike[str], file_format: str | None = None, renderer: str | None = None, **options: Any
     ) -> list[str]:
@@ -199,19 +247,48 @@ class HeatmapResult:
 
     def save_filtered_table(self, path: str | os.PathLike[str]) -> str:
         """Write the input rows behind the plotted cells (``rows``) to ``path``, tab-separated with a
-        header row, in input order, missing values empty (``--save-filtered-table``). Returns the path.
+        header row, in input order (``--save-filtered-table``). Returns the path.
 
         The rows hold the columns that were read: every column when the result was built with
-        ``read_all_columns=True``.
+        ``read_all_columns=True``. Every cell is written as the input file holds it (:meth:`rows_as_written`):
+        ``000123``, ``007``, ``1e3``, ``NA`` and ``0.50`` stay as they are, and blank cells stay blank.
+        Rows given as a DataFrame are written as they are, missing values empty.
         """
         from .output.files import write_atomically
 
         path = os.fspath(path)
+        rows = self.rows_as_written()
+
         def write(temporary: str) -> None:
-            self.rows.to_csv(temporary, sep="\t", index=False, na_rep="", lineterminator="\n")
+            rows.to_csv(temporary, sep="\t", index=False, na_rep="", lineterminator="\n")
 
         write_atomically(path, write)
         return path
+
+    def rows_as_written(self) -> pd.DataFrame:
+        """``rows`` with every cell as the text of the input file.
+
+        The metadata columns were read as text already; the columns read as numbers (the value column)
+        are read again from ``source_files`` as text, one column each, so that ``0.50``, ``1,25`` or
+        ``NA`` come back as written. Rows given as a DataFrame (or by a reader that returns its own
+        row index) are returned as they are.
+        """
+        import pandas as pd
+
+        from .pipeline.reading import read_summaries
+
+        rows = self.rows
+        parsed = [
+            column for column in rows.columns
+            if column == self.value or pd.api.types.is_numeric_dtype(rows[column].dtype)
+        ]
+        if not self.source_files or not parsed:
+            return rows
+        files = [Path(file) for file in self.source_files]
+        text = read_summaries(files, self._plugin_set(), frozenset(parsed))
+        if not text.index.is_unique or not rows.index.isin(text.index).all():
+            return rows
+        return rows.assign(**{column: text.loc[rows.index, column] for column in parsed if column in text})
 
     def _checked_renderer(
         self, path: str, file_format: str | None, renderer: str | None, options: dict[str, Any]

@@ -238,6 +238,21 @@ def gallery(out: Path) -> Path:
     return target
 
 
+def readme_picture(out: Path) -> Path:
+    """Draw the picture of the README (``images/ER_norm_auc.png``) with the README's own first command,
+    as PNG."""
+    import shlex
+
+    line = next(line for line in (REPOSITORY / "README.md").read_text().splitlines()
+                if line.startswith("pip install . && amiga-heatmap "))
+    arguments = shlex.split(line.split("&& amiga-heatmap ", 1)[1])
+    with tempfile.TemporaryDirectory() as work:
+        run([*arguments, "--output-dir", work, "--format", "png", "--no-provenance"])
+        target = out / "images" / "ER_norm_auc.png"
+        shutil.copy(Path(work) / "ER_norm_auc.png", target)
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(REPOSITORY / "docs"), help="folder for gallery.md and images/gallery/")
@@ -245,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(arguments.out).resolve()
     os.chdir(REPOSITORY)  # the commands name the example data relative to the repository
     written = gallery(out)
-    print(f"Wrote {written} and {len(list((out / IMAGES).iterdir()))} pictures.")
+    print(f"Wrote {written} and {len(list((out / IMAGES).iterdir()))} pictures, and {readme_picture(out)}.")
     return 0
 
 

@@ -28,6 +28,26 @@ os.environ.pop("AMIGA_HEATMAP_PLUGINS_DIR", None)
 pytest_plugins = ["amiga_heatmap.testing"]
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def natural_key(label):
+    """The sort key of amiga-heatmap's natural label order (see :func:`natural`), for ``sorted``."""
+    from natsort import natsort_keygen, ns
+
+    return natsort_keygen(alg=ns.INT | ns.IGNORECASE)(label)
+
+
+def natural(table):
+    """``table`` (DataFrame or Series) with its row labels, and a DataFrame's column labels, in natural
+    order: case-insensitive, numbers inside labels in numeric order, as amiga-heatmap sorts labels
+    (docs/differences-from-amiga.md). The key is natsort's, so expected matrices built with pandas'
+    groupby (character-code order) compare in the pipeline's order."""
+    from natsort import index_natsorted, ns
+
+    table = table.iloc[index_natsorted(table.index, alg=ns.INT | ns.IGNORECASE)]
+    if hasattr(table, "columns"):
+        table = table.iloc[:, index_natsorted(table.columns, alg=ns.INT | ns.IGNORECASE)]
+    return table
 EXAMPLES = REPOSITORY / "examples" / "randomii"
 REFERENCE = Path(__file__).resolve().parent / "data" / "amiga-reference"
 

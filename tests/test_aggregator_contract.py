@@ -16,7 +16,7 @@ from amiga_heatmap import heatmap, hookimpl
 from amiga_heatmap.components import AGGREGATION_FORMS, Aggregator
 from amiga_heatmap.errors import DataError, PluginError
 
-from .conftest import REPOSITORY
+from .conftest import REPOSITORY, natural
 
 GUIDE = (REPOSITORY / "docs" / "plugins.md").read_text(encoding="utf-8")
 
@@ -32,7 +32,7 @@ def guide_plugin(section: str, index: int) -> types.ModuleType:
 
 
 def matrix_of(path, value, how, x="Strain", y="Substrate") -> pd.DataFrame:
-    return pd.read_csv(path, sep="\t").groupby([y, x])[value].agg(how).unstack(x)
+    return natural(pd.read_csv(path, sep="\t").groupby([y, x])[value].agg(how).unstack(x))
 
 
 def linear_quantile(cell: pd.Series, q: float) -> float:
@@ -128,7 +128,7 @@ def test_reduce_gets_read_only_values_and_codes_of_rows_with_a_cell(amiga_heatma
     codes = {}
     for label, code in zip(labels, groups.tolist()):
         assert codes.setdefault(label, code) == code, "one code per cell"
-    pd.testing.assert_frame_equal(result.matrix, kept.groupby(["Substrate", "Isolate"]).size().unstack().astype(float),
+    pd.testing.assert_frame_equal(result.matrix, natural(kept.groupby(["Substrate", "Isolate"]).size().unstack().astype(float)),
                                   check_names=False)
 
 

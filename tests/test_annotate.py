@@ -59,21 +59,21 @@ def test_lab_columns_subset_sort_and_colour(normalized, phylogroups, summary_row
 
 def test_keys_are_compared_as_text_and_a_lab_table_corrects_the_plate_map(normalized, tmp_path,
                                                                           summary_rows) -> None:
-    # PM is an integer column of the summary; the table writes it as text, with spaces around a cell
+    # PM is read as the summary's text ("1"); the table writes it with spaces around a cell
     corrections = tmp_path / "corrections.tsv"
     corrections.write_text("PM\tWell\tbiolog_class\n1\tA2 \tC-Source, pentose\n 2\tA1\tC-Source, control\n",
                            encoding="utf-8")
     result = heatmap(normalized, value="norm(auc_lin)", x="Isolate", y="Substrate", operation="mean",
                      annotate=corrections, subset='biolog_class:"C-Source, pentose"')
     kept = result.source_rows
-    assert set(zip(kept["PM"], kept["Well"])) == {(1, "A2")} and len(kept) == 8
+    assert set(zip(kept["PM"], kept["Well"])) == {("1", "A2")} and len(kept) == 8
     result = heatmap(normalized, value="norm(auc_lin)", x="Isolate", y="biolog_class", operation="mean",
                      annotate=corrections, read_all_columns=True)
     rows = result.source_rows
     classes = dict(zip(zip(rows["PM"], rows["Well"]), rows["biolog_class"]))
-    assert classes[(1, "A2")] == "C-Source, pentose"
-    assert classes[(2, "A1")] == "C-Source, control"
-    assert classes[(1, "A1")] == "C-Source, negative control"  # the map's, where the table has nothing
+    assert classes[("1", "A2")] == "C-Source, pentose"
+    assert classes[("2", "A1")] == "C-Source, control"
+    assert classes[("1", "A1")] == "C-Source, negative control"  # the map's, where the table has nothing
     assert rows["biolog_class"].notna().all()
 
 

@@ -141,9 +141,34 @@ def test_errors_are_one_paragraph_with_exit_status(run_cli, summary, args, statu
     result = run_cli("-i", summary, "-x", "Isolate", "-y", "Substrate", "-o", "err", *args)
     assert result.exit_code == status, result.stderr
     assert message in result.stderr.replace("\n", " ") or message in result.stderr
-    assert result.stderr.startswith("Error: ")
+    warnings, _ = result.stderr.rstrip("\n").split("Error: ")  # warnings explaining it come first
+    assert all(line.startswith("Warning: ") for line in warnings.splitlines())
     assert "Traceback" not in result.stderr
     assert not list(summary.parent.glob("err*"))
+
+
+def test_warnings_print_before_the_error_they_explain(run_cli, summary) -> None:
+    result = run_cli("-i", summary, "-x", "Isolate", "-y", "Substrate", "-o", "err", "-v", "gr", "-p", "mean",
+                     "-s", "PM:3")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    plates = sorted(pd.read_csv(summary, sep="\t")["PM"].unique())
+    assert plates == [1, 2]
+    assert lines[0].startswith("Warning: ") and "PM:3" in lines[0]
+    assert lines[-1].startswith("Error: ") and "selects no rows" in lines[-1]
+
+
+def test_a_decimal_comma_in_a_filter_is_named_with_the_fix(run_cli, summary) -> None:
+    result = run_cli("-i", summary, "-x", "Isolate", "-y", "Substrate", "-o", "err", "-v", "gr", "-p", "mean",
+                     "-f", "row any >= 1,2")
+    assert result.exit_code == 2
+    assert "'1,2' is not a number: write the decimal point, as in 1.2" in result.stderr
+    assert "               ^^^" in result.stderr.splitlines()  # under 1,2
+    fixed = run_cli("-i", summary, "-x", "Isolate", "-y", "Substrate", "-o", "ok", "-v", "gr", "-p", "mean",
+                    "-f", "row any >= 0.6", "--format", "tsv")
+    assert fixed.exit_code == 0, fixed.stderr
+    means = pd.read_csv(summary, sep="\t").groupby(["Substrate", "Isolate"])["gr"].mean().unstack()
+    assert len(read_tsv(summary.parent / "ok.tsv")) == int((means >= 0.6).any(axis=1).sum())
 
 
 def test_missing_input_exits_1(run_cli, tmp_path) -> None:

@@ -10,10 +10,12 @@ from scipy.cluster.hierarchy import leaves_list, linkage
 
 BASE = ("-x", "Isolate", "-y", "Substrate", "-v", "norm(auc_lin)", "-p", "mean", "-f", "row any > 1.5")
 
+from .conftest import natural
+
 
 def matrix(path) -> pd.DataFrame:
     rows = pd.read_csv(path, sep="\t")
-    means = rows.groupby(["Substrate", "Isolate"])["norm(auc_lin)"].mean().unstack("Isolate")
+    means = natural(rows.groupby(["Substrate", "Isolate"])["norm(auc_lin)"].mean().unstack("Isolate"))
     return means[(means > 1.5).any(axis=1)]
 
 

@@ -16,12 +16,13 @@ from amiga_heatmap.builtin.figure.dendrogram import segments
 from amiga_heatmap.errors import DataError, UsageError
 from amiga_heatmap.pipeline.clustering import cluster, nan_euclidean_distances
 
+from .conftest import natural
 from .figure_parts import axes_named, row_labels
 
 
 def expected_matrix(path, value="norm(auc_lin)", threshold=1.2) -> pd.DataFrame:
     rows = pd.read_csv(path, sep="\t")
-    matrix = rows.groupby(["Substrate", "Isolate"])[value].mean().unstack("Isolate")
+    matrix = natural(rows.groupby(["Substrate", "Isolate"])[value].mean().unstack("Isolate"))
     return matrix[(matrix > threshold).any(axis=1)]
 
 
@@ -129,7 +130,7 @@ def test_missing_cells_cluster_with_nan_aware_euclidean(normalized) -> None:
         cluster_y=True,
     )
     rows = pd.read_csv(normalized, sep="\t")
-    matrix = rows[rows.PM == 1].groupby(["Substrate", "Isolate"])["norm(death_lin)"].mean().unstack("Isolate")
+    matrix = natural(rows[rows.PM == 1].groupby(["Substrate", "Isolate"])["norm(death_lin)"].mean().unstack("Isolate"))
     matrix = matrix[~np.isinf(matrix).any(axis=1)].to_numpy()
     assert np.isnan(matrix).any()
     # R's dist(): sum of squares over the shared cells, scaled up to all cells

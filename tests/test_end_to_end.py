@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from scipy.stats import trim_mean
 
-from .conftest import REPOSITORY
+from .conftest import REPOSITORY, natural
 
 DISTRIBUTIONS = {"labtools": "amiga-heatmap-labtools", "plotly": "amiga-heatmap-plotly"}
 LAB_PLUGINS = REPOSITORY / "examples" / "lab_plugins"
@@ -120,7 +120,7 @@ def test_filter_with_a_labtools_quantifier_and_aggregator(summary) -> None:
     assert done.returncode == 0, done.stderr
     written = pd.read_csv(summary.parent / "od.tsv", sep="\t", index_col=0)
     rows = pd.read_csv(summary, sep="\t")
-    matrix = np.exp(np.log(rows["OD_Max"]).groupby([rows.Substrate, rows.Isolate]).mean()).unstack("Isolate")
+    matrix = natural(np.exp(np.log(rows["OD_Max"]).groupby([rows.Substrate, rows.Isolate]).mean()).unstack("Isolate"))
     keep = ((matrix >= 0.5).sum(axis=1) >= 3) & ((matrix < 0.9).sum(axis=1) > 2)
     expected = matrix[keep]
     assert 0 < len(expected) < len(matrix)
@@ -134,7 +134,7 @@ def test_trimmed_mean_of_the_installed_labtools(normalized) -> None:
     assert done.stderr == ""
     written = pd.read_csv(normalized.parent / "trimmed.tsv", sep="\t", index_col=0)
     rows = pd.read_csv(normalized, sep="\t")
-    expected = rows.groupby(["Substrate", "Strain"])["norm(auc_lin)"].agg(trim_mean, 0.25).unstack("Strain")
+    expected = natural(rows.groupby(["Substrate", "Strain"])["norm(auc_lin)"].agg(trim_mean, 0.25).unstack("Strain"))
     pd.testing.assert_frame_equal(written, expected, check_names=False, rtol=1e-12)
 
 
@@ -148,7 +148,7 @@ def test_lab_plugins_folder_together_with_entry_points(normalized) -> None:
     assert done.returncode == 0, done.stderr
     written = pd.read_csv(normalized.parent / "differ.tsv", sep="\t", index_col=0)
     rows = pd.read_csv(normalized, sep="\t")
-    matrix = rows.groupby(["Substrate", "Strain"])["norm(auc_lin)"].median().unstack("Strain").dropna()
+    matrix = natural(rows.groupby(["Substrate", "Strain"])["norm(auc_lin)"].median().unstack("Strain").dropna())
     expected = matrix[((matrix.max(axis=1) - matrix.min(axis=1)) >= 0.5) | ~(matrix >= 0.8).any(axis=1)]
     assert len(expected) > 3
     pd.testing.assert_frame_equal(written, expected, check_names=False, rtol=1e-15)

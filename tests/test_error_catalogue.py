@@ -295,6 +295,13 @@ def twice(context: Context) -> Path:
     return context.file("twice.txt", text.replace("\tdr\t", "\tgr\t", 1))
 
 
+def copies(context: Context, rows: pd.DataFrame) -> Path:
+    """A folder holding ``rows`` as a merged summary and the first plate's rows again in a file of its own."""
+    context.file("copies/merged.txt", rows.to_csv(sep="\t", index=False))
+    context.file("copies/plate.txt", rows.head(96).to_csv(sep="\t", index=False))
+    return context.tmp_path / "copies"
+
+
 def figure(context: Context, *args: object) -> tuple[int, str]:
     """``cli`` drawing a PNG of the example (figure options apply to figures, not to tables)."""
     return context.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean", "-s", "PM:1",
@@ -322,7 +329,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.x-equals-y": lambda c: c.cli("-x", "Isolate", "-y", "Isolate", "-v", "gr", "-p", "mean"),
     "usage.value-equals-axis": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "Substrate"),
     "usage.output-name-folder": lambda c: c.heatmap("-o", "figures/one"),
-    "usage.output-name-extension": lambda c: c.heatmap("-o", "one.tsv"),
+    "usage.output-format-contradiction": lambda c: c.heatmap("-o", "one.svg"),
     "usage.output-name-control": lambda c: c.heatmap("-o", "one\ttwo"),
     "usage.output-name-encoding": ascii_file_names,
     "usage.input-empty": lambda c: c.raw("-i", "", "-x", "Isolate", "-y", "Substrate", "-v", "gr"),
@@ -346,6 +353,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.quote-not-closed": lambda c: c.heatmap("-s", 'Substrate:"Tween 20'),
     "usage.key-value-syntax": lambda c: c.heatmap("--kwargs", "cmap"),
     "usage.subset-without-values": lambda c: c.heatmap("-s", "PM:"),
+    "usage.subset-keep-and-leave-out": lambda c: c.heatmap("-s", "Substrate:D-Glucose;Substrate:!Negative Control"),
     "usage.kwargs-twice": lambda c: c.heatmap("--kwargs", "vmin:0;vmin:1"),
     "usage.kwargs-unknown-key": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean",
                                                 "--kwargs", "cmapp:viridis"),
@@ -392,6 +400,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.not-a-colour": lambda c: figure(c, "--color-x-by", "Strain", "--color-scheme-x", "USA_1995:reddish"),
     "usage.highlight-axis": lambda c: figure(c, "--highlight-labels", "z:ER1"),
     "usage.filter-syntax": lambda c: c.heatmap("-f", "row anny > 1"),
+    "usage.filter-decimal-comma": lambda c: c.heatmap("-f", "row any >= 1,2"),
     "usage.figure-of-file-renderer": lambda c: raised(lambda: __import__("amiga_heatmap").heatmap(
         c.summary, value="gr", x="Isolate", y="Substrate", operation="mean").figure("table")),
     # data
@@ -419,6 +428,8 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "data.table-unreadable": lambda c: c.heatmap(source=c.file(
         "eof.csv", 'Isolate;Substrate;gr\nER1;x;1,5\nER1;y;"2,5\n')),
     "data.duplicate-column": lambda c: c.heatmap(source=twice(c)),
+    "data.duplicate-wells": lambda c: c.heatmap(source=copies(c, c.rows())),
+    "data.duplicate-rows": lambda c: c.heatmap(source=copies(c, c.rows().drop(columns=["Plate_ID", "Well"]))),
     "data.column-missing": lambda c: c.heatmap("-v", "auc_lni"),
     "data.subset-column-missing": lambda c: raised(
         lambda: importlib.import_module("amiga_heatmap.pipeline.subset").apply_subset(c.rows(), {"isolate": ["ER1"]})),
@@ -576,6 +587,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "warning.missing-cells": lambda c: c.heatmap("-v", "norm(death_lin)", source=c.summary.with_name(
         "ER_all_summary_normalized.txt")),
     "warning.subset-no-match": lambda c: c.heatmap("-s", "Isolate:ER1,ER9"),
+    "warning.subset-exclusion-no-match": lambda c: c.heatmap("-s", "Isolate:!ER9"),
     "warning.sort-ignored": lambda c: c.heatmap("--sort-x-by", "Strain", "--cluster-x"),
     "warning.highlight-not-plotted": lambda c: figure(c, "--highlight-labels", "y:D-Glucoze"),
     "warning.renderer-flag-taken": lambda c: c.heatmap("--plugins-dir", c.plugins(shades="""

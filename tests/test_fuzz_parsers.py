@@ -83,7 +83,7 @@ def quoted(field: str) -> str:
     """``field`` written so that the splitter reads it back exactly, or rejected by ``assume``."""
     stripped = field.strip()
     assume(stripped == field and field)
-    if not any(character in field for character in ";:,\"'"):
+    if not any(character in field for character in ";:,\"'") and not field.startswith("!"):  # !: leave out
         return field
     quote = '"' if '"' not in field else "'"
     assume(quote not in field)

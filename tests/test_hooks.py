@@ -25,6 +25,8 @@ from amiga_heatmap.components import (
 )
 from amiga_heatmap.errors import DataError, UsageError
 
+from .conftest import natural
+
 
 def read(path) -> pd.DataFrame:
     return pd.read_csv(path, sep="\t")
@@ -48,7 +50,7 @@ def test_register_readers_reads_a_new_suffix_in_files_and_folders(amiga_heatmap_
     for plate, part in rows.groupby("PM"):
         part.to_csv(folder / f"plate{plate}.scsv", sep=";", index=False)
     result = heatmap(folder, value="auc_lin", x="Isolate", y="Substrate", operation="mean")
-    expected = rows.groupby(["Substrate", "Isolate"])["auc_lin"].mean().unstack("Isolate")
+    expected = natural(rows.groupby(["Substrate", "Isolate"])["auc_lin"].mean().unstack("Isolate"))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-13)
     assert len(result.rows) == len(rows)
 
@@ -68,7 +70,7 @@ class MaximumAggregator:
 def test_register_aggregators_adds_an_operation(amiga_heatmap_plugin, summary, run_cli) -> None:
     amiga_heatmap_plugin(MaximumAggregator())
     result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="maximum")
-    expected = read(summary).groupby(["Substrate", "Isolate"])["gr"].max().unstack("Isolate")
+    expected = natural(read(summary).groupby(["Substrate", "Isolate"])["gr"].max().unstack("Isolate"))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=0)
     assert result.operation == "maximum"
     done = run_cli("-i", summary, "-o", "max", "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "maxium",
@@ -99,12 +101,12 @@ def test_register_aggregators_with_parameters_and_forms(amiga_heatmap_plugin, no
     groups = rows.groupby(["Substrate", "Strain"])["norm(death_lin)"]
     result = heatmap(normalized, value="norm(death_lin)", x="Strain", y="Substrate", operation="spread(0.5)",
                      missing="keep")
-    expected = (0.5 * (groups.max() - groups.min())).unstack("Strain")
+    expected = natural((0.5 * (groups.max() - groups.min())).unstack("Strain"))
     assert np.isnan(expected.to_numpy()).any() and np.isinf(expected.to_numpy()).any()
     pd.testing.assert_frame_equal(result.matrix, expected.loc[result.matrix.index], rtol=1e-15)
     assert result.operation == "spread(0.5)"
     quantiles = heatmap(normalized, value="norm(auc_lin)", x="Strain", y="Substrate", operation="p90(0.9)")
-    expected = rows.groupby(["Substrate", "Strain"])["norm(auc_lin)"].quantile(0.9).unstack("Strain")
+    expected = natural(rows.groupby(["Substrate", "Strain"])["norm(auc_lin)"].quantile(0.9).unstack("Strain"))
     pd.testing.assert_frame_equal(quantiles.matrix, expected, rtol=1e-15)
     done = run_cli("-i", normalized, "-o", "q", "-x", "Strain", "-y", "Substrate", "-v", "gr", "-p", "p90(1.5)",
                    "--format", "tsv")
@@ -127,7 +129,7 @@ def test_register_aggregators_of_the_old_contract_still_work_with_one_warning(
     amiga_heatmap_plugin, summary, run_cli, tmp_path
 ) -> None:
     amiga_heatmap_plugin(LegacyMaximum(), name="oldlab")
-    expected = read(summary).groupby(["Substrate", "Isolate"])["gr"].max().unstack("Isolate")
+    expected = natural(read(summary).groupby(["Substrate", "Isolate"])["gr"].max().unstack("Isolate"))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="maximum")
@@ -159,7 +161,7 @@ def test_register_quantifiers_adds_a_parameterised_quantifier(amiga_heatmap_plug
     amiga_heatmap_plugin(AtLeastQuantifier())
     result = heatmap(normalized, value="norm(auc_lin)", x="Isolate", y="Substrate", operation="mean",
                      filter="row atleast(3) >= 1.2")
-    expected = read(normalized).groupby(["Substrate", "Isolate"])["norm(auc_lin)"].mean().unstack("Isolate")
+    expected = natural(read(normalized).groupby(["Substrate", "Isolate"])["norm(auc_lin)"].mean().unstack("Isolate"))
     expected = expected.dropna()
     expected = expected[(expected >= 1.2).sum(axis=1) >= 3]
     assert len(expected) > 0
@@ -180,7 +182,7 @@ def test_register_operators_adds_a_comparison(amiga_heatmap_plugin, summary) -> 
     amiga_heatmap_plugin(NotEqualOperator())
     result = heatmap(summary, value="death_lin", x="Isolate", y="Substrate", operation="mean",
                      filter="row any != 0")
-    expected = read(summary).groupby(["Substrate", "Isolate"])["death_lin"].mean().unstack("Isolate")
+    expected = natural(read(summary).groupby(["Substrate", "Isolate"])["death_lin"].mean().unstack("Isolate"))
     expected = expected[(expected != 0).any(axis=1)]
     assert 0 < len(expected) < 191
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-13)
@@ -208,7 +210,7 @@ def test_register_renderers_adds_a_format_to_the_command_line(amiga_heatmap_plug
     assert done.exit_code == 0, done.stderr
     written = json.loads((summary.parent / "matrix.json").read_text())
     rows = read(summary)
-    expected = rows[rows.PM == 2].groupby(["Substrate", "Isolate"])["gr"].mean().unstack("Isolate")
+    expected = natural(rows[rows.PM == 2].groupby(["Substrate", "Isolate"])["gr"].mean().unstack("Isolate"))
     assert written["rows"] == list(expected.index) and written["columns"] == list(expected.columns)
     np.testing.assert_allclose(written["values"], expected.to_numpy(), rtol=1e-15)
     assert written["indent"] == 2
@@ -251,7 +253,7 @@ def test_register_engines_replaces_the_computation_of_the_cells(amiga_heatmap_pl
     result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="max", engine="largest",
                      subset={"PM": [2]})
     rows = read(summary)
-    expected = rows[rows["PM"] == 2].groupby(["Substrate", "Isolate"])["gr"].max().unstack("Isolate")
+    expected = natural(rows[rows["PM"] == 2].groupby(["Substrate", "Isolate"])["gr"].max().unstack("Isolate"))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=0)
     assert result.cell_table.engine == "largest"
     with pytest.raises(DataError, match="engine keeps no input rows in memory"):

@@ -58,7 +58,7 @@ def test_row_colours_follow_the_clustered_order(normalized) -> None:
     plate = rows.drop_duplicates("Substrate").set_index("Substrate")["PM"]
     expected = [to_hex("black") if plate[label] == 1 else to_hex("0.7") for label in result.matrix.index]
     assert strip_colors(result.figure(), "row colours") == expected
-    assert list(result.y_colors.values) == [plate[label] for label in result.matrix.index]
+    assert list(result.y_colors.values) == [str(plate[label]) for label in result.matrix.index]  # as text
 
 
 def test_colour_file(normalized, tmp_path) -> None:
@@ -238,3 +238,39 @@ def plotly_strip_colours(trace, axis: str) -> list[tuple[str, str]]:
     codes = trace.z[0] if axis == "x" else [row[0] for row in trace.z]
     band_colours = [colour for _, colour in trace.colorscale[::2]]
     return [(label, band_colours[code]) for label, code in zip(labels, codes, strict=True)]
+
+
+def test_both_strips_draw_from_one_palette(normalized) -> None:
+    result = heatmap(normalized, value="norm(auc_lin)", x="Strain", y="Substrate", operation="mean",
+                     filter="row any > 1.2", color_x_by="Strain", color_y_by="PM")
+    rows = pd.read_csv(normalized, sep="\t")
+    plates = {str(plate) for plate in rows[rows.Substrate.isin(result.matrix.index)].drop_duplicates("Substrate").PM}
+    assert set(result.x_colors.legend) == {"MEX_2020", "USA_1995"} and set(result.y_colors.legend) == plates
+    x_colours, y_colours = set(result.x_colors.legend.values()), set(result.y_colors.legend.values())
+    assert len(x_colours) == 2 and len(y_colours) == len(plates)
+    assert not x_colours & y_colours  # MEX_2020 and PM 1 were both tab10 blue
+    figure = result.figure()
+    assert set(strip_colors(figure, "column colours")) == x_colours
+    assert set(strip_colors(figure, "row colours")) == y_colours
+
+
+def test_the_same_values_on_both_axes_keep_one_colour(summary) -> None:
+    # PM and Replicate both take the values 1 and 2: the same values, so the same colours
+    both = heatmap(summary, value="gr", x="PM", y="Replicate", operation="mean", color_x_by="PM",
+                   color_y_by="Replicate")
+    assert both.x_colors.legend == both.y_colors.legend
+    assert len(set(both.x_colors.legend.values())) == 2
+    # four isolates and two plates: six values, six colours
+    apart = heatmap(summary, value="gr", x="Isolate", y="PM", operation="mean", color_x_by="Isolate",
+                    color_y_by="PM")
+    assert len(set(apart.x_colors.legend.values()) | set(apart.y_colors.legend.values())) == 6
+
+
+def test_automatic_colours_avoid_those_given_to_the_other_axis(summary) -> None:
+    given = {"ER1": "#1f77b4", "ER2": "#ff7f0e", "ER3": "#2ca02c", "ER4": "#d62728"}  # tab10's first four
+    result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean",
+                     subset="Substrate:!Negative Control", color_x_by="Isolate", color_y_by="PM",
+                     color_scheme_x=given)
+    assert result.x_colors.legend == given
+    assert set(result.y_colors.legend) == {"1", "2"}
+    assert not set(result.y_colors.legend.values()) & set(given.values())

@@ -17,11 +17,13 @@ from .figure_parts import axes_named, cell_values, cells_artist, infinite_cells,
 
 VALUE = "norm(death_lin)"
 
+from .conftest import natural
+
 
 def pivot(path) -> pd.DataFrame:
     rows = pd.read_csv(path, sep="\t")
     rows = rows[rows.PM == 1]
-    return rows.groupby(["Substrate", "Isolate"])[VALUE].mean().unstack("Isolate")
+    return natural(rows.groupby(["Substrate", "Isolate"])[VALUE].mean().unstack("Isolate"))
 
 
 def build(path, missing):

@@ -10,6 +10,8 @@ import pytest
 from amiga_heatmap import heatmap
 from amiga_heatmap.errors import DataError
 
+from .conftest import natural_key
+
 
 def test_columns_sorted_by_a_metadata_column(summary) -> None:
     result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean", sort_x="Strain")
@@ -32,7 +34,7 @@ def test_rows_sorted_by_a_numeric_column_ties_keep_label_order(normalized) -> No
     rows = pd.read_csv(normalized, sep="\t")
     plate = rows.drop_duplicates("Substrate").set_index("Substrate")["PM"]
     labels = list(result.matrix.index)
-    assert labels == sorted(labels, key=lambda substrate: (plate[substrate], substrate))
+    assert labels == sorted(labels, key=lambda substrate: (plate[substrate], natural_key(substrate)))
     assert plate[labels[0]] == 1 and plate[labels[-1]] == 2
 
 
@@ -50,7 +52,7 @@ def test_sorting_by_the_axis_variable_itself_overrides_the_one_column_order(summ
         sort_y="Substrate",
     )
     assert list(by_value.matrix["ER1"]) == sorted(by_value.matrix["ER1"], reverse=True)
-    assert list(by_name.matrix.index) == sorted(by_name.matrix.index)
+    assert list(by_name.matrix.index) == sorted(by_name.matrix.index, key=natural_key)
 
 
 def test_a_label_with_several_values_is_named(summary) -> None:
@@ -80,3 +82,10 @@ def test_clustering_wins_over_sorting_with_a_warning(summary) -> None:
 def test_missing_sort_column_suggests_names(summary) -> None:
     with pytest.raises(DataError, match=r"given to sort_x\).*'Strain'"):
         heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean", sort_x="strain")
+
+
+def test_sorting_by_a_column_uses_natural_order_for_its_values(summary) -> None:
+    rows = pd.read_csv(summary, sep="\t").replace({"Strain": {"USA_1995": "lineage 10", "MEX_2020": "lineage 9"}})
+    result = heatmap(rows, value="gr", x="Isolate", y="Substrate", operation="mean", sort_x="Strain")
+    # "lineage 9" (ER3, ER4) before "lineage 10" (ER1, ER2): 9 < 10 (by character code "1" < "9")
+    assert list(result.matrix.columns) == ["ER3", "ER4", "ER1", "ER2"]

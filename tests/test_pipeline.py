@@ -12,6 +12,7 @@ from amiga_heatmap import heatmap
 from amiga_heatmap.errors import DataError, UsageError
 from amiga_heatmap.pipeline.missing_cells import MissingCellsWarning
 
+from .conftest import natural
 from .figure_parts import text_with_gid
 
 
@@ -20,7 +21,7 @@ def read(path) -> pd.DataFrame:
 
 
 def expected_matrix(rows: pd.DataFrame, value: str, x: str, y: str, how: str) -> pd.DataFrame:
-    return rows.groupby([y, x])[value].agg(how).unstack(x)
+    return natural(rows.groupby([y, x])[value].agg(how).unstack(x))
 
 
 @pytest.mark.parametrize("how", ["mean", "median"])
@@ -30,7 +31,7 @@ def test_aggregated_matrix_and_counts_match_groupby(summary, how) -> None:
     expected = expected_matrix(rows, "auc_lin", "Isolate", "Substrate", how)
     assert result.matrix.shape == (191, 4)
     pd.testing.assert_frame_equal(result.matrix, expected, check_names=True, rtol=1e-13)
-    counts = rows.groupby(["Substrate", "Isolate"])["auc_lin"].count().unstack("Isolate")
+    counts = natural(rows.groupby(["Substrate", "Isolate"])["auc_lin"].count().unstack("Isolate"))
     assert (result.counts.to_numpy() == counts.to_numpy()).all()
     # Negative Control sits on both plates: 2 plates x 2 replicates per isolate.
     assert result.counts.loc["Negative Control"].tolist() == [4, 4, 4, 4]
@@ -39,7 +40,7 @@ def test_aggregated_matrix_and_counts_match_groupby(summary, how) -> None:
 
 def test_rows_used_are_exactly_the_rows_behind_the_cells(summary) -> None:
     result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean", subset="PM:1")
-    recomputed = result.rows.groupby(["Substrate", "Isolate"])["gr"].mean().unstack("Isolate")
+    recomputed = natural(result.rows.groupby(["Substrate", "Isolate"])["gr"].mean().unstack("Isolate"))
     pd.testing.assert_frame_equal(recomputed, result.matrix, check_names=False, rtol=1e-13)
     assert len(result.rows) == 4 * 96 * 2
 
@@ -89,7 +90,7 @@ def test_without_operation_unique_pairs_are_plotted_as_is(summary) -> None:
     rows = read(summary)
     one = rows[(rows.Replicate == 1) & (rows.PM == 1)]
     result = heatmap(summary, value="gr", x="Isolate", y="Substrate", subset="Replicate:1;PM:1")
-    expected = one.pivot(index="Substrate", columns="Isolate", values="gr")
+    expected = natural(one.pivot(index="Substrate", columns="Isolate", values="gr"))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=0)
     assert (result.counts.to_numpy() == 1).all()
 
@@ -132,8 +133,18 @@ def test_one_column_heatmap_is_sorted_by_value_descending(summary) -> None:
 
 def test_rows_and_columns_are_sorted(summary) -> None:
     result = heatmap(summary, value="auc_lin", x="PM", y="Isolate", operation="mean")
-    assert list(result.matrix.columns) == [1, 2]
+    assert list(result.matrix.columns) == ["1", "2"]  # labels are the file's text
     assert list(result.matrix.index) == ["ER1", "ER2", "ER3", "ER4"]
+
+
+def test_labels_sort_case_insensitively_with_numbers_in_numeric_order(summary) -> None:
+    rows = read(summary).replace({"Isolate": {"ER3": "ER10"}})
+    result = heatmap(rows, value="auc_lin", x="Isolate", y="Substrate", operation="mean")
+    assert list(result.matrix.columns) == ["ER1", "ER2", "ER4", "ER10"]  # character codes: ER1, ER10, ER2
+    substrates = list(result.matrix.index)
+    assert substrates.index("alpha-D-Glucose") < substrates.index("Bromo Succinic Acid")
+    folded = [label.casefold() for label in substrates if not any(character.isdigit() for character in label)]
+    assert folded == sorted(folded)  # labels without numbers: plain case-insensitive order
 
 
 def test_value_must_exist_with_closest_names(summary) -> None:

@@ -15,7 +15,7 @@ from amiga_heatmap.components import Aggregator, Quantifier
 from amiga_heatmap.errors import PluginError
 from amiga_heatmap.plugins import PluginOptions, PluginWarning, get_plugins, load_plugins
 
-from .conftest import REPOSITORY
+from .conftest import REPOSITORY, natural
 
 LAB_PLUGINS = REPOSITORY / "examples" / "lab_plugins"
 
@@ -104,7 +104,7 @@ class FailsDuringARun:
 
 def summary_matrix(path, how):
     rows = pd.read_csv(path, sep="\t")
-    return rows.groupby(["Substrate", "Isolate"])["gr"].agg(how).unstack("Isolate")
+    return natural(rows.groupby(["Substrate", "Isolate"])["gr"].agg(how).unstack("Isolate"))
 
 
 # ------------------------------------------------------------------------------------ the fixture
@@ -291,7 +291,7 @@ def test_plugins_dir_loads_the_lab_example(run_cli, normalized) -> None:
     assert done.exit_code == 0, done.stderr
     written = pd.read_csv(normalized.parent / "differ.tsv", sep="\t", index_col=0)
     means = pd.read_csv(normalized, sep="\t").groupby(["Substrate", "Strain"])["norm(auc_lin)"].mean()
-    matrix = means.unstack("Strain").dropna()
+    matrix = natural(means.unstack("Strain").dropna())
     expected = matrix[(matrix.max(axis=1) - matrix.min(axis=1)) >= 0.5]
     assert list(written.index) == list(expected.index) == ["D-Sorbitol", "L-Lactic Acid", "Sorbic Acid"]
     pd.testing.assert_frame_equal(written, expected, check_names=False, rtol=1e-15)

@@ -15,6 +15,8 @@ from xml.sax.saxutils import escape
 import pandas as pd
 import pytest
 
+from .conftest import natural
+
 PER_PLATE_COLUMNS = ["Sample_ID", "Isolate", "Substrate", "PM", "gr"]
 
 JSON_READER = '''
@@ -117,7 +119,7 @@ def plates(data_dir: Path) -> dict[str, pd.DataFrame]:
 
 def expected_means(frames) -> pd.DataFrame:
     rows = pd.concat(frames, ignore_index=True)
-    return rows.groupby(["Substrate", "Isolate"])["gr"].mean().unstack("Isolate")
+    return natural(rows.groupby(["Substrate", "Isolate"])["gr"].mean().unstack("Isolate"))
 
 
 def plugins_folder(tmp_path: Path, **files: str) -> Path:

@@ -33,7 +33,7 @@ def test_heatmap_reads_a_list_of_files_in_the_given_order(data_dir) -> None:
     rows = pd.concat([pd.read_csv(plate, sep="\t") for plate in reversed(plates)], ignore_index=True)
     expected = rows.groupby(["Substrate", "Isolate"])["gr"].mean().unstack("Isolate").dropna()
     pd.testing.assert_frame_equal(result.matrix, expected, check_names=False, check_like=True, rtol=1e-15)
-    assert list(result.source_rows["Sample_ID"]) == list(rows["Sample_ID"])
+    assert list(result.source_rows["Sample_ID"]) == list(rows["Sample_ID"].astype(str))  # ids are text
 
 
 def test_an_empty_list_of_inputs_is_refused(summary) -> None:

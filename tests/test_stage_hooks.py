@@ -14,6 +14,8 @@ import pytest
 from amiga_heatmap import heatmap, hookimpl
 from amiga_heatmap.errors import PluginError
 
+from .conftest import natural
+
 X, Y, VALUE = "Isolate", "Substrate", "norm(auc_lin)"
 
 
@@ -23,7 +25,7 @@ def expected_means(path, minimum_replicates: int = 0) -> pd.DataFrame:
     means = grouped.mean()
     if minimum_replicates:
         means = means[grouped.count() >= minimum_replicates]
-    return means.unstack(X)
+    return natural(means.unstack(X))
 
 
 class AtLeastTwoReplicates:
@@ -41,7 +43,7 @@ def test_compute_cells_wrapper_changes_the_engine_result(amiga_heatmap_plugin, n
     data = pd.concat([rows[rows[X] != "ER1"], one_replicate[one_replicate[X] == "ER1"]])
     result = heatmap(data, value=VALUE, x=X, y=Y, operation="mean", missing="keep")
     grouped = data.groupby([Y, X])[VALUE]
-    expected = grouped.mean()[grouped.count() >= 2].unstack(X)
+    expected = natural(grouped.mean()[grouped.count() >= 2].unstack(X))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-13)
     assert result.matrix["ER1"].isna().sum() > 150  # most ER1 cells had one replicate
 
@@ -63,7 +65,7 @@ class TakeOverTheCells:
 def test_compute_cells_plugin_goes_before_the_builtin_engine(amiga_heatmap_plugin, normalized) -> None:
     amiga_heatmap_plugin(TakeOverTheCells())
     result = heatmap(normalized, value=VALUE, x=X, y=Y, operation="mean")
-    expected = pd.read_csv(normalized, sep="\t").groupby([Y, X])[VALUE].max().unstack(X)
+    expected = natural(pd.read_csv(normalized, sep="\t").groupby([Y, X])[VALUE].max().unstack(X))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=0)
     assert result.cell_table.engine == "maximum"
 

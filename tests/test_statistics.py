@@ -13,6 +13,8 @@ from scipy import stats
 from amiga_heatmap import heatmap
 from amiga_heatmap.errors import DataError, UsageError
 
+from .conftest import natural
+
 X, Y = "Isolate", "Substrate"
 TWO_SIDED = "row any >= 1.3 OR row any <= 0.7"
 
@@ -173,7 +175,7 @@ def test_an_unknown_layer_is_a_usage_error_with_a_caret(normalized) -> None:
 
 
 def test_contrasts_to_a_reference_column_and_row(normalized) -> None:
-    means = pd.read_csv(normalized, sep="\t").groupby([Y, X])["norm(gr)"].mean().unstack(X)
+    means = natural(pd.read_csv(normalized, sep="\t").groupby([Y, X])["norm(gr)"].mean().unstack(X))
     log2ratio = heatmap(normalized, value="norm(gr)", x=X, y=Y, operation="mean", reference="ER1",
                         contrast="log2ratio", missing="keep")
     expected = np.log2(means.div(means["ER1"], axis=0)).drop(columns="ER1")

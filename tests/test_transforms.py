@@ -14,11 +14,13 @@ from scipy import stats
 from amiga_heatmap import heatmap
 from amiga_heatmap.errors import UsageError
 
+from .conftest import natural
+
 X, Y, VALUE = "Isolate", "Substrate", "norm(auc_lin)"
 
 
 def means(path) -> pd.DataFrame:
-    return pd.read_csv(path, sep="\t").groupby([Y, X])[VALUE].mean().unstack(X)
+    return natural(pd.read_csv(path, sep="\t").groupby([Y, X])[VALUE].mean().unstack(X))
 
 
 def test_log2_matches_numpy_and_leaves_cells_at_or_below_zero_missing(normalized) -> None:

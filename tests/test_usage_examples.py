@@ -85,7 +85,12 @@ def test_usage_example_runs(command, run_cli, workspace, tmp_path, monkeypatch) 
     else:
         done = run_cli(*command)
         assert done.exit_code == 0, done.stderr
-        assert "builtin.aggregators" in done.stdout
+        if "--version" in command:
+            assert done.stdout.startswith("amiga-heatmap ")
+        elif "docs" in command:
+            assert "usage.md" in done.stdout
+        else:
+            assert "builtin.aggregators" in done.stdout
         if "--json" in command:
             json.loads(done.stdout)
 

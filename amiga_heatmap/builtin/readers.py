@@ -5,15 +5,20 @@ byte-order mark, Windows-1252 or UTF-16, any line endings, separated by tabs, se
 (sniffed from the header and the first rows, so a ``.txt`` that is really comma-separated is read
 right; the suffix only decides for a one-column file), with decimal points or decimal commas.
 
-Missing values: a blank cell is missing in any column. The words spreadsheets and pandas write for a
-missing number (:data:`MISSING_TOKENS`: ``NaN``, ``NA``, ``#N/A``, ``null``, ...) are missing only in a
-column of numbers; in a column of text they are text, so an isolate or strain named ``NA`` keeps its
-rows. ``inf``, ``Infinity`` and ``-inf`` are infinite numbers.
+Labels are text, exactly as written: every column the run does not name in ``numbers`` (the growth
+parameters) is metadata and comes back as ``str`` cells holding the characters of the file, so ``01``,
+``1`` and ``1.0`` are three labels, and ``NA``, ``null``, ``TRUE``, ``1e3``, ``000123`` or `` x `` (with
+its spaces) are kept as they are. Only a blank cell is missing in a metadata column.
+
+Missing numbers: in a column of ``numbers``, a blank cell is missing, and so are the words spreadsheets
+and pandas write for a missing number (:data:`MISSING_TOKENS`: ``NaN``, ``NA``, ``#N/A``, ``null``,
+...) when every other cell of the column is a number. ``inf``, ``Infinity`` and ``-inf`` are infinite
+numbers. A column of ``numbers`` holding other text is returned as text, for the core to report.
 
 Reading has two tiers that give the same table for any file both can read:
 
 - fast: AMiGA's own case, UTF-8 with decimal points, read by pandas' pyarrow engine, parsing only the
-  columns the run needs;
+  columns the run needs (metadata as text, numbers as numbers);
 - careful: every other file, and any file the fast tier stumbles on. The encoding is confirmed over the
   whole file, every row's number of cells is checked against the header, then pandas' C engine parses
   with the file's encoding and decimal mark.
@@ -69,22 +74,28 @@ def read_header(path: str, separator: str) -> list[str]:
     return sniff(path, separator).names
 
 
-def read_delimited(path: str, columns: frozenset[str] | None, separator: str) -> pd.DataFrame:
+def read_delimited(
+    path: str, columns: frozenset[str] | None, separator: str, numbers: frozenset[str] = frozenset()
+) -> pd.DataFrame:
     """Read the table in ``path``, keeping the columns named in ``columns`` (every column for None).
 
-    ``separator`` is the one to expect; a file whose first lines split consistently into more cells on
-    another of tab, semicolon and comma is read with that one instead. The columns come in file order
-    under their header names. Raises DataError for the files described in the module docstring.
+    ``numbers`` names the growth parameters, parsed as numbers; every other column is metadata, read as
+    text exactly as written (see the module docstring). ``separator`` is the one to expect; a file whose
+    first lines split consistently into more cells on another of tab, semicolon and comma is read with
+    that one instead. The columns come in file order under their header names. Raises DataError for
+    the files described in the module docstring.
     """
     layout = sniff(path, separator)
     positions = _positions(path, layout, columns)
+    text = [position for position in positions if layout.names[position] not in numbers]
     frame = None
     if layout.encoding in UTF8_ENCODINGS and layout.decimal == ".":
-        frame = _read_fast(path, layout, positions)
+        frame = _read_fast(path, layout, positions, text)
     if frame is None:
         log.info("reading %s carefully: %s", path, layout.describe())
-        frame = _read_careful(path, layout, positions)
-    frame = _missing_tokens_in_numbers(frame, layout.decimal)
+        frame = _read_careful(path, layout, positions, text)
+    parsed = [layout.names[position] for position in positions if position not in text]
+    frame = _missing_tokens_in_numbers(frame, layout.decimal, parsed)
     if len(frame) == 0:
         raise DataError(
             f"The file {path} has a header row but no data rows, so it holds no wells. If it should "
@@ -116,8 +127,9 @@ def _positions(path: str, layout: Layout, columns: frozenset[str] | None) -> lis
     return positions or [0]
 
 
-def _read_fast(path: str, layout: Layout, positions: list[int]) -> pd.DataFrame | None:
-    """Read with pandas' pyarrow engine, or return None when the careful tier must decide.
+def _read_fast(path: str, layout: Layout, positions: list[int], text: list[int]) -> pd.DataFrame | None:
+    """Read with pyarrow's CSV reader (the columns at ``text`` as text, the others inferred, as pandas'
+    pyarrow engine infers them), or return None when the careful tier must decide.
 
     None is returned when pyarrow cannot parse the file (ragged rows, text after numbers further down,
     bytes that are not UTF-8, zero bytes), infers a column type the C engine would not (dates, binary
@@ -129,6 +141,7 @@ def _read_fast(path: str, layout: Layout, positions: list[int]) -> pd.DataFrame 
 
     try:
         import pyarrow as pa
+        import pyarrow.csv as pa_csv
     except ImportError:  # pragma: no cover - pyarrow is a dependency; stay correct without it
         return None
     fields = [layout.fields[position] for position in positions]
@@ -137,13 +150,25 @@ def _read_fast(path: str, layout: Layout, positions: list[int]) -> pd.DataFrame 
     has_quote, zero = scan_bytes(path)
     if zero is not None:
         return None  # the careful tier names the damaged line
+    # pyarrow directly: pandas' pyarrow engine given dtypes for some columns fails on integer columns
+    # with blank cells in the others ("cannot convert NA to integer", pandas 3.1)
+    text_fields = {layout.fields[position] for position in text}
     try:
-        frame = pd.read_csv(
-            path, sep=layout.separator, engine="pyarrow", usecols=fields, keep_default_na=False, na_values=[""]
+        table = pa_csv.read_csv(
+            path,
+            parse_options=pa_csv.ParseOptions(delimiter=layout.separator),
+            convert_options=pa_csv.ConvertOptions(
+                include_columns=fields, column_types=dict.fromkeys(text_fields, pa.large_string()),
+                null_values=[""], strings_can_be_null=True,
+            ),
         )
     except (ValueError, KeyError, pa.ArrowException) as error:
         log.info("the fast reader passed %s to the careful one: %s", path, str(error).splitlines()[0][:200])
         return None
+    blank = [position for position, kind in enumerate(table.schema.types) if pa.types.is_null(kind)]
+    for position in blank:  # a column of numbers with only blank cells: missing numbers, as pandas reads it
+        table = table.set_column(position, table.schema.field(position).name, table.column(position).cast(pa.float64()))
+    frame = table.to_pandas()
     plain = all(
         pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_string_dtype(dtype) and dtype != object
         for dtype in frame.dtypes
@@ -158,8 +183,9 @@ def _read_fast(path: str, layout: Layout, positions: list[int]) -> pd.DataFrame 
     return frame
 
 
-def _read_careful(path: str, layout: Layout, positions: list[int]) -> pd.DataFrame:
-    """Confirm the encoding, check every row's length, then parse with pandas' C engine."""
+def _read_careful(path: str, layout: Layout, positions: list[int], text: list[int]) -> pd.DataFrame:
+    """Confirm the encoding, check every row's length, then parse with pandas' C engine (the columns
+    at ``text`` as text, the others inferred)."""
     import pandas as pd
 
     encoding = whole_file_encoding(path, layout)
@@ -178,11 +204,13 @@ def _read_careful(path: str, layout: Layout, positions: list[int]) -> pd.DataFra
             decimal=layout.decimal,
             encoding=encoding,
             header=0,
+            names=[f"column {position}" for position in range(len(layout.fields))],  # rows checked: as wide
             usecols=positions,
             engine="c",
             low_memory=False,
             keep_default_na=False,
             na_values=[""],
+            dtype={f"column {position}": str for position in text},
         )
     except (ValueError, pd.errors.ParserError) as error:
         raise DataError(
@@ -193,13 +221,13 @@ def _read_careful(path: str, layout: Layout, positions: list[int]) -> pd.DataFra
     return frame
 
 
-def _missing_tokens_in_numbers(frame: pd.DataFrame, decimal: str) -> pd.DataFrame:
-    """Turn each text column whose cells are all numbers or :data:`MISSING_TOKENS` into numbers, with
-    those cells missing; other text columns keep the tokens as text."""
+def _missing_tokens_in_numbers(frame: pd.DataFrame, decimal: str, numbers: list[str]) -> pd.DataFrame:
+    """Turn each of the ``numbers`` columns read as text whose cells are all numbers or
+    :data:`MISSING_TOKENS` into numbers, with those cells missing; other columns are left as read."""
     import pandas as pd
 
     converted = {}
-    for column in frame.columns:
+    for column in numbers:
         cells = frame[column]
         if not pd.api.types.is_string_dtype(cells.dtype):
             continue
@@ -209,9 +237,9 @@ def _missing_tokens_in_numbers(frame: pd.DataFrame, decimal: str) -> pd.DataFram
         text = cells.mask(tokens)
         if decimal == ",":
             text = text.str.replace(",", ".", regex=False)
-        numbers = pd.to_numeric(text, errors="coerce")
-        if (numbers.notna() | text.isna()).all():
-            converted[column] = numbers.astype(float)
+        values = pd.to_numeric(text, errors="coerce")
+        if (values.notna() | text.isna()).all():
+            converted[column] = values.astype(float)
     return frame.assign(**converted) if converted else frame
 
 

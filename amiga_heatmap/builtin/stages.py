@@ -124,7 +124,7 @@ def order_matrix(matrix, cells, run):
 @hookimpl(trylast=True)
 def decorate_matrix(matrix, cells, run):
     """The colour strips (``--color-x-by``/``--color-y-by``) and the highlighted labels."""
-    from ..pipeline.labels.colors import color_labels
+    from ..pipeline.labels.colors import StripRequest, color_axes
     from ..pipeline.labels.highlight import resolve_highlight
     from ..pipeline.matrix_state import Decorations
     from ..pipeline.pivot import rows_behind
@@ -133,10 +133,11 @@ def decorate_matrix(matrix, cells, run):
     colors = {}
     if spec.x.color_by or spec.y.color_by:
         labelled = rows_behind(cells.labels, matrix.values, cells.x, cells.y)
-        for axis, labels in (("x", matrix.values.columns), ("y", matrix.values.index)):
-            axis_spec = spec.axis(axis)
-            if axis_spec.color_by is not None:
-                colors[axis] = color_labels(labelled, axis_spec.column, labels, axis_spec.color_by, axis,
-                                            run.palettes.get(axis), run.missing_color)
+        strips = [
+            StripRequest(axis, spec.axis(axis).column, labels, spec.axis(axis).color_by, run.palettes.get(axis))
+            for axis, labels in (("x", matrix.values.columns), ("y", matrix.values.index))
+            if spec.axis(axis).color_by is not None
+        ]
+        colors = color_axes(labelled, strips, run.missing_color)  # one palette for both strips
     return Decorations(x_colors=colors.get("x"), y_colors=colors.get("y"),
                        highlighted=resolve_highlight(run.highlighted, matrix.values))

@@ -2,6 +2,8 @@
 
 Layout: a header line with the y variable's name then the x values; one line per y value in plotted
 order; numbers written with full round-trip precision (``repr`` of the float), missing cells empty.
+Labels are written as the text they were read as (``01``, ``1.0``, ``NA`` stay as they are); a label
+holding a tab, a double quote or a line break is quoted as in CSV, so a CSV reader gets it back whole.
 """
 
 from __future__ import annotations

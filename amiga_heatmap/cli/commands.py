@@ -38,12 +38,13 @@ if TYPE_CHECKING:  # pragma: no cover
 COMMAND_LINE_OPTIONS = (
     Option("input_path", "a summary file, or a folder searched recursively for summary files",
            flags=("-i", "--input"), required=True, section=INPUT, metavar="PATH", reads="command line"),
-    Option("output", "output file name without folder or extension (default: a time stamp)",
+    Option("output", "output file name without folder; an extension such as .png sets --format (default: a "
+           "time stamp)",
            flags=("-o", "--output"), section=OUTPUT, metavar="NAME", reads="command line"),
     Option("output_dir", "folder to write to (default: the input's folder)", flags=("--output-dir",),
            section=OUTPUT, metavar="DIR", value_type=click.Path(file_okay=False), reads="command line"),
-    Option("file_format", "file format: pdf, png, svg, tsv (the plotted matrix), or a plugin renderer's",
-           flags=("--format",), default="pdf", show_default=True, section=OUTPUT, metavar="FORMAT",
+    Option("file_format", "file format: pdf, png, svg, tsv (the plotted matrix), or a plugin renderer's "
+           "(default: -o's extension, else pdf)", flags=("--format",), section=OUTPUT, metavar="FORMAT",
            reads="command line"),
     Option("renderer", "renderer to use when several write the chosen format", flags=("--renderer",),
            section=OUTPUT, metavar="NAME", reads="command line"),
@@ -74,8 +75,8 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Run ``command`` turning amiga-heatmap's errors into a one-paragraph message and exit status.
 
     Warnings are printed as ``Warning: ...`` lines, except libraries' deprecation notices, which are
-    for developers. With ``verbose=True`` every stage is logged and errors
-    show their full traceback.
+    for developers; they come before the error they may explain. With ``verbose=True`` every stage is
+    logged and errors show their full traceback.
     """
 
     @functools.wraps(command)
@@ -89,14 +90,17 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             except AmigaHeatmapError as error:
                 if verbose:
                     raise
+                _print_warnings(caught)
                 tell(f"Error: {error.message}")
                 sys.exit(error.exit_code)
             except KeyboardInterrupt:
+                _print_warnings(caught)
                 tell(INTERRUPTED)
                 sys.exit(128 + signal.SIGINT)
             except Exception as error:  # an unexpected bug: short message unless verbose
                 if verbose:
                     raise
+                _print_warnings(caught)
                 fault = system_fault(error)
                 if fault is not None:  # the system failed (a full disk, ...): not a bug
                     tell(f"Error: {unexpected_fault(fault).message}")
@@ -107,11 +111,17 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 )
                 sys.exit(1)
             finally:
-                for warning in caught:
-                    if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning)):
-                        tell(f"Warning: {warning.message}")
+                _print_warnings(caught)
 
     return run
+
+
+def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """Print the ``caught`` warnings as ``Warning: ...`` lines and forget them (so none prints twice)."""
+    for warning in caught:
+        if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning)):
+            tell(f"Warning: {warning.message}")
+    caught.clear()
 
 
 def tell(text: str) -> None:
@@ -181,6 +191,11 @@ def configure_logging(verbose: bool) -> None:
 @click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """amiga-heatmap: heatmaps of growth-curve summaries."""
+
+
+# the options of with_plugin_options and --verbose (heatmap, plugins and version take them), also accepted
+# before the subcommand's name
+main.shared_options = {"--plugins-dir": True, "--disable-plugin": True, "--strict-plugins": False, "--verbose": False}
 
 
 class HeatmapCommand(SectionedCommand):
@@ -283,8 +298,8 @@ def _attach(command: Callable[..., Any], parameter: click.Parameter) -> Callable
 @main.command(
     cls=HeatmapCommand,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Other commands: 'amiga-heatmap plugins' lists the installed plugins and their renderers' options. "
-    "Docs: docs/usage.md.",
+    epilog="Other commands: 'amiga-heatmap plugins' lists the installed plugins and their renderers' options; "
+           "'amiga-heatmap docs' says where the guides are; 'amiga-heatmap --version' prints the versions to cite.",
 )
 @declared_options
 @with_plugin_options
@@ -294,7 +309,7 @@ def heatmap(
     input_path: str,
     output: str | None,
     output_dir: str | None,
-    file_format: str,
+    file_format: str | None,
     renderer: str | None,
     no_provenance: bool,
     save_cell_table: bool,
@@ -317,6 +332,7 @@ def heatmap(
         filtered_table_path,
         output_path,
         refuse_overwriting_inputs,
+        split_output_name,
     )
     from ..output.provenance import InputHashes, provenance_record, write_provenance
     from ..pipeline.pipeline import Pipeline
@@ -330,7 +346,7 @@ def heatmap(
     for warning in loaded.warnings if loaded else ():
         warnings.warn(warning.message, warning.category, stacklevel=1)
     plugins = get_plugins()
-    file_format = file_format.lower()
+    output, file_format = split_output_name(output, file_format, plugins.formats())
     kwargs_options = parse_kwargs(kwargs_text)
     pipeline = {option.name: declared.pop(option.name) for option in PIPELINE_OPTIONS if option.flags}
     options, flags = renderer_flag_values(loaded.flags if loaded else (), declared)
@@ -376,7 +392,7 @@ def heatmap(
     "plugins",
     cls=SectionedCommand,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Plugin author guide: docs/plugins.md.",
+    epilog="Plugin author guide: plugins.md, installed with the package ('amiga-heatmap docs' says where).",
 )
 @option("--json", "as_json", is_flag=True, section=OUTPUT, help="Print JSON instead of text, for scripts.")
 @with_plugin_options
@@ -471,6 +487,37 @@ def _encodes(text: str, encoding: str) -> bool:
     except (UnicodeEncodeError, LookupError):
         return False
     return True
+
+
+@main.command(
+    "version",
+    cls=SectionedCommand,
+    hidden=True,  # run as 'amiga-heatmap --version'
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@with_plugin_options
+@option("--verbose", is_flag=True, section=GENERAL, help="Log how plugins load; show tracebacks on errors.")
+@reports_errors
+def show_version(verbose: bool) -> None:
+    """Print the versions of amiga-heatmap, Python, the libraries it computes and draws with, and every
+    plugin that is not built in: what a methods section cites."""
+    from ..plugin_system.active import current_options, load_plugins
+    from ..plugin_system.plugin_set import PluginWarning
+    from .about import version_text
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginWarning)  # 'amiga-heatmap plugins' shows the problems
+        plugin_set = load_plugins(current_options(), allow_conflicts=True)
+    report(version_text(plugin_set))
+
+
+@main.command("docs", cls=SectionedCommand, context_settings={"help_option_names": ["-h", "--help"]})
+def show_docs() -> None:
+    """Print where the guides installed with amiga-heatmap are (usage, gallery, API, errors, plugins)."""
+    from .about import docs_text
+
+    report(docs_text())
+
 
 
 def run() -> None:

@@ -3,7 +3,7 @@ that runs ``heatmap`` when no subcommand is named (so ``amiga-heatmap -i ...`` w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 
@@ -39,16 +39,39 @@ class SectionedCommand(click.Command):
 
 
 class DefaultCommandGroup(click.Group):
-    """A group that sends arguments naming no subcommand to its default command.
+    """A group that sends arguments naming no subcommand to its default command, and takes the options
+    every subcommand shares before the subcommand's name too.
 
     ``amiga-heatmap -i x.txt ...`` runs ``amiga-heatmap heatmap -i x.txt ...``; ``amiga-heatmap --help``
     shows the default command's help, which lists the other subcommands in its epilog.
+    ``amiga-heatmap --plugins-dir lab/ plugins`` runs ``amiga-heatmap plugins --plugins-dir lab/``: the
+    :attr:`shared_options` given before a subcommand's name are moved after it, and ``--version`` after
+    them runs the ``version`` subcommand.
     """
 
     default_command = "heatmap"
+    version_command = "version"
+    shared_options: ClassVar[dict[str, bool]] = {}
+    """Each option the subcommands share, and whether it takes a value (set by the command module)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta[COMMAND_LINE] = list(args)
-        if not args or args[0] not in self.commands:
+        shared = self._leading_shared_options(args)
+        rest = args[len(shared):]
+        if rest and rest[0] == "--version":
+            args = [self.version_command, *shared, *rest[1:]]
+        elif rest and rest[0] in self.commands:
+            args = [rest[0], *shared, *rest[1:]]
+        elif not args or args[0] not in self.commands:
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    def _leading_shared_options(self, args: list[str]) -> list[str]:
+        """The shared options (with their values) at the start of ``args``."""
+        taken = 0
+        while taken < len(args):
+            name, has_value, _ = args[taken].partition("=")
+            if name not in self.shared_options:
+                break
+            taken += 2 if self.shared_options[name] and not has_value else 1
+        return args[:min(taken, len(args))]

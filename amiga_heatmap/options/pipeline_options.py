@@ -28,6 +28,9 @@ PIPELINE_OPTIONS: tuple[Option, ...] = (
            "adding its other columns (repeatable); Biolog columns (biolog_class, ...) are built in: "
            "docs/biolog.md", flags=("--annotate",), multiple=True, default=(), section=INPUT, metavar="FILE",
            value_type=click.Path(exists=True, dir_okay=False), reads="cells"),
+    Option("allow_duplicate_wells", "accept input files that hold the same wells (e.g. a merged and a per-plate "
+           "summary)", flags=("--allow-duplicate-wells",), is_flag=True, default=False, section=INPUT,
+           reads="read"),
     Option("value", "the growth parameter to show, e.g. 'norm(auc_lin)'", flags=("-v", "--value"),
            required=True, section=MATRIX, metavar="COLUMN", reads="cells"),
     Option("x", "the column whose values become the heatmap's columns, e.g. Isolate",
@@ -39,7 +42,8 @@ PIPELINE_OPTIONS: tuple[Option, ...] = (
     Option("operation", "combine replicates: mean, median, or a plugin's aggregator, e.g. 'trimmed(0.2)'; "
            "needed when replicates exist", flags=("-p", "--operation"), section=MATRIX, metavar="NAME[(ARGS)]",
            reads="cells"),
-    Option("filter", "keep rows/columns, e.g. 'row any >= 1.2 OR row any <= 0.8'; see docs/usage.md",
+    Option("filter", "keep rows/columns, e.g. 'row any >= 1.2 OR row any <= 0.8'; the grammar: usage.md "
+           "('amiga-heatmap docs')",
            flags=("-f", "--filter"), section=MATRIX, metavar="EXPRESSION", reads="filter"),
     Option("transforms", "transform the matrix before the filter (repeatable, in order): log2, "
            "zscore(row|col), center(row|col), or a plugin's", flags=("--transform",), multiple=True,

@@ -14,11 +14,34 @@ from ..system_faults import system_fault, write_fault
 from .own_outputs import record_output
 
 TIMESTAMP_FORMAT = "%Y-%m-%d_%H-%M-%S"
+DEFAULT_FORMAT = "pdf"
 
 
 def default_output_name(now: datetime.datetime | None = None) -> str:
     """AMiGA's default output name: the local time, e.g. ``2026-11-26_09-09-59``."""
     return (now or datetime.datetime.now()).strftime(TIMESTAMP_FORMAT)
+
+
+def split_output_name(name: str | None, file_format: str | None, known_formats: Iterable[str]) -> tuple[str | None, str]:
+    """``-o`` and ``--format`` as (base name, format): the format of a known extension on ``name``.
+
+    ``-o fig.png`` gives ``("fig", "png")``; ``-o fig.png --format png`` the same; ``-o fig`` gives the
+    ``--format`` (``pdf`` when not given). An extension that is no known format stays part of the name
+    (``-o ER_0.5`` writes ``ER_0.5.pdf``). Raises UsageError when the extension is a known format other
+    than ``--format`` (``-o fig.svg --format png``): the two contradict each other.
+    """
+    chosen = file_format.lower() if file_format else None
+    if name is not None and "." in name.strip("."):
+        stem, extension = name.rsplit(".", 1)
+        extension = extension.lower()
+        if extension in {known.lower() for known in known_formats}:
+            if chosen is not None and chosen != extension:
+                raise UsageError(
+                    f"-o {name!r} ends in .{extension}, but --format asks for {chosen}; they contradict "
+                    f"each other. Give one of them: -o {stem!r} --format {chosen}, or -o {name!r} alone."
+                )
+            return stem, extension
+    return name, chosen or DEFAULT_FORMAT
 
 
 def output_path(
@@ -30,9 +53,10 @@ def output_path(
     """The file a run writes: ``{folder}/{name}.{file_format}``.
 
     The folder is ``output_dir`` when given, else the input's folder (the input itself when it is a
-    folder), as AMiGA does. ``name`` is a base name without folder or extension (``-o``); None gives
-    a timestamp name. Raises UsageError for a name holding a folder, the format's extension or a control
-    character, for a name the file-system encoding cannot write, and for an empty ``output_dir``.
+    folder), as AMiGA does. ``name`` is a base name without folder or extension (``-o``, after
+    :func:`split_output_name`); None gives a timestamp name. Raises UsageError for a name holding a folder
+    or a control character, for a name the file-system encoding cannot write, and for an empty
+    ``output_dir``.
     """
     if name is None:
         name = default_output_name()
@@ -45,11 +69,6 @@ def output_path(
         raise UsageError(
             f"-o/--output {shortened(repr(name))} holds a control character (a line break or tab, for "
             "instance), which file names should not. Give a name without one."
-        )
-    if name.lower().endswith("." + file_format.lower()):
-        raise UsageError(
-            f"-o/--output takes a name without extension, but got {name!r}; the extension comes from "
-            f"--format ({file_format}). Use -o {name[: -len(file_format) - 1]!r}."
         )
     if output_dir is not None:
         if not os.fspath(output_dir):

@@ -1,5 +1,6 @@
 """The order of the heatmap's rows and columns: sorted labels (the default), sorted by a metadata
-column (``--sort-y-by``/``--sort-x-by``), or clustered (``--cluster-y``/``--cluster-x``).
+column (``--sort-y-by``/``--sort-x-by``), or clustered (``--cluster-y``/``--cluster-x``). Sorting is
+natural: case-insensitive, numbers in numeric order (:mod:`.label_order`).
 
 Clustering wins over sorting on the same axis; asking for both warns that the sort is ignored.
 """
@@ -13,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from ..options.pipeline_options import option_name
 from .clustering import cluster
-from .labels.metadata import sort_labels, value_per_label
+from .label_order import sort_by_value
+from .labels.metadata import value_per_label
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -84,5 +86,5 @@ def _ordered_labels(
     if order.sort_by is not None:
         values = value_per_label(rows, variable, order.sort_by, list(matrix.index), option_name(f"sort_{axis}"))
         log.info("sorted the %s labels by %s", variable, order.sort_by)
-        return sort_labels(values), None
+        return sort_by_value(values), None
     return matrix.index, None

@@ -122,6 +122,7 @@ class Pipeline:
             stage_log=tuple(records),
             layers=matrix.layers,
             tests=matrix.tests,
+            source_files=tuple(str(file) for file in sources.files),
         )
 
     def sources(self, data: Any) -> Sources:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .label_order import natural_positions
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 
 def pivot(reduced: pd.Series, counts: pd.Series, x: str, y: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Turn the (y, x)-indexed results of :func:`aggregate` into the y x x matrix of floats (missing
-    cells NaN), rows and columns sorted, and the matching matrix of counts (0 where no value)."""
+    cells NaN), rows and columns sorted (:mod:`.label_order`), and the matching matrix of counts (0 where no value)."""
     matrix = _grid(reduced.astype(float), float("nan"))
     counts_matrix = _grid(counts.astype(int), 0)
     for table in (matrix, counts_matrix):
@@ -21,14 +23,14 @@ def pivot(reduced: pd.Series, counts: pd.Series, x: str, y: str) -> tuple[pd.Dat
 
 def _grid(cells: pd.Series, fill: float) -> pd.DataFrame:
     """Place the values of a (y, x)-indexed Series in a y x x table (``fill`` where no value), rows and
-    columns sorted. Vectorised through the index's integer codes: ``unstack`` of an unsorted index
+    columns in natural order (:mod:`.label_order`). Vectorised through the index's integer codes: ``unstack`` of an unsorted index
     costs a sort of every cell."""
     import numpy as np
     import pandas as pd
 
     index = cells.index.remove_unused_levels()
     y_labels, x_labels = index.levels
-    y_order, x_order = y_labels.argsort(), x_labels.argsort()
+    y_order, x_order = natural_positions(y_labels), natural_positions(x_labels)
     y_rank, x_rank = np.empty_like(y_order), np.empty_like(x_order)
     y_rank[y_order], x_rank[x_order] = np.arange(len(y_order)), np.arange(len(x_order))
     grid = np.full((len(y_labels), len(x_labels)), fill, dtype=cells.dtype)

@@ -13,6 +13,7 @@ import logging
 import os
 import warnings
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from ..plugin_system.components import Reader
 from ..plugin_system.guard import call_guarded
 from ..plugin_system.plugin_set import PluginSet
 from ..system_faults import read_fault
+from .duplicate_wells import columns_for_check, refuse_duplicate_wells
 from .input_paths import checked_input, search_faults_reported
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -132,28 +134,46 @@ def _is_hidden(relative: Path) -> bool:
 
 
 def read_summaries(
-    files: Iterable[Path], plugins: PluginSet, columns: frozenset[str] | None
+    files: Iterable[Path], plugins: PluginSet, columns: frozenset[str] | None,
+    numbers: frozenset[str] = frozenset(),
+    allow_duplicate_wells: bool = False,
 ) -> pd.DataFrame:
     """Read ``files`` with their readers and concatenate them (union of columns, rows in file order).
 
-    ``columns`` is passed to the readers (None reads every column).
+    ``columns`` is passed to the readers (None reads every column), and ``numbers`` (the growth
+    parameters; every other column is metadata, read as text) to the readers that take it. Files that
+    repeat each other's wells are a DataError unless ``allow_duplicate_wells`` (:mod:`.duplicate_wells`).
     """
     import pandas as pd
 
+    files = list(files)
     frames = []
     for file in files:
         reader = reader_of(file, plugins)
+        read = partial(reader.read, numbers=numbers) if takes_numbers(reader) else reader.read
         try:
             frame = call_guarded(
-                plugins.readers.plugin_of(reader.name), f"reading {file}", reader.read, str(file), columns
+                plugins.readers.plugin_of(reader.name), f"reading {file}", read, str(file),
+                columns_for_check(columns, len(files)),
             )
         except OSError as error:  # the system's fault (call_guarded passes only those)
             raise read_fault(file, error) from error
         log.info("read %s: %d rows, %d columns (reader %s)", file, len(frame), frame.shape[1], reader.name)
         frames.append(frame)
+    frames = refuse_duplicate_wells(frames, files, columns, allowed=allow_duplicate_wells)
     if len(frames) == 1:
         return frames[0]
     return pd.concat(frames, ignore_index=True, sort=False)
+
+
+def takes_numbers(reader: Reader) -> bool:
+    """Whether ``reader.read`` takes the opt-in ``numbers`` argument (see :class:`Reader`)."""
+    import inspect
+
+    try:
+        return "numbers" in inspect.signature(reader.read).parameters
+    except (TypeError, ValueError):  # a callable without a signature: called the classic way
+        return False
 
 
 def check_columns(

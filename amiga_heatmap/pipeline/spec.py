@@ -69,6 +69,8 @@ class HeatmapSpec:
     - ``read_all_columns``: keep every input column on the result's rows (``--save-filtered-table``).
     - ``annotate``: lab annotation tables (``--annotate``), tab-separated files joined to the rows on
       the columns they share with the summary (:mod:`amiga_heatmap.pipeline.annotation`).
+    - ``allow_duplicate_wells``: read input files that hold the same wells (``--allow-duplicate-wells``;
+      see :mod:`amiga_heatmap.pipeline.duplicate_wells`).
     """
 
     value: str
@@ -92,6 +94,7 @@ class HeatmapSpec:
     engine: str | None = None
     read_all_columns: bool = False
     annotate: tuple[str | os.PathLike[str], ...] = ()
+    allow_duplicate_wells: bool = False
 
     @classmethod
     def build(cls, value: str, x: str, y: str, **options: Any) -> HeatmapSpec:

@@ -58,7 +58,12 @@ class Reader:
     - ``read(path, columns)``: return a DataFrame with one row per well. ``columns`` is the set of column
       names the run needs, or ``None`` for every column; a reader may return more columns than asked,
       and must simply leave out asked-for columns the file does not have (the core reports those).
-      Raise :class:`~amiga_heatmap.errors.DataError` for a file it cannot parse.
+      Raise :class:`~amiga_heatmap.errors.DataError` for a file it cannot parse. Opt-in: a ``read``
+      that also takes a ``numbers`` argument (``read(path, columns, numbers)``) is passed the set of
+      columns to parse as numbers (the growth parameters) and must return every other column as text
+      exactly as written: ``str`` cells, ``01``, ``NA`` and `` x `` kept as they are, missing only where
+      a cell is blank. A ``read`` without it is called with two arguments, and its types are used as
+      returned.
     - ``header(path)``: return the file's column names in order without reading its rows; the core uses
       it to suggest the closest names when a column is missing.
     - ``accepts(path)``: optional; return False for a file with one of the reader's suffixes that is

@@ -333,6 +333,7 @@ class _Parser:
         if token.kind == ")":
             raise self._error(token, "this ')' closes no '('. Remove it or add the missing '('.")
         if token.kind != _END:
+            self._refuse_decimal_comma(token)
             raise self._error(
                 token,
                 f"expected AND, OR or the end of the filter after a clause, found {token.describe()}."
@@ -384,6 +385,7 @@ class _Parser:
         if closing.kind == _END:
             raise self._error(opening, "this '(' is never closed. Add ')' after the clauses it groups.")
         if closing.kind != ")":
+            self._refuse_decimal_comma(closing)
             raise self._error(
                 closing,
                 f"expected AND, OR or ')' after a clause, found {closing.describe()}. "
@@ -580,6 +582,21 @@ class _Parser:
 
     def _error(self, token: _Token, problem: str) -> UsageError:
         return _syntax_error(self._text, token.start, token.end, problem)
+
+    def _refuse_decimal_comma(self, comma: _Token) -> None:
+        """Raise UsageError when the unexpected token ``comma`` is a ``,`` written between two digits,
+        as in ``1,2``: a decimal comma, which filters do not read."""
+        position = self._tokens.index(comma)
+        if comma.kind != "," or position == 0:
+            return
+        before, after = self._tokens[position - 1], self._tokens[position + 1]
+        if before.kind == after.kind == _NUMBER and before.end == comma.start and after.start == comma.end:
+            written = self._text[before.start : after.end]
+            raise _syntax_error(
+                self._text, before.start, after.end,
+                f"{written!r} is not a number: write the decimal point, as in "
+                f"{written.replace(',', '.', 1)} (filters do not read decimal commas).",
+            )
 
 
 def _look_up_name(name: str, table: Mapping[str, Quantifier]) -> Quantifier | None:

@@ -3,16 +3,18 @@
 Each label gets the colour of its value in a metadata column (:mod:`amiga_heatmap.pipeline.labels.metadata`).
 Colours come from a scheme (``"USA_1995:#1f77b4;MEX_2020:orange"``), a colour file (tab-separated,
 header row, first column the value, a column ``Color``), or, when neither is given, an automatic
-categorical palette. Values the scheme or file leave out, and labels without a value, share one
+categorical palette. Both strips draw from one palette (:func:`color_axes`): the values of the two
+axes never share a colour unless they are the same values, and automatic colours avoid those the user
+gave the other axis. Values the scheme or file leave out, and labels without a value, share one
 "other" colour: ``missing_color`` if given, else the candidate colour farthest (in CIELAB) from every
-colour already used, so it is distinct and the same on every run.
+colour already used on either axis, so it is distinct and the same on every run.
 """
 
 from __future__ import annotations
 
 import io
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,7 @@ from ...errors import DataError, UsageError, shortened, shown_path
 from ...options.pipeline_options import option_name
 from ...text_lists import parse_key_values, unquote
 from ..input_paths import regular_file
+from ..label_order import natural_positions
 from ..spec import ColorScheme
 from .metadata import as_text, key_text, value_per_label
 
@@ -104,35 +107,84 @@ def given_colors(
     return read_color_file(color_file, file_label)
 
 
-def color_labels(
-    rows: pd.DataFrame,
-    axis_column: str,
-    labels: pd.Index,
-    column: str,
-    axis: str,
-    given: dict[str, str] | None = None,
-    missing_color: str | None = None,
-) -> LabelColors:
-    """Colour each of ``labels`` (values of ``axis_column``) by its value in ``column``.
+@dataclass(frozen=True)
+class StripRequest:
+    """One axis's colour strip to make: colour the ``labels`` (values of ``axis_column``) on ``axis`` by
+    their value in ``column``, with the ``given`` colours (from :func:`given_colors`; None: automatic)."""
 
-    ``given`` maps value texts to colours (from :func:`given_colors`); None picks an automatic palette.
-    ``missing_color`` colours the values ``given`` leaves out and labels without a value (default: a
-    distinct colour). Raises DataError for a label with several values of ``column``.
+    axis: str
+    axis_column: str
+    labels: pd.Index
+    column: str
+    given: dict[str, str] | None = None
+
+
+def color_axes(
+    rows: pd.DataFrame, requests: Sequence[StripRequest], missing_color: str | None = None
+) -> dict[str, LabelColors]:
+    """The colour strip of each request, by axis, all drawn from one palette.
+
+    The automatic colours go to the values of every axis without given colours together (the first
+    axis's values first, each sorted), so a value shared by both axes has one colour and different
+    values have different colours; colours the user gave another axis are skipped. The shared "other"
+    colour is distinct from every colour of every axis. A value of a text column matches a given
+    colour's value exactly (``1`` is not ``01`` nor ``1.0``); a value of a column of numbers (a DataFrame
+    input) matches any text of that number (``1``, ``1.0``). Raises DataError for a label with several
+    values of its column.
     """
+    from matplotlib.colors import to_hex
+
+    values = {
+        request.axis: value_per_label(
+            rows, request.axis_column, request.column, list(request.labels), option_name(f"color_{request.axis}_by")
+        )
+        for request in requests
+    }
+    automatic: dict[str, None] = {}
+    taken: dict[str, None] = {}
+    for request in requests:
+        if request.given is None:
+            automatic.update(dict.fromkeys(_present_values(values[request.axis])))
+        else:
+            taken.update(dict.fromkeys(to_hex(color) for color in request.given.values()))
+    palette = [color for color in automatic_palette(len(automatic) + len(taken)) if color not in taken]
+    shared = dict(zip(automatic, palette))
+    every_colour = [*shared.values(), *taken]
+    return {
+        request.axis: _strip(
+            request, values[request.axis], shared if request.given is None else request.given,
+            missing_color, every_colour,
+        )
+        for request in requests
+    }
+
+
+def _present_values(values: pd.Series) -> list[str]:
+    """The distinct values of a strip as text, in natural order (missing values left out)."""
+    distinct = values.dropna().drop_duplicates()
+    return [as_text(value) for value in distinct.iloc[natural_positions(distinct.tolist())]]
+
+
+def _strip(
+    request: StripRequest, values: pd.Series, given: dict[str, str], missing_color: str | None,
+    avoid: Sequence[str],
+) -> LabelColors:
+    """The strip of ``request``: each label's colour from ``given`` by its value; values ``given`` leaves
+    out and labels without a value get ``missing_color``, else a colour distinct from ``given`` and
+    ``avoid``."""
     import pandas as pd
     from matplotlib.colors import to_hex
 
-    values = value_per_label(rows, axis_column, column, list(labels), option_name(f"color_{axis}_by"))
+    axis, column = request.axis, request.column
     texts = values.map(as_text, na_action="ignore")
-    present = [as_text(value) for value in values.dropna().drop_duplicates().sort_values(kind="stable")]
-    if given is None:
-        given = dict(zip(present, automatic_palette(len(present))))
-    by_value = {text: given[text] for text in present if text in given}
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        given = {key_text(key): color for key, color in given.items()}  # "1.0" names the number 1
+    by_value = {text: given[text] for text in _present_values(values) if text in given}
     colors = texts.map(by_value)
     legend = dict(by_value)
     unmatched = colors.isna()
     if unmatched.any():
-        other = missing_color or distinct_color(list(given.values()))
+        other = missing_color or distinct_color(list(dict.fromkeys([*given.values(), *avoid])))
         colors = colors.fillna(other)
         has_value = texts[unmatched].notna().any()
         has_none = texts[unmatched].isna().any()
@@ -155,12 +207,13 @@ def parse_color_scheme(scheme: str | Mapping[object, str], option: str) -> dict[
         raise UsageError(
             f"{option} is empty; give VALUE:COLOR pairs, e.g. 'USA_1995:#1f77b4;MEX_2020:orange'."
         )
-    return {key_text(key): check_color(color, option, key) for key, color in pairs}
+    return {key: check_color(color, option, key) for key, color in pairs}
 
 
 def read_color_file(path: str | os.PathLike[str], option: str) -> dict[str, str]:
     """Read a colour file: tab-separated UTF-8 text (a byte-order mark is allowed), a header row, the
-    value in the first column, the colour in the column named ``Color`` (any case; ``Colour`` too).
+    value in the first column (as written, spaces included), the colour in the column named ``Color``
+    (any case; ``Colour`` too).
 
     Raises UsageError for an empty path; DataError for a path that is missing or not a regular file (a
     FIFO, ``/dev/zero``), a file larger than :data:`COLOR_FILE_LIMIT`, one that is not UTF-8 text, and a
@@ -212,7 +265,7 @@ def read_color_file(path: str | os.PathLike[str], option: str) -> dict[str, str]
                 f"Line {number} of the colour file {shown_path(path)} has no value or no colour: "
                 f"{shortened(row)}."
             )
-        key = key_text(row[0])
+        key = row[0]
         color = check_color(row[where].strip(), f"{option} {path} line {number}", key, DataError)
         if colors.get(key, color) != color:
             raise DataError(

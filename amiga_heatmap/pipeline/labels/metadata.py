@@ -39,21 +39,31 @@ def value_per_label(
     distinct = grouped.nunique()
     ambiguous = distinct[distinct > 1]
     if len(ambiguous):
+        from ..subset import subset_text  # the subset module reads labels with this one: imported late
+
         examples = []
         for label in ambiguous.index[:EXAMPLES_SHOWN]:
             values = sorted(map(as_text, pairs.loc[pairs[axis_column] == label, column]))
             examples.append(f"{shortened(repr(label))} ({listed(values)})")
         more = f" and {len(ambiguous) - EXAMPLES_SHOWN} more" if len(ambiguous) > EXAMPLES_SHOWN else ""
+        leave_out = (
+            f"Leave {'it' if len(ambiguous) == 1 else 'them'} out and keep every other row with "
+            f"-s '{subset_text(axis_column, list(ambiguous.index), exclude=True)}', choose"
+            if len(ambiguous) <= EXAMPLES_SHOWN
+            else "Choose"
+        )
         raise DataError(
             f"{option} {column}: each {axis_column} needs one {column} value, but "
-            f"{len(ambiguous)} have several: {'; '.join(examples)}{more}. Choose a column with one value per "
-            f"{axis_column}, or narrow the rows with --subset (e.g. -s '{column}:{as_text(pairs[column].iloc[0])}')."
+            f"{len(ambiguous)} have several: {'; '.join(examples)}{more}. {leave_out} a column with one "
+            f"value per {axis_column}, or keep the rows of one {column} value only (e.g. -s "
+            f"'{subset_text(column, [as_text(pairs[column].iloc[0])])}')."
         )
     return grouped.first().reindex(index).rename(column)
 
 
 def as_text(value: object) -> str:
-    """A value as the text a user would type: ``1`` for the integer 1 or the float 1.0, ``0.5``, ``ER1``."""
+    """A value as the text a user would type: text as it is (``01`` stays ``01``); for a number (from a
+    DataFrame input or a reader returning numbers) ``1`` for the integer 1 or the float 1.0, ``0.5``."""
     import numbers
 
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
@@ -66,8 +76,8 @@ def as_text(value: object) -> str:
 
 def key_text(text: str) -> str:
     """Normalise a value typed by a user (in a colour scheme or file) so that it compares with
-    :func:`as_text` of the data: ``"1.0"`` and ``"1"`` both become ``"1"``; other text is stripped."""
-    text = text.strip()
+    :func:`as_text` of a column of numbers: ``"1.0"`` and ``"1"`` both become ``"1"``; other text is
+    kept as it is. Never used on a column of text, whose values match exactly."""
     try:
         number = float(text)
     except ValueError:
@@ -75,9 +85,3 @@ def key_text(text: str) -> str:
     if not math.isfinite(number):
         return text
     return as_text(number)
-
-
-def sort_labels(values: pd.Series) -> pd.Index:
-    """The labels of ``values`` ordered by their value (ascending; ties keep their order; missing
-    values last)."""
-    return values.sort_values(kind="stable", na_position="last").index

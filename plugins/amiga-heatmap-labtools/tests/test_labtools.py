@@ -54,7 +54,16 @@ def grouped(path, value, x="Isolate", y="Substrate"):
 
 
 def mean_matrix(path, value, x="Strain", y="Substrate"):
-    return grouped(path, value, x, y).mean().unstack(x).dropna()
+    return natural(grouped(path, value, x, y).mean().unstack(x).dropna())
+
+
+def natural(matrix: pd.DataFrame) -> pd.DataFrame:
+    """``matrix`` with rows and columns in amiga-heatmap's label order: case-insensitive, numbers in
+    numeric order (natsort's key), where pandas' groupby sorts by character code."""
+    from natsort import index_natsorted, ns
+
+    matrix = matrix.iloc[index_natsorted(matrix.index, alg=ns.INT | ns.IGNORECASE)]
+    return matrix.iloc[:, index_natsorted(matrix.columns, alg=ns.INT | ns.IGNORECASE)]
 
 
 # ------------------------------------------------------------------------------------ aggregators
@@ -67,7 +76,7 @@ def mean_matrix(path, value, x="Strain", y="Substrate"):
 )
 def test_aggregators_match_pandas(labtools, summary, operation, how) -> None:
     result = heatmap(summary, value="OD_Max", x="Isolate", y="Substrate", operation=operation)
-    expected = grouped(summary, "OD_Max").agg(how).unstack("Isolate").astype(float)
+    expected = natural(grouped(summary, "OD_Max").agg(how).unstack("Isolate").astype(float))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-12, check_names=False)
     assert result.operation == operation
 
@@ -75,7 +84,7 @@ def test_aggregators_match_pandas(labtools, summary, operation, how) -> None:
 def test_cv_is_sd_over_mean(labtools, summary) -> None:
     result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="cv")
     groups = grouped(summary, "gr")
-    expected = (groups.std() / groups.mean()).unstack("Isolate")
+    expected = natural((groups.std() / groups.mean()).unstack("Isolate"))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-12, check_names=False)
 
 
@@ -99,7 +108,7 @@ def test_geomean_counts_only_values_that_reach_a_cell(labtools, summary, tmp_pat
     both = tmp_path / "with_strays.txt"
     pd.concat([rows, strays]).to_csv(both, sep="\t", index=False)
     result = heatmap(both, value="OD_Max", x="Isolate", y="Substrate", operation="geomean")
-    expected = grouped(summary, "OD_Max").agg(gmean).unstack("Isolate")
+    expected = natural(grouped(summary, "OD_Max").agg(gmean).unstack("Isolate"))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-12, check_names=False)
 
 
@@ -110,7 +119,7 @@ def test_trimmed_mean_matches_scipy_with_infinite_values(labtools, normalized, v
                      missing="keep")
     groups = grouped(normalized, value, x="Strain")
     expected = groups.agg(lambda cell: trim_mean(cell.dropna(), proportion) if cell.notna().any() else np.nan)
-    expected = expected.unstack("Strain")
+    expected = natural(expected.unstack("Strain"))
     if value == "norm(death_lin)":
         assert np.isinf(expected.to_numpy()).any() and np.isfinite(expected.to_numpy()).any()
     pd.testing.assert_frame_equal(result.matrix, expected.loc[result.matrix.index], rtol=1e-12, check_names=False)
@@ -123,8 +132,8 @@ def test_trimmed_through_the_command_line(labtools, normalized, run_cli) -> None
     assert done.exit_code == 0, done.stderr
     assert done.stderr == ""
     written = pd.read_csv(normalized.parent / "trimmed.tsv", sep="\t", index_col=0)
-    expected = grouped(normalized, "norm(auc_lin)", x="Strain").agg(trim_mean, 0.2).unstack("Strain")
-    means = grouped(normalized, "norm(auc_lin)", x="Strain").mean().unstack("Strain")
+    expected = natural(grouped(normalized, "norm(auc_lin)", x="Strain").agg(trim_mean, 0.2).unstack("Strain"))
+    means = natural(grouped(normalized, "norm(auc_lin)", x="Strain").mean().unstack("Strain"))
     assert (expected != means).any().any(), "the cells of 8 replicates lose one at each end"
     pd.testing.assert_frame_equal(written, expected, rtol=1e-12, check_names=False)
 
@@ -282,7 +291,7 @@ def test_folder_of_parquet_and_text_files(labtools, summary, tmp_path) -> None:
     rows[rows.PM == 1].set_index("Sample_ID").to_parquet(folder / "pm1.pq")
     rows[rows.PM == 2].to_csv(folder / "pm2.txt", sep="\t", index=False)
     result = heatmap(folder, value="auc_lin", x="Isolate", y="Substrate", operation="mean")
-    expected = rows.groupby(["Substrate", "Isolate"])["auc_lin"].mean().unstack("Isolate")
+    expected = natural(rows.groupby(["Substrate", "Isolate"])["auc_lin"].mean().unstack("Isolate"))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-13)
     assert len(result.rows) == len(rows)
 

@@ -63,9 +63,18 @@ def plotted(path: Path) -> tuple[str, list, dict]:
     return values[0], values[1], values[2]
 
 
+def natural(matrix: pd.DataFrame) -> pd.DataFrame:
+    """``matrix`` with rows and columns in amiga-heatmap's label order: case-insensitive, numbers in
+    numeric order (natsort's key), where pandas' groupby sorts by character code."""
+    from natsort import index_natsorted, ns
+
+    matrix = matrix.iloc[index_natsorted(matrix.index, alg=ns.INT | ns.IGNORECASE)]
+    return matrix.iloc[:, index_natsorted(matrix.columns, alg=ns.INT | ns.IGNORECASE)]
+
+
 def expected_matrix(path: Path) -> pd.DataFrame:
     rows = pd.read_csv(path, sep="\t")
-    matrix = rows.groupby(["Substrate", "Strain"])["norm(auc_lin)"].mean().unstack("Strain").dropna()
+    matrix = natural(rows.groupby(["Substrate", "Strain"])["norm(auc_lin)"].mean().unstack("Strain").dropna())
     return matrix[(matrix > 1.2).any(axis=1)]
 
 

@@ -3,6 +3,12 @@
 Only the columns a run needs are read from the file. A pandas index saved in the file (for example
 ``Sample_ID`` after ``set_index``) comes back as an ordinary column, so the first column is the sample id
 as in AMiGA's text files; an unnamed saved index (``__index_level_0__``) is left out.
+
+Labels are text: every column the run does not name in ``numbers`` (the growth parameters) comes back
+as text, like the built-in text readers' metadata. Text stored in the file is returned as stored
+(``01``, ``NA`` and `` x `` stay as they are); a metadata column stored as numbers, booleans or dates is
+turned into pyarrow's text for each value (``1`` for the integer 1 and the float 1.0, ``2.5``,
+``true``). Missing (null) cells stay missing. The ``numbers`` columns come back as stored.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ UNNAMED_INDEX_PREFIX = "__index_level_"
 
 def _schema(path: str):
     import pyarrow
-    import pyarrow.parquet as parquet
+    from pyarrow import parquet
 
     try:
         return parquet.read_schema(path)
@@ -31,18 +37,31 @@ def parquet_header(path: str) -> list[str]:
     return [name for name in _schema(path).names if not name.startswith(UNNAMED_INDEX_PREFIX)]
 
 
-def read_parquet(path: str, columns: frozenset[str] | None):
-    """Read ``path`` into a DataFrame with only ``columns`` (every column when None)."""
+def read_parquet(path: str, columns: frozenset[str] | None, numbers: frozenset[str] = frozenset()):
+    """Read ``path`` into a DataFrame with only ``columns`` (every column when None), the ``numbers``
+    columns as stored and every other column as text (see the module docstring)."""
     import pyarrow
-    import pyarrow.parquet as parquet
+    from pyarrow import parquet
 
     header = parquet_header(path)
     wanted = header if columns is None else [name for name in header if name in columns]
     try:
         table = parquet.read_table(path, columns=wanted)
+        table = _metadata_as_text(table, numbers)
     except (OSError, pyarrow.ArrowException) as error:
         raise DataError(f"Cannot read the columns {wanted} of the Parquet file {path}: {error}.") from error
     return table.to_pandas(ignore_metadata=True)
+
+
+def _metadata_as_text(table, numbers: frozenset[str]):
+    """``table`` with every column not in ``numbers`` cast to text (null cells stay null)."""
+    import pyarrow
+
+    for position, field in enumerate(table.schema):
+        if field.name in numbers or pyarrow.types.is_string(field.type) or pyarrow.types.is_large_string(field.type):
+            continue
+        table = table.set_column(position, field.name, table.column(position).cast(pyarrow.string()))
+    return table
 
 
 PARQUET_READER = Reader(
