@@ -9,6 +9,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .options.pipeline_options import default_of
 from .pipeline.spec import ColorScheme, HighlightArgument, SubsetArgument
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,13 +30,13 @@ def heatmap(
     title: str | None = None,
     plugins: PluginSet | None = None,
     *,
-    missing: str = "drop-rows",
+    missing: str = default_of("missing"),
     sort_x: str | None = None,
     sort_y: str | None = None,
     cluster_x: bool = False,
     cluster_y: bool = False,
-    cluster_method: str = "average",
-    cluster_metric: str = "euclidean",
+    cluster_method: str = default_of("cluster_method"),
+    cluster_metric: str = default_of("cluster_metric"),
     color_x_by: str | None = None,
     color_y_by: str | None = None,
     color_scheme_x: ColorScheme = None,

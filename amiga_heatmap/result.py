@@ -161,14 +161,12 @@ class HeatmapResult:
         pyplot; display it in a notebook by making it the cell's last expression.
         """
         from .errors import UsageError
-        from .rendering.kwargs import check_accepted
+        from .options.renderer_options import checked_renderer
 
         chosen = self._plugin_set().renderers.get(renderer)
         if chosen.figure is None:
             raise UsageError(f"The renderer {renderer!r} writes files only; use save() instead.")
-        check_accepted(options, chosen.options_accepted, renderer)
-        if chosen.check_options is not None:
-            chosen.check_options(options, None)
+        checked_renderer(self._plugin_set(), options, renderer=renderer)
         return chosen.figure(self, options)
 
     def summary(self) -> str:
@@ -295,14 +293,11 @@ class HeatmapResult:
     def _checked_renderer(
         self, path: str, file_format: str | None, renderer: str | None, options: dict[str, Any]
     ) -> tuple[str, Any, str]:
-        from .rendering.kwargs import check_accepted
+        from .options.renderer_options import checked_renderer
 
         file_format = (file_format or os.path.splitext(path)[1].lstrip(".") or "pdf").lower()
         plugins = self._plugin_set()
-        chosen = plugins.renderer_for_format(file_format, renderer)
-        check_accepted(options, chosen.options_accepted, chosen.name)
-        if chosen.check_options is not None:
-            chosen.check_options(options, file_format)
+        chosen = checked_renderer(plugins, options, file_format=file_format, renderer=renderer)
         return file_format, chosen, plugins.renderers.plugin_of(chosen.name)
 
 

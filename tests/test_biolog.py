@@ -171,7 +171,7 @@ def test_an_input_without_plate_column_warns_once_then_misses_the_column(summary
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        with pytest.raises(DataError, match="'biolog_class' \\(given to -y/--y-variable\\) is not in the input"):
+        with pytest.raises(DataError, match="'biolog_class' \\(given to y\\) is not in the input"):
             heatmap(summary_rows.drop(columns="PM"), value="norm(auc_lin)", x="Isolate", y="biolog_class",
                     operation="mean")
     messages = [str(warning.message) for warning in caught]

@@ -376,6 +376,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.figure-option-value": lambda c: figure(c, "--x-rotation", "120"),
     "usage.colour-map": lambda c: figure(c, "--kwargs", "cmap:nonexistent"),
     "usage.figure-flag-not-drawn": lambda c: c.heatmap("--width-height", "5", "5"),
+    "usage.renderer-cannot-draw": lambda c: c.heatmap("--color-x-by", "Strain"),
     "usage.flag-and-kwargs": lambda c: figure(c, "--x-rotation", "30", "--kwargs", "x_rotation:45"),
     "usage.figure-too-small": lambda c: figure(c, "--width-height", "1", "6"),
     "usage.pages-in-one-figure": lambda c: raised(lambda: __import__("amiga_heatmap").heatmap(
@@ -394,10 +395,10 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.missing-mode": lambda c: raised(lambda: __import__("amiga_heatmap").heatmap(
         c.summary, value="gr", x="Isolate", y="Substrate", operation="mean", missing="drop-all")),
     "usage.colour-scheme-without-column": lambda c: c.heatmap("--color-scheme-x", "ER1:red"),
-    "usage.colour-scheme-and-file": lambda c: c.heatmap("--color-x-by", "Strain", "--color-scheme-x", "a:red",
+    "usage.colour-scheme-and-file": lambda c: figure(c, "--color-x-by", "Strain", "--color-scheme-x", "a:red",
                                                         "--color-file-x", "colours.txt"),
-    "usage.not-a-colour": lambda c: c.heatmap("--color-x-by", "Strain", "--color-scheme-x", "USA_1995:reddish"),
-    "usage.highlight-axis": lambda c: c.heatmap("--highlight-labels", "z:ER1"),
+    "usage.not-a-colour": lambda c: figure(c, "--color-x-by", "Strain", "--color-scheme-x", "USA_1995:reddish"),
+    "usage.highlight-axis": lambda c: figure(c, "--highlight-labels", "z:ER1"),
     "usage.filter-syntax": lambda c: c.heatmap("-f", "row anny > 1"),
     "usage.filter-decimal-comma": lambda c: c.heatmap("-f", "row any >= 1,2"),
     "usage.figure-of-file-renderer": lambda c: raised(lambda: __import__("amiga_heatmap").heatmap(
@@ -452,7 +453,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
                                                   source=c.file("blank.txt", c.rows().assign(gr=None).to_csv(
                                                       sep="\t", index=False))),
     "data.several-values-per-label": lambda c: c.heatmap("--sort-y-by", "PM"),
-    "data.colour-file": lambda c: c.heatmap("--color-x-by", "Strain", "--color-file-x", c.tmp_path / "none.txt"),
+    "data.colour-file": lambda c: figure(c, "--color-x-by", "Strain", "--color-file-x", c.tmp_path / "none.txt"),
     "data.cluster-missing-cells": lambda c: c.heatmap(
         "-v", "norm(death_lin)", "-s", "PM:1", "-f", "NOT row any = inf", "--keep-rows-missing-data",
         "--keep-columns-missing-data", "--cluster-y", "--cluster-metric", "cosine", source=normalized(c)),
@@ -588,7 +589,15 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "warning.subset-no-match": lambda c: c.heatmap("-s", "Isolate:ER1,ER9"),
     "warning.subset-exclusion-no-match": lambda c: c.heatmap("-s", "Isolate:!ER9"),
     "warning.sort-ignored": lambda c: c.heatmap("--sort-x-by", "Strain", "--cluster-x"),
-    "warning.highlight-not-plotted": lambda c: c.heatmap("--highlight-labels", "y:D-Glucoze"),
+    "warning.highlight-not-plotted": lambda c: figure(c, "--highlight-labels", "y:D-Glucoze"),
+    "warning.renderer-flag-taken": lambda c: c.heatmap("--plugins-dir", c.plugins(shades="""
+        def draw(result, path, file_format, options):
+            open(path, "w").close()
+
+        @hookimpl
+        def register_renderers(register):
+            register(Renderer("shades", ("shades",), draw, options=(Option("shade", "a shade", flags=("--title",)),)))
+    """)),
     "warning.own-output-skipped": lambda c: c.heatmap(source=(
         c.file("folder/plates.txt", c.rows().to_csv(sep="\t", index=False)),
         c.file("folder/old_filtered.txt", c.rows().to_csv(sep="\t", index=False)))[0].parent),

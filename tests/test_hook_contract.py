@@ -65,11 +65,17 @@ def test_every_hook_has_a_test(hook: str) -> None:
     assert tests, f"{module.__name__} has no test_{hook}_... test"
 
 
-@pytest.mark.parametrize("hook", HOOKS)
-def test_every_documented_example_is_a_working_plugin(hook: str, amiga_heatmap_plugin) -> None:
-    code = re.search(r"```python\n(.*?)```", section(hook), flags=re.DOTALL).group(1)
-    module = types.ModuleType(f"guide_example_{hook}")
-    exec(compile(code, f"docs/plugins.md ({hook})", "exec"), module.__dict__)
+def examples(hook: str) -> list[str]:
+    """The plugin examples (Python blocks with a ``@hookimpl``) of the guide's section on ``hook``."""
+    blocks = re.findall(r"```python\n(.*?)```", section(hook), flags=re.DOTALL)
+    return [block for block in blocks if "@hookimpl" in block]
+
+
+@pytest.mark.parametrize(("hook", "number"), [(hook, number) for hook in HOOKS for number in range(len(examples(hook)))])
+def test_every_documented_example_is_a_working_plugin(hook: str, number: int, amiga_heatmap_plugin) -> None:
+    code = examples(hook)[number]
+    module = types.ModuleType(f"guide_example_{hook}_{number}")
+    exec(compile(code, f"docs/plugins.md ({hook}, example {number + 1})", "exec"), module.__dict__)
     plugins = amiga_heatmap_plugin(module, name=f"guide-{hook}")
     assert plugins.problems == []
     if hook in STAGE_HOOKS:
@@ -81,4 +87,13 @@ def test_every_documented_example_is_a_working_plugin(hook: str, amiga_heatmap_p
         return
     table = plugins.registries()[HOOK_TABLES[hook]]
     provided = [name for name, entry in table.entries() if entry.plugin == f"guide-{hook}"]
-    assert len(provided) == 1, provided
+    assert provided, "the example registers something"
+    if "Option(" in code:  # the renderer that declares its options: they are what it registered
+        renderer = table.get(provided[0])
+        assert [option.name for option in renderer.options] == ["digits"]
+        assert renderer.options[0].flags == ("--md-digits",) and renderer.capabilities == {"highlights"}
+        assert renderer.options_accepted == {"digits": "decimals written per cell, 0 to 12 (default 3)"}
+
+
+def test_the_guide_has_a_renderer_declaring_its_options() -> None:
+    assert any("Option(" in code and "capabilities=" in code for code in examples("register_renderers"))

@@ -264,7 +264,7 @@ def test_register_engines_refusal_and_unknown_engine_are_usage_errors(amiga_heat
     amiga_heatmap_plugin(MaximumEngine())
     with pytest.raises(UsageError, match="only runs -p max"):
         heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean", engine="largest")
-    with pytest.raises(UsageError, match=r"Unknown engine 'largets' \(given to --engine\)\. Did you mean "
+    with pytest.raises(UsageError, match=r"Unknown engine 'largets' \(given to engine\)\. Did you mean "
                                          r"'largest'\?"):
         heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean", engine="largets")
 

@@ -98,8 +98,10 @@ def test_ten_thousand_unknown_highlight_labels_warn_briefly(summary, run_cli, tm
         "-i",
         summary,
         *AXES,
+        "-s",
+        "PM:1",
         "--format",
-        "tsv",
+        "svg",  # a renderer that draws highlights (the table renderer refuses them)
         "--output-dir",
         tmp_path,
         "--highlight-labels",

@@ -168,14 +168,14 @@ def test_separate_legend_files_next_to_the_figure(normalized, tmp_path) -> None:
             "'notacolour' for 'USA_1995' is not a colour",
         ),
         ({"color_x_by": "Strain", "color_scheme_x": "USA_1995"}, UsageError, "KEY:VALUE"),
-        ({"color_scheme_x": "USA_1995:red"}, UsageError, "Add --color-x-by COLUMN"),
+        ({"color_scheme_x": "USA_1995:red"}, UsageError, "of color_x_by, which is not given. Add color_x_by COLUMN"),
         (
             {"color_x_by": "Strain", "color_scheme_x": "a:red", "color_file_x": "x.txt"},
             UsageError,
             "not both",
         ),
-        ({"color_x_by": "Strain", "missing_color": "nope"}, UsageError, "--missing-color: 'nope'"),
-        ({"color_y_by": "PM"}, DataError, "--color-y-by PM: each Substrate needs one PM value"),
+        ({"color_x_by": "Strain", "missing_color": "nope"}, UsageError, "^missing_color: 'nope'"),
+        ({"color_y_by": "PM"}, DataError, "^color_y_by PM: each Substrate needs one PM value"),
         (
             {"color_x_by": "Strain", "color_file_x": "no-such-file.txt"},
             DataError,

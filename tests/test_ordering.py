@@ -57,7 +57,7 @@ def test_sorting_by_the_axis_variable_itself_overrides_the_one_column_order(summ
 
 def test_a_label_with_several_values_is_named(summary) -> None:
     with pytest.raises(
-        DataError, match=r"--sort-y-by PM: each Substrate needs one PM value.*'Negative Control' \(1, 2\)"
+        DataError, match=r"^sort_y PM: each Substrate needs one PM value.*'Negative Control' \(1, 2\)"
     ):
         heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean", sort_y="PM")
 
@@ -75,12 +75,12 @@ def test_clustering_wins_over_sorting_with_a_warning(summary) -> None:
             sort_x="Strain",
             cluster_x=True,
         )
-    assert any("--sort-x-by Strain is ignored" in str(warning.message) for warning in caught)
+    assert any("sort_x Strain is ignored: cluster_x orders" in str(warning.message) for warning in caught)
     assert result.column_linkage is not None
 
 
 def test_missing_sort_column_suggests_names(summary) -> None:
-    with pytest.raises(DataError, match="given to --sort-x-by.*'Strain'"):
+    with pytest.raises(DataError, match=r"given to sort_x\).*'Strain'"):
         heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="mean", sort_x="strain")
 
 

@@ -34,7 +34,14 @@ def test_json_lists_every_builtin_with_what_it_provides(run_cli) -> None:
     assert [o["symbol"] for o in filters["provides"]["operators"]] == ["<", "<=", "=", ">", ">="]
     assert filters["hooks"] == ["register_operators", "register_quantifiers"]
     seaborn = plugins["builtin.seaborn_renderer"]["provides"]["renderers"][0]
-    assert seaborn["formats"] == ["pdf", "png", "svg"] and "cmap" in seaborn["options"]
+    assert seaborn["formats"] == ["pdf", "png", "svg"]
+    options = {option["name"]: option for option in seaborn["options"]}
+    assert options["cmap"]["flags"] == [] and options["cmap"]["description"].startswith("colour map name")
+    assert options["color_x_ratio"] == {"name": "color_x_ratio", "flags": ["--color-x-ratio"],
+                                        "description": "share of the figure height for the column colour strip"}
+    assert options["height"]["flags"] == ["--width-height"]
+    assert seaborn["capabilities"] == ["colour_strips", "dendrograms", "highlights", "pages", "size"]
+    assert plugins["builtin.table_renderer"]["provides"]["renderers"][0]["capabilities"] == []
     assert plugins["builtin.aggregators"]["overrides"] == []
     assert [engine["name"] for engine in plugins["builtin.pandas_engine"]["provides"]["engines"]] == ["pandas"]
     transforms = plugins["builtin.transforms"]["provides"]["transforms"]

@@ -163,7 +163,7 @@ def colour_run(run_cli, summary: Path, colour_file: object):
         summary,
         *AXES,
         "--format",
-        "tsv",
+        "gct",  # a format whose renderer draws colour strips (the table renderer refuses them)
         "--output-dir",
         summary.parent,
         "--color-x-by",
@@ -206,7 +206,7 @@ def test_a_colour_file_that_is_not_a_regular_file_is_refused_without_reading(sum
         summary,
         *AXES,
         "--format",
-        "tsv",
+        "gct",
         "--color-x-by",
         "Strain",
         "--color-file-x",

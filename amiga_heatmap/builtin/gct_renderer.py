@@ -58,4 +58,5 @@ def render(result, path, file_format, options):
 def register_renderers(register):
     """Register the gct renderer."""
     register(Renderer(name="gct", formats=("gct",), render=render,
-                      description="the plotted matrix as GCT 1.3 (Morpheus), colour strips as annotations"))
+                      description="the plotted matrix as GCT 1.3 (Morpheus), colour strips as annotations",
+                      capabilities=frozenset({"colour_strips"})))

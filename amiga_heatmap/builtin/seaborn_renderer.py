@@ -19,7 +19,7 @@ from ..errors import UsageError
 from ..plugin_system.components import Renderer
 from ..plugin_system.hookspecs import hookimpl
 from ..rendering.kwargs import option_values_checked
-from .figure.options import OPTIONS_ACCEPTED, read_options
+from .figure.options import OPTIONS, read_options
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -138,7 +138,8 @@ def register_renderers(register):
             formats=("pdf", "png", "svg"),
             render=render,
             description="heatmap figure (colour bar, colour strips, dendrograms, legends)",
-            options_accepted=OPTIONS_ACCEPTED,
+            options=OPTIONS,
+            capabilities=frozenset({"colour_strips", "highlights", "pages", "dendrograms", "size"}),
             figure=build_figure,
             check_options=check_options,
             companions=companions,

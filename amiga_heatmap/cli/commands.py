@@ -14,24 +14,56 @@ import signal
 import sys
 import warnings
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .. import ending_signals
 from ..ending_signals import INTERRUPTED
-from ..errors import AmigaHeatmapError
+from ..errors import AmigaHeatmapError, UsageError
+from ..options import Option
+from ..options.click_options import click_option, renderer_flag_options, renderer_parameter
+from ..options.declaration import DEFAULT_SECTION, naming_flags
+from ..options.pipeline_options import PIPELINE_OPTIONS
+from ..options.sections import DRAWING, GENERAL, INPUT, OUTPUT, PLUGIN_OPTIONS, PLUGINS, STATISTICS
 from ..system_faults import system_fault, unexpected_fault
-from .figure_flags import FigureFlags, figure_options
 from .help import COMMAND_LINE, DefaultCommandGroup, SectionedCommand, SectionOption
 
-INPUT = "Input and selection"
-MATRIX = "Matrix"
-STATISTICS = "Statistics"
-OUTPUT = "Output"
-DRAWING = "Drawing"
-PLUGINS = "Plugins"
-GENERAL = "General"
+if TYPE_CHECKING:  # pragma: no cover
+    from ..plugin_system.plugin_set import PluginOptions, PluginSet
+
+# the options of the command line itself (what to read, where to write, with which renderer); the
+# pipeline's are in amiga_heatmap.options.pipeline_options, the renderers' in their declarations
+COMMAND_LINE_OPTIONS = (
+    Option("input_path", "a summary file, or a folder searched recursively for summary files",
+           flags=("-i", "--input"), required=True, section=INPUT, metavar="PATH", reads="command line"),
+    Option("output", "output file name without folder; an extension such as .png sets --format (default: a "
+           "time stamp)",
+           flags=("-o", "--output"), section=OUTPUT, metavar="NAME", reads="command line"),
+    Option("output_dir", "folder to write to (default: the input's folder)", flags=("--output-dir",),
+           section=OUTPUT, metavar="DIR", value_type=click.Path(file_okay=False), reads="command line"),
+    Option("file_format", "file format: pdf, png, svg, tsv (the plotted matrix), or a plugin renderer's "
+           "(default: -o's extension, else pdf)", flags=("--format",), section=OUTPUT, metavar="FORMAT",
+           reads="command line"),
+    Option("renderer", "renderer to use when several write the chosen format", flags=("--renderer",),
+           section=OUTPUT, metavar="NAME", reads="command line"),
+    Option("no_provenance", "do not write NAME.provenance.json (how the output was made; 'amiga-heatmap "
+           "replay' re-runs it)", flags=("--no-provenance",), is_flag=True, default=False, section=OUTPUT,
+           reads="command line"),
+    Option("save_cell_table", "also write NAME_cells.tsv: every cell's replicate statistics (n, mean, median, "
+           "sd, sem, 95% CI, cv) and, with --test, p and q", flags=("--save-cell-table",), is_flag=True,
+           default=False, section=STATISTICS, reads="command line"),
+    Option("kwargs_text", "renderer options, e.g. 'cmap:RdBu_r;center:1;vmin:0' ('amiga-heatmap plugins' "
+           "lists each renderer's)", flags=("--kwargs",), section=DRAWING, metavar="KEY:VALUE;...",
+           reads="renderer"),
+)
+
+# flags the heatmap command has besides its declared options
+_FIXED_FLAGS = ("--plugins-dir", "--disable-plugin", "--strict-plugins", "--verbose", "-h", "--help")
+
+# where the plugin set loaded while parsing the heatmap command is kept for its run
+_LOADED = "amiga_heatmap.loaded_plugins"
 
 
 def option(*names: str, section: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -53,7 +85,8 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                return command(*args, verbose=verbose, **kwargs)
+                with naming_flags():
+                    return command(*args, verbose=verbose, **kwargs)
             except AmigaHeatmapError as error:
                 if verbose:
                     raise
@@ -102,14 +135,18 @@ def tell(text: str) -> None:
 
 def with_plugin_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--plugins-dir``, ``--disable-plugin`` and ``--strict-plugins`` to ``command`` and load
-    plugins with them while it runs (:func:`amiga_heatmap.plugins.plugin_options`)."""
+    plugins with them while it runs (:func:`amiga_heatmap.plugins.plugin_options`), reusing the set the
+    heatmap command loaded while parsing (:class:`HeatmapCommand`)."""
 
     @functools.wraps(command)
     def run(*args: Any, plugins_dirs: tuple[str, ...], disabled_plugins: tuple[str, ...], strict_plugins: bool,
             **kwargs: Any) -> Any:
-        from ..plugin_system.active import plugin_options
+        from ..plugin_system.active import current_options, plugin_options
 
-        with plugin_options(directories=plugins_dirs, disabled=disabled_plugins, strict=strict_plugins):
+        changes = {"directories": plugins_dirs, "disabled": disabled_plugins, "strict": strict_plugins}
+        loaded = click.get_current_context().meta.get(_LOADED)
+        reused = loaded.plugins if loaded and loaded.options == replace(current_options(), **changes) else None
+        with plugin_options(loaded=reused, **changes):
             return command(*args, **kwargs)
 
     decorators = (
@@ -161,98 +198,124 @@ def main() -> None:
 main.shared_options = {"--plugins-dir": True, "--disable-plugin": True, "--strict-plugins": False, "--verbose": False}
 
 
+class HeatmapCommand(SectionedCommand):
+    """The heatmap command, whose options are generated from declarations: its own
+    (:data:`COMMAND_LINE_OPTIONS`), the pipeline's, and the flags of every loaded renderer's options.
+
+    Renderers' flags need the plugin set, so parsing first loads the plugins the arguments ask for
+    (``--plugins-dir``, ``--disable-plugin``, ``--strict-plugins``, read ahead of click); the set is kept
+    for the run, so plugins load once. ``--help`` loads them too, to list their flags. A plugin set
+    that fails to load gives no renderer flags here; the run then loads it again and reports why.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[_LOADED] = _load_for_parsing(args)
+        return super().parse_args(ctx, args)
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        loaded = ctx.meta.get(_LOADED)
+        if loaded is None:  # not parsing (e.g. a test building the command's context)
+            return params
+        added = [click_option(_in_section(option), renderer_parameter(option)) for option in loaded.flags]
+        return [*params[:-1], *added, params[-1]]  # the help option stays last
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """The plugin set loaded while parsing (None when it failed to load: the run loads it again and
+    reports why), the options it was loaded with, the warnings its loading gave (shown when the run
+    starts) and its renderers' flag declarations."""
+
+    options: PluginOptions
+    plugins: PluginSet | None
+    warnings: tuple[warnings.WarningMessage, ...]
+    flags: tuple[Option, ...]
+
+
+def _load_for_parsing(args: list[str]) -> _Loaded:
+    """Load the plugins ``args`` ask for, to learn their renderers' flags. When they fail to load (a
+    broken plugin with --strict-plugins, two claiming one name), the built-ins' flags still parse."""
+    from ..plugin_system.active import current_options, load_plugins
+    from ..plugin_system.plugin_set import PluginOptions
+
+    options = replace(current_options(), **_plugin_arguments(args))
+    taken = [flag for option in (*COMMAND_LINE_OPTIONS, *PIPELINE_OPTIONS) for flag in option.flags]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            plugin_set = load_plugins(options)
+        except (AmigaHeatmapError, OSError):
+            builtins = load_plugins(PluginOptions(entry_points=False, disabled=options.disabled))
+            return _Loaded(options, None, (), tuple(renderer_flag_options(builtins, [*taken, *_FIXED_FLAGS])))
+        flags = tuple(renderer_flag_options(plugin_set, [*taken, *_FIXED_FLAGS]))
+    return _Loaded(options, plugin_set, tuple(caught), flags)
+
+
+def _plugin_arguments(args: list[str]) -> dict[str, Any]:
+    """The plugin options in ``args``, read ahead of click: ``{"directories", "disabled", "strict"}``."""
+    found: dict[str, list[str]] = {"--plugins-dir": [], "--disable-plugin": []}
+    strict = False
+    position = 0
+    while position < len(args) and args[position] != "--":
+        argument = args[position]
+        name, equals, value = argument.partition("=")
+        if name in found and equals:
+            found[name].append(value)
+        elif argument in found and position + 1 < len(args):
+            found[argument].append(args[position + 1])
+            position += 1
+        strict = strict or argument == "--strict-plugins"
+        position += 1
+    return {"directories": tuple(found["--plugins-dir"]), "disabled": tuple(found["--disable-plugin"]),
+            "strict": strict}
+
+
+def _in_section(option: Option) -> Option:
+    """``option``, placed in the plugin renderers' ``--help`` section, with its renderer's name, if it
+    names no section."""
+    if option.section != DEFAULT_SECTION:
+        return option
+    renderer = option.reads.removeprefix("renderer ")
+    return replace(option, section=PLUGIN_OPTIONS, flag_help=f"{renderer} renderer: {option.flag_help or option.help}")
+
+
+def declared_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the click options of :data:`COMMAND_LINE_OPTIONS` and the pipeline's declarations with
+    flags to ``command``."""
+    for declaration in reversed((*COMMAND_LINE_OPTIONS, *(o for o in PIPELINE_OPTIONS if o.flags))):
+        command = _attach(command, click_option(declaration))
+    return command
+
+
+def _attach(command: Callable[..., Any], parameter: click.Parameter) -> Callable[..., Any]:
+    if not hasattr(command, "__click_params__"):
+        command.__click_params__ = []  # type: ignore[attr-defined]
+    command.__click_params__.append(parameter)  # type: ignore[attr-defined]
+    return command
+
+
 @main.command(
-    cls=SectionedCommand,
+    cls=HeatmapCommand,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Other commands: 'amiga-heatmap plugins' lists the installed plugins; 'amiga-heatmap docs' says "
-           "where the guides are; 'amiga-heatmap --version' prints the versions to cite.",
+    epilog="Other commands: 'amiga-heatmap plugins' lists the installed plugins and their renderers' options; "
+           "'amiga-heatmap docs' says where the guides are; 'amiga-heatmap --version' prints the versions to cite.",
 )
-@option("-i", "--input", "input_path", required=True, section=INPUT, metavar="PATH",
-        help="A summary file, or a folder searched recursively for summary files.")
-@option("-s", "--subset", section=INPUT, metavar="VAR:V1,V2;VAR2:V3",
-        help="Keep only rows whose columns hold these values, e.g. 'PM:1;Isolate:ER1,ER2'.")
-@option("--annotate", "annotation_tables", multiple=True, section=INPUT, metavar="FILE",
-        type=click.Path(exists=True, dir_okay=False),
-        help="Join a tab-separated table of your own on the columns it shares with the summary, adding its "
-             "other columns (repeatable). Biolog columns (biolog_class, ...) are built in: docs/biolog.md.")
-@option("--allow-duplicate-wells", is_flag=True, section=INPUT,
-        help="Accept input files that hold the same wells (e.g. a merged and a per-plate summary).")
-@option("-v", "--value", required=True, section=MATRIX, metavar="COLUMN",
-        help="The growth parameter to show, e.g. 'norm(auc_lin)'.")
-@option("-x", "--x-variable", "--x_variable", "x_variable", required=True, section=MATRIX, metavar="COLUMN",
-        help="The column whose values become the heatmap's columns, e.g. Isolate.")
-@option("-y", "--y-variable", "--y_variable", "y_variable", required=True, section=MATRIX, metavar="COLUMN",
-        help="The column whose values become the heatmap's rows, e.g. Substrate.")
-@option("-p", "--operation", section=MATRIX, metavar="NAME[(ARGS)]",
-        help="Combine replicates: mean, median, or a plugin's aggregator, e.g. 'trimmed(0.2)'. Needed when "
-             "replicates exist.")
-@option("-f", "--filter", "filter_text", section=MATRIX, metavar="EXPRESSION",
-        help="Keep rows/columns, e.g. 'row any >= 1.2 OR row any <= 0.8'. The grammar: usage.md "
-             "('amiga-heatmap docs').")
-@option("--transform", "transforms", multiple=True, section=MATRIX, metavar="NAME[(ARGS)]",
-        help="Transform the matrix before the filter (repeatable, in order): log2, zscore(row|col), "
-             "center(row|col), or a plugin's.")
-@option("--test", "test", is_flag=True, section=STATISTICS,
-        help="Test every cell from its replicates: one-sample t-test, or Welch's against --reference; "
-             "p and q in NAME_cells.tsv (--save-cell-table). docs/statistics.md.")
-@option("--test-against", type=float, section=STATISTICS, metavar="NUMBER",
-        help="The value a cell is tested against. Default: 1 for norm(...) ratios (tested on log2), else 0.")
-@option("--reference", section=STATISTICS, metavar="LABEL|y:LABEL",
-        help="The reference cell of each row: this column's (or y:LABEL, this row's), for --test and --contrast.")
-@option("--contrast", section=STATISTICS, metavar="ratio|difference|log2ratio",
-        help="Show each cell relative to the --reference cell of its row (or column); the reference is dropped.")
-@option("--keep-reference", is_flag=True, section=STATISTICS,
-        help="Keep the reference column (or row) of --contrast in the figure.")
-@option("--save-cell-table", is_flag=True, section=STATISTICS,
-        help="Also write NAME_cells.tsv: every cell's replicate statistics (n, mean, median, sd, sem, "
-             "95% CI, cv) and, with --test, p and q.")
-@option("--engine", section=MATRIX, metavar="NAME",
-        help="Engine computing the cells from the input. Default: pandas. 'amiga-heatmap plugins' lists them.")
-@option("-o", "--output", section=OUTPUT, metavar="NAME",
-        help="Output file name without folder; an extension such as .png sets --format. Default: a time stamp.")
-@option("--output-dir", section=OUTPUT, metavar="DIR", type=click.Path(file_okay=False),
-        help="Folder to write to. Default: the input's folder.")
-@option("--format", "file_format", section=OUTPUT, metavar="FORMAT",
-        help="pdf, png, svg, tsv (the plotted matrix), or a plugin renderer's format. Default: -o's "
-             "extension, else pdf.")
-@option("--renderer", section=OUTPUT, metavar="NAME",
-        help="Renderer to use when several write the chosen format.")
-@option("--no-provenance", is_flag=True, section=OUTPUT,
-        help="Do not write NAME.provenance.json (how the output was made; 'amiga-heatmap replay' re-runs it).")
-@option("-t", "--title", section=DRAWING, metavar="TEXT", help="Figure title. Default: the value name.")
-@option("--kwargs", "kwargs_text", section=DRAWING, metavar="KEY:VALUE;...",
-        help="Renderer options, e.g. 'cmap:RdBu_r;center:1;vmin:0'.")
-@figure_options
+@declared_options
 @with_plugin_options
 @option("--verbose", is_flag=True, section=GENERAL, help="Report every stage; show tracebacks on errors.")
 @reports_errors
 def heatmap(
     input_path: str,
-    subset: str | None,
-    annotation_tables: tuple[str, ...],
-    allow_duplicate_wells: bool,
-    value: str,
-    x_variable: str,
-    y_variable: str,
-    operation: str | None,
-    filter_text: str | None,
-    transforms: tuple[str, ...],
-    test: bool,
-    test_against: float | None,
-    reference: str | None,
-    contrast: str | None,
-    keep_reference: bool,
-    save_cell_table: bool,
-    engine: str | None,
     output: str | None,
     output_dir: str | None,
     file_format: str | None,
     renderer: str | None,
     no_provenance: bool,
-    title: str | None,
+    save_cell_table: bool,
     kwargs_text: str | None,
-    figure: FigureFlags,
     verbose: bool,
+    **declared: Any,
 ) -> None:
     """Draw a heatmap of one growth parameter from AMiGA summary files.
 
@@ -261,38 +324,49 @@ def heatmap(
       amiga-heatmap -i summaries/ -o ER_norm_auc -x Strain -y Substrate \\
           -v "norm(auc_lin)" -p mean -f "row any > 1.2" -t "Normalized AUC"
     """
-    from ..output.files import check_output_folder, output_path, refuse_overwriting_inputs, split_output_name
+    from ..options.click_options import renderer_flag_values
+    from ..options.pipeline_options import spec_keywords
+    from ..options.renderer_options import checked_renderer
+    from ..output.files import (
+        check_output_folder,
+        filtered_table_path,
+        output_path,
+        refuse_overwriting_inputs,
+        split_output_name,
+    )
     from ..output.provenance import InputHashes, provenance_record, write_provenance
     from ..pipeline.pipeline import Pipeline
     from ..pipeline.reading import find_summary_files
     from ..pipeline.spec import HeatmapSpec
     from ..plugin_system.active import get_plugins
-    from ..rendering.kwargs import check_accepted, parse_kwargs
+    from ..rendering.kwargs import parse_kwargs
     from ..timing import recording, stage
 
+    loaded = click.get_current_context().meta.get(_LOADED)
+    for warning in loaded.warnings if loaded else ():
+        warnings.warn(warning.message, warning.category, stacklevel=1)
     plugins = get_plugins()
     output, file_format = split_output_name(output, file_format, plugins.formats())
-    chosen = plugins.renderer_for_format(file_format, renderer)
-    options = parse_kwargs(kwargs_text)
-    pipeline = figure.pipeline_arguments(options)
-    options = figure.renderer_options(options, chosen)
-    check_accepted(options, chosen.options_accepted, chosen.name)
-    if chosen.check_options is not None:
-        chosen.check_options(options, file_format)
+    kwargs_options = parse_kwargs(kwargs_text)
+    pipeline = {option.name: declared.pop(option.name) for option in PIPELINE_OPTIONS if option.flags}
+    options, flags = renderer_flag_values(loaded.flags if loaded else (), declared)
+    for key, declaration in flags.items():
+        if key in kwargs_options:
+            raise UsageError(f"{declaration.flag} and {key!r} in --kwargs set the same option; give only one of them.")
+    keywords = spec_keywords(pipeline, kwargs_options)
+    options = {**kwargs_options, **options}
+    spec = HeatmapSpec.build(pipeline["value"], pipeline["x"], pipeline["y"], **keywords)
+    chosen = checked_renderer(plugins, options, file_format=file_format, renderer=renderer, spec=spec, flags=flags)
     target = output_path(input_path, output, file_format, output_dir)
     inputs = find_summary_files(input_path, plugins)
     refuse_overwriting_inputs(target, inputs)
+    if spec.read_all_columns:
+        refuse_overwriting_inputs(filtered_table_path(target), inputs)
+        check_output_folder(filtered_table_path(target))
     if save_cell_table:
         refuse_overwriting_inputs(cell_table_path(target), inputs)
-    figure.check_extra_outputs(target, inputs)
     check_output_folder(target)
 
-    spec = HeatmapSpec.build(
-        value, x_variable, y_variable, operation=operation, subset=subset, filter=filter_text, title=title,
-        transforms=transforms, test=test, test_against=test_against, reference=reference, contrast=contrast,
-        keep_reference=keep_reference, engine=engine, annotate=annotation_tables,
-        allow_duplicate_wells=allow_duplicate_wells, **pipeline,
-    )
     hashes = None if no_provenance else InputHashes(inputs)
     with recording() as times:
         result = Pipeline(spec, plugins).run(inputs)
@@ -300,10 +374,13 @@ def heatmap(
             _, *companions = result.save(target, file_format=file_format, renderer=chosen.name, **options)
     logging.getLogger("amiga_heatmap").info("times: %s", times.summary())
     rows, columns = result.matrix.shape
-    extras = companions + figure.write_extras(result, target)
+    extras = list(companions)
+    if spec.read_all_columns:
+        extras.append(result.save_filtered_table(filtered_table_path(target)))
     if save_cell_table:
         extras.append(result.save_cell_table(cell_table_path(target)))
-    written = [f"Wrote {target} ({rows} {y_variable} x {columns} {x_variable}).", *(f"Wrote {extra}." for extra in extras)]
+    written = [f"Wrote {target} ({rows} {spec.y.column} x {columns} {spec.x.column}).",
+               *(f"Wrote {extra}." for extra in extras)]
     if hashes is not None:
         command_line = click.get_current_context().meta.get(COMMAND_LINE, [])
         record = provenance_record(result, command_line, hashes, [target, *extras])

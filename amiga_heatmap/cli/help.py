@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 
 import click
 
+from ..options.sections import SECTION_ORDER
+
 COMMAND_LINE = "amiga_heatmap.command_line"
 """The key of ``click.Context.meta`` holding the arguments as given (for the provenance record)."""
 
@@ -20,7 +22,8 @@ class SectionOption(click.Option):
 
 
 class SectionedCommand(click.Command):
-    """A command whose ``--help`` lists options under their sections, in first-declared order."""
+    """A command whose ``--help`` lists options under their sections, in the order of
+    :data:`~amiga_heatmap.options.sections.SECTION_ORDER` (others after, in first-declared order)."""
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         sections: dict[str, list[tuple[str, str]]] = {}
@@ -29,7 +32,8 @@ class SectionedCommand(click.Command):
             if record is None:
                 continue
             sections.setdefault(getattr(parameter, "section", "Other options"), []).append(record)
-        for title, records in sections.items():
+        known = {title: place for place, title in enumerate(SECTION_ORDER)}
+        for title, records in sorted(sections.items(), key=lambda item: known.get(item[0], len(known))):
             with formatter.section(title):
                 formatter.write_dl(records)
 

@@ -201,3 +201,9 @@ def _current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def filtered_table_path(target: str | os.PathLike[str]) -> Path:
+    """Where ``--save-filtered-table`` writes for the output ``target``: ``NAME_filtered.txt`` beside it."""
+    target = Path(target)
+    return target.with_name(f"{target.stem}_filtered.txt")

@@ -12,6 +12,7 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..options.pipeline_options import option_name
 from .clustering import cluster
 from .label_order import sort_by_value
 from .labels.metadata import value_per_label
@@ -74,7 +75,7 @@ def _ordered_labels(
     if order.clustered:
         if order.sort_by is not None:
             warnings.warn(
-                f"--sort-{axis}-by {order.sort_by} is ignored: --cluster-{axis} orders the {variable} "
+                f"{option_name(f'sort_{axis}')} {order.sort_by} is ignored: {option_name(f'cluster_{axis}')} orders the {variable} "
                 "labels by similarity instead.",
                 stacklevel=3,
             )
@@ -83,7 +84,7 @@ def _ordered_labels(
         log.info("clustered %d %s (%s linkage, %s distance)", len(matrix.index), what, method, metric)
         return matrix.index[outcome.order], outcome.linkage
     if order.sort_by is not None:
-        values = value_per_label(rows, variable, order.sort_by, list(matrix.index), f"--sort-{axis}-by")
+        values = value_per_label(rows, variable, order.sort_by, list(matrix.index), option_name(f"sort_{axis}"))
         log.info("sorted the %s labels by %s", variable, order.sort_by)
         return sort_by_value(values), None
     return matrix.index, None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError, known_list
+from ..options.pipeline_options import option_name
 from .missing_cells import MISSING_MODES
 from .spec import HeatmapSpec
 
@@ -105,7 +106,7 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
     from .subset import parse_subset
     from .transforms import parse_transforms
 
-    engine = plugins.engines.get(spec.engine or DEFAULT_ENGINE, option="--engine")
+    engine = plugins.engines.get(spec.engine or DEFAULT_ENGINE, option=option_name("engine"))
     aggregator, arguments = parse_operation(spec.operation, plugins.aggregators) if spec.operation else (None, ())
     selection = parse_subset(spec.subset)
     expression = (
@@ -122,10 +123,10 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
     if spec.clustered:
         check_method_and_metric(spec.cluster_method, spec.cluster_metric)
     highlighted = parse_highlight(spec.highlight, spec.x.column, spec.y.column)
-    missing_color = check_color(spec.missing_color, "--missing-color") if spec.missing_color is not None else None
+    missing_color = check_color(spec.missing_color, option_name("missing_color")) if spec.missing_color is not None else None
     cell_test = _cell_test(spec)
-    columns = {spec.value: "-v/--value", spec.x.column: "-x/--x-variable", spec.y.column: "-y/--y-variable"}
-    columns.update({column: "-s/--subset" for column in selection if column not in columns})
+    columns = {spec.value: option_name("value"), spec.x.column: option_name("x"), spec.y.column: option_name("y")}
+    columns.update({column: option_name("subset") for column in selection if column not in columns})
     for column, option in spec.label_columns().items():
         columns.setdefault(column, option)
     annotations = needed_annotations(plugins, columns)
@@ -194,7 +195,7 @@ def annotation_colors(annotations: tuple[Annotation, ...], column: str | None) -
 
 def check_axes(value: str, x: str, y: str) -> None:
     """Raise UsageError unless ``value``, ``x`` and ``y`` name three different columns."""
-    for option, column in (("-x/--x-variable", x), ("-y/--y-variable", y)):
+    for option, column in ((option_name("x"), x), (option_name("y"), y)):
         if not column:
             raise UsageError(f"{option} needs a column name.")
     if x == y:

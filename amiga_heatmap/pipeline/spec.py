@@ -2,7 +2,9 @@
 
 The Python front end (:func:`amiga_heatmap.heatmap`) and the command line both build a spec with
 :meth:`HeatmapSpec.build` from the same flat keyword names (``sort_y``, ``cluster_x``, ``color_file_y``,
-...), and :class:`~amiga_heatmap.pipeline.pipeline.Pipeline` runs it. A spec holds the user's text as
+...), each declared once in :mod:`amiga_heatmap.options.pipeline_options` (its flags, default, help and
+the field it sets; the defaults below come from there), and
+:class:`~amiga_heatmap.pipeline.pipeline.Pipeline` runs it. A spec holds the user's text as
 given (the subset, the filter, the transforms); :func:`amiga_heatmap.pipeline.run.prepare` checks and
 parses it before any data is read. Building a spec imports nothing heavy.
 """
@@ -13,6 +15,8 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
+
+from ..options.pipeline_options import AXIS_KEYWORDS, PIPELINE_OPTION, default_of, option_name
 
 SubsetArgument = str | Mapping[str, Sequence[object] | object] | None
 ColorScheme = str | Mapping[object, str] | None
@@ -38,16 +42,6 @@ class AxisSpec:
     color_by: str | None = None
     color_scheme: ColorScheme = None
     color_file: str | os.PathLike[str] | None = None
-
-
-# the flat keyword of heatmap() for each AxisSpec field, "{}" standing for the axis
-AXIS_KEYWORDS = {
-    "sort_by": "sort_{}",
-    "cluster": "cluster_{}",
-    "color_by": "color_{}_by",
-    "color_scheme": "color_scheme_{}",
-    "color_file": "color_file_{}",
-}
 
 
 @dataclass(frozen=True)
@@ -86,9 +80,9 @@ class HeatmapSpec:
     subset: SubsetArgument = None
     filter: str | None = None
     title: str | None = None
-    missing: str = "drop-rows"
-    cluster_method: str = "average"
-    cluster_metric: str = "euclidean"
+    missing: str = default_of("missing")
+    cluster_method: str = default_of("cluster_method")
+    cluster_metric: str = default_of("cluster_metric")
     missing_color: str | None = None
     highlight: HighlightArgument = None
     transforms: tuple[str, ...] = ()
@@ -132,14 +126,21 @@ class HeatmapSpec:
 
     def label_columns(self) -> dict[str, str]:
         """The metadata columns the labels need (sorting and colour strips), each with the option that
-        asked for it: ``{"PM": "--sort-y-by"}``."""
+        asked for it: ``{"PM": "--sort-y-by"}`` (``sort_y`` from Python)."""
         wanted: dict[str, str] = {}
         for axis in ("x", "y"):
-            spec = self.axis(axis)
-            for option, column in ((f"--sort-{axis}-by", spec.sort_by), (f"--color-{axis}-by", spec.color_by)):
+            for field_name in ("sort_by", "color_by"):
+                column = getattr(self.axis(axis), field_name)
                 if column is not None:
-                    wanted.setdefault(column, option)
+                    wanted.setdefault(column, option_name(AXIS_KEYWORDS[field_name].format(axis)))
         return wanted
+
+    def value_of(self, name: str) -> Any:
+        """The value of the option ``name`` (a keyword of :meth:`build`, e.g. ``sort_y``) in this spec."""
+        option = PIPELINE_OPTION[name]
+        if option.axis is not None:
+            return getattr(self.axis(option.axis), option.axis_field)
+        return getattr(self, name)
 
     @property
     def clustered(self) -> bool:

@@ -65,15 +65,16 @@ def configure_plugins(options: PluginOptions) -> None:
 
 
 @contextmanager
-def plugin_options(**changes: Any) -> Iterator[PluginOptions]:
+def plugin_options(loaded: PluginSet | None = None, **changes: Any) -> Iterator[PluginOptions]:
     """Within the block, load plugins with the current options changed by ``changes`` (fields of
     :class:`PluginOptions`); afterwards the previous options and the previously loaded set return.
+    ``loaded``: a set already loaded with exactly these options, used instead of loading again.
 
     The command line wraps each command in this with its ``--plugins-dir``, ``--disable-plugin`` and
     ``--strict-plugins`` values; the pytest fixture adds plugins with it.
     """
     options = replace(current_options(), **changes)
-    token = _active.set(_Active(options))
+    token = _active.set(_Active(options, loaded))
     try:
         yield options
     finally:

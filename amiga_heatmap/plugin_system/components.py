@@ -11,21 +11,34 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+
+from ..options.declaration import Option
 
 __all__ = [
     "AGGREGATION_FORMS",
+    "CAPABILITIES",
     "Aggregator",
     "Annotation",
     "Engine",
     "LegacyAggregatorWarning",
     "Operator",
+    "Option",
     "Quantifier",
     "Reader",
     "Renderer",
     "Transform",
 ]
+
+# what a renderer may declare it can draw, each with the words messages use for it
+CAPABILITIES = {
+    "colour_strips": "colour strips",
+    "highlights": "highlighted labels",
+    "pages": "several pages",
+    "dendrograms": "dendrograms",
+    "size": "a chosen figure size",
+}
 
 if TYPE_CHECKING:  # pragma: no cover - only for type checkers
     import numpy as np
@@ -229,10 +242,20 @@ class Renderer:
     - ``formats``: the file formats (and file-name extensions) it writes, e.g. ``("pdf", "png", "svg")``.
     - ``render(result, path, file_format, options)``: write ``result`` to ``path`` in ``file_format``.
       ``path`` is a temporary name (ending in ``.part``) renamed when complete, so a renderer must take
-      the format from ``file_format``, never from the path's suffix. ``options`` holds the user's ``--kwargs`` after literal parsing; every key is one
-      of ``options_accepted``.
-    - ``options_accepted``: option names the renderer understands, each with a one-line explanation; the
-      core refuses other keys with an error listing these, before anything is drawn.
+      the format from ``file_format``, never from the path's suffix. ``options`` holds the user's
+      ``--kwargs`` (after literal parsing) and the values of its options' flags; every key is one of its
+      ``options``.
+    - ``options``: the :class:`~amiga_heatmap.options.Option` declarations of the options it understands:
+      each a name with a one-line explanation (shown by ``amiga-heatmap plugins``), and optionally a
+      ``check``, a ``default`` and ``flags`` (a declared flag becomes a command-line option of
+      ``amiga-heatmap``). The core refuses other keys with an error listing these, and runs each
+      given option's ``check``, before any data is read.
+    - ``options_accepted``: the older form of ``options``, ``{name: explanation}``; give one or the other.
+      After construction both are filled: ``options_accepted`` is always ``{name: explanation}``.
+    - ``capabilities``: what it draws of the run's decorations, among :data:`CAPABILITIES`
+      (``"colour_strips"``, ``"highlights"``, ``"pages"``, ``"dendrograms"``, ``"size"``). On the command
+      line, an option needing one the renderer lacks (``--color-x-by`` without ``"colour_strips"``) is
+      refused before any data is read, naming the renderer and the option.
     - ``figure(result, options)``: optional; return an in-memory object (a matplotlib Figure for the
       seaborn renderer) for notebooks, without writing a file.
     - ``check_options(options, file_format)``: optional; raise
@@ -254,6 +277,31 @@ class Renderer:
     companions: (
         Callable[[HeatmapResult, Mapping[str, Any], str], Mapping[str, Callable[[str], None]]] | None
     ) = None
+    options: tuple[Option, ...] = ()
+    capabilities: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.options and self.options_accepted:
+            raise TypeError(f"renderer {self.name!r}: give options or options_accepted, not both")
+        options = tuple(
+            option if option.reads else replace(option, reads=f"renderer {self.name}")
+            for option in tuple(self.options)
+            or (Option(name, explanation) for name, explanation in self.options_accepted.items())
+        )
+        capabilities = frozenset(self.capabilities if not isinstance(self.capabilities, str)
+                                 else (self.capabilities,))
+        unknown = sorted(capabilities - set(CAPABILITIES))
+        if unknown:
+            raise ValueError(
+                f"renderer {self.name!r}: unknown capabilities {', '.join(unknown)}; known: {', '.join(CAPABILITIES)}"
+            )
+        object.__setattr__(self, "options", options)
+        object.__setattr__(self, "options_accepted", {option.name: option.help for option in options})
+        object.__setattr__(self, "capabilities", capabilities)
+
+    def option(self, name: str) -> Option | None:
+        """The declaration of the option ``name``, or None when the renderer does not accept it."""
+        return next((option for option in self.options if option.name == name), None)
 
 
 @dataclass(frozen=True)

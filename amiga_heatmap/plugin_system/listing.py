@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..options.declaration import flag_of
 from .components import Aggregator, Annotation, Engine, Operator, Quantifier, Reader, Renderer, Transform
 from .plugin_set import PluginSet
 from .stage_calls import STAGE_HOOKS
@@ -21,8 +22,8 @@ KIND_ORDER = (
 
 def component_record(component: Any) -> dict[str, Any]:
     """The listed facts of one registered object: its name (an operator's symbol) and description, and
-    a reader's suffixes, a quantifier's or aggregator's parameters, a renderer's formats and options or
-    an annotation's keys and added columns."""
+    a reader's suffixes, a quantifier's or aggregator's parameters, a renderer's formats, capabilities and
+    options (each ``{"name", "description", "flags"}``) or an annotation's keys and added columns."""
     if isinstance(component, Operator):
         return {"symbol": component.symbol, "description": component.description}
     record: dict[str, Any] = {"name": component.name, "description": component.description}
@@ -32,7 +33,12 @@ def component_record(component: Any) -> dict[str, Any]:
         record["parameters"] = list(component.parameters)
     elif isinstance(component, Renderer):
         record["formats"] = list(component.formats)
-        record["options"] = sorted(component.options_accepted)
+        record["options"] = [
+            {"name": option.name, "description": option.help,
+             "flags": list(option.flags) or [flag for flag in (flag_of(component.options, option.name),) if flag]}
+            for option in sorted(component.options, key=lambda option: option.name)
+        ]
+        record["capabilities"] = sorted(component.capabilities)
     elif isinstance(component, Annotation):
         record["keys"] = list(component.keys)
         record["adds"] = list(component.adds)
@@ -106,6 +112,20 @@ def component_text(kind: str, record: dict[str, Any]) -> str:
     return text
 
 
+def renderer_lines(record: dict[str, Any]) -> list[str]:
+    """The lines under a renderer in the text listing: what it draws, then each option with its flags
+    and explanation."""
+    lines = []
+    if record["capabilities"]:
+        lines.append(f"      {record['name']} draws: {', '.join(record['capabilities'])}")
+    if record["options"]:
+        lines.append(f"      {record['name']} options (--kwargs KEY:VALUE, or the flag):")
+    for option in record["options"]:
+        flags = f" ({', '.join(option['flags'])})" if option["flags"] else ""
+        lines.append(f"        {option['name']}{flags}: {option['description']}")
+    return lines
+
+
 def format_plugins(description: dict[str, Any]) -> str:
     """The text listing of :func:`describe_plugins`'s data: one block per plugin, then what was
     disabled, the problems and the conflicts."""
@@ -115,6 +135,8 @@ def format_plugins(description: dict[str, Any]) -> str:
         lines.append(f"{plugin['name']}{version} ({plugin['source']}: {plugin['origin']})")
         for kind, records in plugin["provides"].items():
             lines.append(f"    {kind}: {', '.join(component_text(kind, record) for record in records)}")
+            if kind == "renderers":
+                lines.extend(line for record in records for line in renderer_lines(record))
         stages = [hook for hook in STAGE_HOOKS if hook in plugin["hooks"]]
         if stages:
             lines.append(f"    stage hooks: {', '.join(stages)}")

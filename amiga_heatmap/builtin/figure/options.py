@@ -1,10 +1,13 @@
-"""The seaborn renderer's options: names, meanings, defaults and validation.
+"""The seaborn renderer's options: one :class:`~amiga_heatmap.options.Option` declaration each, with its
+explanation, default, check and, for the layout options, its command-line flag.
 
-Every option can be given in ``--kwargs`` (``key:value``); the layout options also have their own
-command-line flags (``--width-height`` sets ``width`` and ``height``), which the command line turns
-into these same keys, so the Python API (``result.save(..., width=8)``) and the command line share one
-definition. :func:`read_options` checks every value and raises a UsageError naming the option (and
-its flag) for a bad one, before anything is drawn.
+Every option can be given in ``--kwargs`` (``key:value``) or to ``result.save(..., key=value)``; those
+with a flag (``--width-height`` sets ``width`` and ``height``) get a click option generated from the
+declaration, so the Python API and the command line share one definition. :data:`OPTIONS` is what the
+renderer registers; :class:`Drawing` (its fields and defaults), the explanations ``amiga-heatmap
+plugins`` shows and the messages naming an option's flag are derived from it. :func:`read_options`
+checks every value and raises a UsageError naming the option (and its flag) for a bad one, before
+anything is drawn.
 
 The cell panel is drawn by ``seaborn.heatmap``, so its keywords are options here with seaborn's names
 and meanings: the nested ``cbar_kws`` and ``annot_kws`` entry by entry (``cbar_kws.label``, written with
@@ -18,81 +21,16 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field, make_dataclass, replace
 from typing import Any
 
 from ...errors import UsageError, did_you_mean, shortened
-
-OPTIONS_ACCEPTED = {
-    "cmap": "colour map name, e.g. viridis, RdBu_r (default viridis; RdBu_r for a centred scale)",
-    "vmin": "value at the bottom of the colour scale",
-    "vmax": "value at the top of the colour scale",
-    "center": "value at the centre of a diverging colour scale (default 1 for norm(...) values)",
-    "robust": "true: set the colour range from the 2nd and 98th percentiles",
-    "annot": "true: write each cell's value in the cell",
-    "annot_limit": "the most cells annot:true writes numbers in (default 5,000; each takes a millisecond)",
-    "fmt": "number format of annotations, e.g. .2f",
-    "linewidths": "width of the lines between cells",
-    "linecolor": "colour of the lines between cells",
-    "cbar": "false: draw no colour bar",
-    "square": "true: square cells",
-    "xticklabels": "auto (thin when crowded), true (all), false (none), or N to label every Nth column",
-    "yticklabels": "auto (thin when crowded), true (all), false (none), or N to label every Nth row",
-    "width": "figure width in inches, at most 200 (--width-height)",
-    "height": "figure height in inches, at most 200 (--width-height)",
-    "colorbar_ratio": "share of the figure width for the colour bar, 0 to 1 (--colorbar-ratio)",
-    "color_x_ratio": "share of the figure height for the column colour strip (--color-x-ratio)",
-    "color_y_ratio": "share of the figure width for the row colour strip (--color-y-ratio)",
-    "x_tick_labels_scale": "share of a column a column label may take, 0 to 1 (--x-tick-labels-scale)",
-    "y_tick_labels_scale": "share of a row a row label may take, 0 to 1 (--y-tick-labels-scale)",
-    "color_bar_labels_scale": "share of its slot a colour bar label may take, 0 to 1 (--color-bar-labels-scale)",
-    "x_rotation": "angle of the column labels in degrees, 0 to 90 (--x-rotation)",
-    "legend": "where colour-strip legends go: inside, separate (files) or both (--legend)",
-    "show_dendrogram": "true: draw the dendrogram of each clustered axis (--show-dendrogram)",
-    "rows_per_page": "split the rows over pages of this many rows, one colour scale (PDF; --rows-per-page)",
-    "missing_cell_color": "colour of cells without a value (default light grey)",
-    "infinite_cell_color": "colour of infinite cells, e.g. ratios to a zero control (default magenta)",
-    "infinite_cell_hatch": "hatch pattern over infinite cells, e.g. ////, xx, .. ('' for none; default ////)",
-    "mask": "Python only: a True/False DataFrame or array of the matrix's shape; True cells are hidden "
-    "(drawn like cells without a value). Not in --kwargs: use result.save(..., mask=result.matrix < 1.2)",
-    "annot_kws.size": "font size of the cell annotations in points (default: fitted to the cells)",
-    "annot_kws.color": "colour of the annotations (default: dark on light cells, white on dark ones)",
-    "annot_kws.weight": "weight of the annotations: normal, bold, light, ...",
-    "annot_kws.style": "style of the annotations: normal, italic or oblique",
-    "annot_kws.family": "font family of the annotations, e.g. monospace, serif",
-    "annot_kws.rotation": "angle of the annotations in degrees",
-    "annot_kws.alpha": "opacity of the annotations, 0 to 1",
-    "cbar_kws.label": "the colour bar's label (default: the value's name)",
-    "cbar_kws.format": "format of the colour bar's tick labels, e.g. {x:.1f} or %.2g (default: shortest)",
-    "cbar_kws.ticks": "the colour bar's ticks, numbers separated by commas, e.g. 0,1,2 (default: round ones)",
-    "cbar_kws.extend": "pointed ends for values beyond vmin/vmax: neither, min, max or both",
-    "cbar_kws.extendrect": "true: square ends instead of pointed ones (with cbar_kws.extend)",
-    "cbar_kws.extendfrac": "length of the ends as a share of the colour bar, 0 to 1",
-    "cbar_kws.drawedges": "true: lines between the colour bar's colours",
-    "alpha": "opacity of the cells, 0 to 1 (a pcolormesh keyword, as all below)",
-    "rasterized": "true: cells and colour bar as pixels in a PDF or SVG (past 5,000 cells, cells are anyway)",
-    "antialiased": "true: smooth the cells' edges when drawing pixels (PNG)",
-    "snap": "false: do not move cell edges onto whole pixels when drawing pixels (PNG)",
-    "linestyle": "style of the lines between cells (with linewidths): solid, dashed, dotted or dashdot",
-    "edgecolor": "the same as linecolor (pcolormesh's name for it); give one of the two",
-}
-
-FLAGS = {
-    "width": "--width-height",
-    "height": "--width-height",
-    "colorbar_ratio": "--colorbar-ratio",
-    "color_x_ratio": "--color-x-ratio",
-    "color_y_ratio": "--color-y-ratio",
-    "x_tick_labels_scale": "--x-tick-labels-scale",
-    "y_tick_labels_scale": "--y-tick-labels-scale",
-    "color_bar_labels_scale": "--color-bar-labels-scale",
-    "x_rotation": "--x-rotation",
-    "legend": "--legend",
-    "show_dendrogram": "--show-dendrogram",
-    "rows_per_page": "--rows-per-page",
-}
+from ...options import Option
+from ...options.declaration import flag_of, option_label
+from ...options.sections import COLOURS, LAYOUT, ORDER
 
 MESH_KEYWORDS = ("alpha", "rasterized", "antialiased", "snap", "linestyle")
+NESTED = ("annot_kws", "cbar_kws", "mesh_kws")  # Drawing's dicts of seaborn's nested keywords
 LEGEND_MODES = ("inside", "separate", "both")
 HATCH_MARKS = set("/\\|-+xoO.*")
 LINE_STYLES = ("solid", "dashed", "dotted", "dashdot")
@@ -111,45 +49,6 @@ LONGEST_ANNOTATION = 24  # characters: the longest number fmt may write (".9999e
 LabelMode = bool | int | str
 
 
-@dataclass(frozen=True)
-class Drawing:
-    """Checked renderer options with their defaults filled in (None: computed from the data)."""
-
-    cmap: str | None = None
-    vmin: float | None = None
-    vmax: float | None = None
-    center: float | None = None
-    robust: bool = False
-    annot: bool = False
-    annot_limit: int = ANNOTATION_LIMIT
-    fmt: str = ".2g"
-    linewidths: float = 0.0
-    linecolor: str = "white"
-    cbar: bool = True
-    square: bool = False
-    xticklabels: LabelMode = "auto"
-    yticklabels: LabelMode = "auto"
-    width: float | None = None
-    height: float | None = None
-    colorbar_ratio: float | None = None
-    color_x_ratio: float | None = None
-    color_y_ratio: float | None = None
-    x_tick_labels_scale: float = 0.8
-    y_tick_labels_scale: float = 0.8
-    color_bar_labels_scale: float = 0.8
-    x_rotation: float = 90.0
-    legend: str = "both"
-    show_dendrogram: bool = False
-    rows_per_page: int | None = None
-    missing_cell_color: str = "#d0d0d0"
-    infinite_cell_color: str = "#ff00ff"
-    infinite_cell_hatch: str = "////"
-    mask: Any = None
-    annot_kws: dict[str, Any] = field(default_factory=dict)
-    cbar_kws: dict[str, Any] = field(default_factory=dict)
-    mesh_kws: dict[str, Any] = field(default_factory=dict)
-
-
 def read_options(
     options: Mapping[str, Any], file_format: str | None = None, shape: tuple[int, int] | None = None
 ) -> Drawing:
@@ -163,9 +62,9 @@ def read_options(
     """
     from ...rendering.kwargs import dotted_items
 
-    values: dict[str, Any] = {"annot_kws": {}, "cbar_kws": {}, "mesh_kws": {}}
+    values: dict[str, Any] = {name: {} for name in NESTED}
     for key, value in dotted_items(options):
-        checked = _CHECKS[key](key, value)
+        checked = _OPTION[key].checked(value, flag_of(OPTIONS, key))
         outer, _, inner = key.partition(".")
         if inner:
             values[outer][inner] = checked
@@ -194,21 +93,16 @@ def read_options(
     pages = math.ceil(rows / drawing.rows_per_page) if drawing.rows_per_page else 1
     if pages > MOST_PAGES:
         raise UsageError(
-            f"{_name('rows_per_page')} {drawing.rows_per_page} splits the {rows:,} rows over {pages:,} "
+            f"{option_label(_OPTION['rows_per_page'])} {drawing.rows_per_page} splits the {rows:,} rows over {pages:,} "
             f"pages, more than the {MOST_PAGES:,} a PDF may have here (each takes a tenth of a second or "
             f"more). Give at least {math.ceil(rows / MOST_PAGES):,} rows per page."
         )
     if drawing.rows_per_page is not None and file_format not in (None, "pdf"):
         raise UsageError(
-            f"{_name('rows_per_page')} splits rows over the pages of a PDF, but the format is {file_format!r}. "
+            f"{option_label(_OPTION['rows_per_page'])} splits rows over the pages of a PDF, but the format is {file_format!r}. "
             "Use --format pdf, or leave it out."
         )
     return drawing
-
-
-def _name(key: str) -> str:
-    flag = FLAGS.get(key)
-    return f"{flag} ({key})" if flag else f"the option {key!r} in --kwargs"
 
 
 def _number(
@@ -219,7 +113,7 @@ def _number(
     high_open: bool = False,
     whole: bool = False,
 ):
-    def check(key: str, value: Any) -> float:
+    def check(label: str, value: Any) -> float:
         ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
         if whole:
             ok = ok and float(value).is_integer()
@@ -235,7 +129,7 @@ def _number(
             if high is not None:
                 bounds.append(f"{'below' if high_open else 'at most'} {high:g}")
             limit = f" {' and '.join(bounds)}" if bounds else ""
-            raise UsageError(f"{_name(key)} must be {kind}{limit}, not {value!r}.")
+            raise UsageError(f"{label} must be {kind}{limit}, not {value!r}.")
         return int(value) if whole else float(value)
 
     return check
@@ -245,27 +139,27 @@ def _infinite(value: Any) -> bool:
     return isinstance(value, numbers.Real) and math.isinf(value)
 
 
-def _optional_number(key: str, value: Any) -> float | None:
-    return None if value is None else _number(None, None)(key, value)
+def _optional_number(label: str, value: Any) -> float | None:
+    return None if value is None else _number(None, None)(label, value)
 
 
-def _boolean(key: str, value: Any) -> bool:
+def _boolean(label: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise UsageError(f"{_name(key)} must be true or false, not {value!r}.")
+        raise UsageError(f"{label} must be true or false, not {value!r}.")
     return value
 
 
-def _colour(key: str, value: Any) -> str:
+def _colour(label: str, value: Any) -> str:
     from matplotlib.colors import is_color_like
 
     if not isinstance(value, str) or not is_color_like(value):
         raise UsageError(
-            f"{_name(key)} must be a colour (a name such as lightgrey, or a hex code such as #d0d0d0), not {value!r}."
+            f"{label} must be a colour (a name such as lightgrey, or a hex code such as #d0d0d0), not {value!r}."
         )
     return value
 
 
-def _colour_map(key: str, value: Any) -> str | None:
+def _colour_map(label: str, value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not has_colour_map(value):
@@ -273,7 +167,7 @@ def _colour_map(key: str, value: Any) -> str | None:
 
         known = list(matplotlib.colormaps)
         raise UsageError(
-            f"{_name(key)}: {value!r} is not a colour map.{did_you_mean(str(value), known)} Examples: viridis, "
+            f"{label}: {value!r} is not a colour map.{did_you_mean(str(value), known)} Examples: viridis, "
             "magma, RdBu_r, coolwarm, vlag (seaborn's names too); add _r to reverse one."
         )
     return value
@@ -289,74 +183,74 @@ def has_colour_map(name: str) -> bool:
     return name in matplotlib.colormaps
 
 
-def _format(key: str, value: Any) -> str:
+def _format(label: str, value: Any) -> str:
     text = str(value)
     try:
         longest = max(len(format(number, text)) for number in (1.5, -12345.678, 1e-7))
     except (ValueError, TypeError):
         raise UsageError(
-            f"{_name(key)}: {shortened(text)!r} is not a number format; use e.g. .2f, .3g or .1e."
+            f"{label}: {shortened(text)!r} is not a number format; use e.g. .2f, .3g or .1e."
         ) from None
     if longest > LONGEST_ANNOTATION:
         raise UsageError(
-            f"{_name(key)}: {shortened(text)!r} writes numbers of up to {longest:,} characters, more than "
+            f"{label}: {shortened(text)!r} writes numbers of up to {longest:,} characters, more than "
             f"the {LONGEST_ANNOTATION} a cell can show; use fewer digits, e.g. .2f, .3g or .1e."
         )
     return text
 
 
-def _label_mode(key: str, value: Any) -> LabelMode:
+def _label_mode(label: str, value: Any) -> LabelMode:
     if isinstance(value, bool) or value == "auto":
         return value
     if isinstance(value, int) and value >= 1:
         return value
     raise UsageError(
-        f"{_name(key)} must be auto, true, false or a whole number N >= 1 (every Nth label), not {value!r}."
+        f"{label} must be auto, true, false or a whole number N >= 1 (every Nth label), not {value!r}."
     )
 
 
-def _legend(key: str, value: Any) -> str:
+def _legend(label: str, value: Any) -> str:
     if value not in LEGEND_MODES:
-        raise UsageError(f"{_name(key)} must be one of {', '.join(LEGEND_MODES)}, not {value!r}.")
+        raise UsageError(f"{label} must be one of {', '.join(LEGEND_MODES)}, not {value!r}.")
     return value
 
 
-def _rows_per_page(key: str, value: Any) -> int | None:
-    return None if value is None else _number(1, None, whole=True)(key, value)
+def _rows_per_page(label: str, value: Any) -> int | None:
+    return None if value is None else _number(1, None, whole=True)(label, value)
 
 
-def _side(key: str, value: Any) -> float | None:
+def _side(label: str, value: Any) -> float | None:
     if value is None:
         return None
-    return _number(0.5, LARGEST_SIDE)(key, value)
+    return _number(0.5, LARGEST_SIDE)(label, value)
 
 
 def _choice(choices: tuple[str, ...]):
-    def check(key: str, value: Any) -> str:
+    def check(label: str, value: Any) -> str:
         if value not in choices:
-            raise UsageError(f"{_name(key)} must be one of {', '.join(choices)}, not {value!r}.")
+            raise UsageError(f"{label} must be one of {', '.join(choices)}, not {value!r}.")
         return value
 
     return check
 
 
-def _text(key: str, value: Any) -> str:
+def _text(label: str, value: Any) -> str:
     if value is None or isinstance(value, bool):
-        raise UsageError(f"{_name(key)} must be text, not {value!r}.")
+        raise UsageError(f"{label} must be text, not {value!r}.")
     return str(value)
 
 
-def _hatch(key: str, value: Any) -> str:
+def _hatch(label: str, value: Any) -> str:
     text = "" if value is None else str(value)
     if not set(text) <= HATCH_MARKS:
         raise UsageError(
-            f"{_name(key)}: {text!r} is not a hatch pattern; write it with the marks / \\ | - + x o O . * "
+            f"{label}: {text!r} is not a hatch pattern; write it with the marks / \\ | - + x o O . * "
             "(repeated for density, e.g. //// or xx), or '' for none."
         )
     return text
 
 
-def _tick_format(key: str, value: Any) -> str:
+def _tick_format(label: str, value: Any) -> str:
     text = str(value)
     try:
         shown = text.format(x=1.5, pos=0) if "{" in text else text % 1.5
@@ -364,28 +258,28 @@ def _tick_format(key: str, value: Any) -> str:
         shown = text
     if shown == text:
         raise UsageError(
-            f"{_name(key)}: {text!r} is not a tick format; write e.g. {{x:.1f}} or %.2g."
+            f"{label}: {text!r} is not a tick format; write e.g. {{x:.1f}} or %.2g."
         )
     return text
 
 
-def _tick_list(key: str, value: Any) -> list[float]:
+def _tick_list(label: str, value: Any) -> list[float]:
     items = list(value) if isinstance(value, (list, tuple)) else str(value).split(",")
     try:
         ticks = [float(item) for item in items if str(item).strip()]
     except (TypeError, ValueError):
         ticks = []
     if not ticks or not all(math.isfinite(tick) for tick in ticks):
-        raise UsageError(f"{_name(key)} must be numbers separated by commas, e.g. 0,1,2, not {value!r}.")
+        raise UsageError(f"{label} must be numbers separated by commas, e.g. 0,1,2, not {value!r}.")
     return ticks
 
 
-def _mask(key: str, value: Any) -> Any:
+def _mask(label: str, value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, (str, numbers.Number)):
         raise UsageError(
-            f"{_name(key)} cannot be written as text: it is a True/False matrix of the heatmap's shape. "
+            f"{label} cannot be written as text: it is a True/False matrix of the heatmap's shape. "
             "From Python, pass one: result.save('fig.pdf', mask=result.matrix < 1.2) (True hides a cell); "
             "on the command line, -f keeps or drops whole rows and columns."
         )
@@ -395,55 +289,113 @@ def _mask(key: str, value: Any) -> Any:
 _RATIO = _number(0, 1, low_open=True, high_open=True)
 _SCALE = _number(0, 1, low_open=True)
 
-_CHECKS = {
-    "cmap": _colour_map,
-    "vmin": _optional_number,
-    "vmax": _optional_number,
-    "center": _optional_number,
-    "robust": _boolean,
-    "annot": _boolean,
-    "annot_limit": _number(1, None, whole=True),
-    "fmt": _format,
-    "linewidths": _number(0, None),
-    "linecolor": _colour,
-    "cbar": _boolean,
-    "square": _boolean,
-    "xticklabels": _label_mode,
-    "yticklabels": _label_mode,
-    "width": _side,
-    "height": _side,
-    "colorbar_ratio": lambda key, value: None if value is None else _RATIO(key, value),
-    "color_x_ratio": lambda key, value: None if value is None else _RATIO(key, value),
-    "color_y_ratio": lambda key, value: None if value is None else _RATIO(key, value),
-    "x_tick_labels_scale": _SCALE,
-    "y_tick_labels_scale": _SCALE,
-    "color_bar_labels_scale": _SCALE,
-    "x_rotation": _number(0, 90),
-    "legend": _legend,
-    "show_dendrogram": _boolean,
-    "rows_per_page": _rows_per_page,
-    "missing_cell_color": _colour,
-    "infinite_cell_color": _colour,
-    "infinite_cell_hatch": _hatch,
-    "mask": _mask,
-    "annot_kws.size": _number(0, None, low_open=True),
-    "annot_kws.color": _colour,
-    "annot_kws.weight": _choice(FONT_WEIGHTS),
-    "annot_kws.style": _choice(FONT_STYLES),
-    "annot_kws.family": _text,
-    "annot_kws.rotation": _number(None, None),
-    "annot_kws.alpha": _number(0, 1),
-    "cbar_kws.label": _text,
-    "cbar_kws.format": _tick_format,
-    "cbar_kws.ticks": _tick_list,
-    "cbar_kws.extend": _choice(COLOURBAR_ENDS),
-    "cbar_kws.extendrect": _boolean,
-    "cbar_kws.extendfrac": _number(0, 1),
-    "cbar_kws.drawedges": _boolean,
-    "alpha": _number(0, 1),
-    "rasterized": _boolean,
-    "antialiased": _boolean,
-    "snap": _boolean,
-    "linestyle": _choice(LINE_STYLES),
-    "edgecolor": _colour,
-}
+
+def _optional_ratio(label: str, value: Any) -> float | None:
+    return None if value is None else _RATIO(label, value)
+
+
+_DECLARED = (
+    Option("cmap", "colour map name, e.g. viridis, RdBu_r (default viridis; RdBu_r for a centred scale)",
+           check=_colour_map),
+    Option("vmin", "value at the bottom of the colour scale", check=_optional_number),
+    Option("vmax", "value at the top of the colour scale", check=_optional_number),
+    Option("center", "value at the centre of a diverging colour scale (default 1 for norm(...) values)",
+           check=_optional_number),
+    Option("robust", "true: set the colour range from the 2nd and 98th percentiles", default=False,
+           check=_boolean),
+    Option("annot", "true: write each cell's value in the cell", default=False, check=_boolean),
+    Option("annot_limit", f"the most cells annot:true writes numbers in (default {ANNOTATION_LIMIT:,}; each takes "
+           "a millisecond)", default=ANNOTATION_LIMIT, check=_number(1, None, whole=True)),
+    Option("fmt", "number format of annotations, e.g. .2f", default=".2g", check=_format),
+    Option("linewidths", "width of the lines between cells", default=0.0, check=_number(0, None)),
+    Option("linecolor", "colour of the lines between cells", default="white", check=_colour),
+    Option("cbar", "false: draw no colour bar", default=True, check=_boolean),
+    Option("square", "true: square cells", default=False, check=_boolean),
+    Option("xticklabels", "auto (thin when crowded), true (all), false (none), or N to label every Nth column",
+           default="auto", check=_label_mode),
+    Option("yticklabels", "auto (thin when crowded), true (all), false (none), or N to label every Nth row",
+           default="auto", check=_label_mode),
+    Option("width", f"figure width in inches, at most {LARGEST_SIDE:g}", check=_side, flags=("--width-height",),
+           value_type=float, sets=("width", "height"), section=LAYOUT, metavar="W H", needs="size",
+           flag_help=f"figure size in inches (at most {LARGEST_SIDE:g})"),
+    Option("height", f"figure height in inches, at most {LARGEST_SIDE:g}", check=_side),
+    Option("colorbar_ratio", "share of the figure width for the colour bar, 0 to 1", check=_optional_ratio,
+           flags=("--colorbar-ratio",), value_type=float, section=LAYOUT, metavar="SHARE"),
+    Option("color_x_ratio", "share of the figure height for the column colour strip", check=_optional_ratio,
+           flags=("--color-x-ratio",), value_type=float, section=COLOURS, metavar="SHARE"),
+    Option("color_y_ratio", "share of the figure width for the row colour strip", check=_optional_ratio,
+           flags=("--color-y-ratio",), value_type=float, section=COLOURS, metavar="SHARE"),
+    Option("x_tick_labels_scale", "share of a column a column label may take, 0 to 1", default=0.8,
+           check=_SCALE, flags=("--x-tick-labels-scale",), value_type=float, section=LAYOUT, metavar="0-1"),
+    Option("y_tick_labels_scale", "share of a row a row label may take, 0 to 1", default=0.8,
+           check=_SCALE, flags=("--y-tick-labels-scale",), value_type=float, section=LAYOUT, metavar="0-1"),
+    Option("color_bar_labels_scale", "share of its slot a colour bar label may take, 0 to 1", default=0.8,
+           check=_SCALE, flags=("--color-bar-labels-scale",), value_type=float, section=LAYOUT, metavar="0-1"),
+    Option("x_rotation", "angle of the column labels in degrees, 0 to 90 (default 90)", default=90.0,
+           check=_number(0, 90), flags=("--x-rotation",), value_type=float, section=LAYOUT, metavar="DEGREES"),
+    Option("legend", "where colour-strip legends go: inside (the figure), separate (NAME_x_legend and "
+           "NAME_y_legend files) or both (the default)", default="both", check=_legend, flags=("--legend",),
+           choices=LEGEND_MODES, section=COLOURS),
+    Option("show_dendrogram", "true: draw the dendrogram of each clustered axis", default=False, check=_boolean,
+           flags=("--show-dendrogram",), is_flag=True, section=ORDER, needs="dendrograms",
+           flag_help="draw the dendrogram of each clustered axis"),
+    Option("rows_per_page", "split the rows over PDF pages of this many rows, one colour scale",
+           check=_rows_per_page, flags=("--rows-per-page",), value_type=int, section=LAYOUT, metavar="N",
+           needs="pages"),
+    Option("missing_cell_color", "colour of cells without a value (default light grey)", default="#d0d0d0",
+           check=_colour),
+    Option("infinite_cell_color", "colour of infinite cells, e.g. ratios to a zero control (default magenta)",
+           default="#ff00ff", check=_colour),
+    Option("infinite_cell_hatch", "hatch pattern over infinite cells, e.g. ////, xx, .. ('' for none; default "
+           "////)", default="////", check=_hatch),
+    Option("mask", "Python only: a True/False DataFrame or array of the matrix's shape; True cells are hidden "
+           "(drawn like cells without a value). Not in --kwargs: use result.save(..., mask=result.matrix < 1.2)",
+           check=_mask),
+    Option("annot_kws.size", "font size of the cell annotations in points (default: fitted to the cells)",
+           check=_number(0, None, low_open=True)),
+    Option("annot_kws.color", "colour of the annotations (default: dark on light cells, white on dark ones)",
+           check=_colour),
+    Option("annot_kws.weight", "weight of the annotations: normal, bold, light, ...", check=_choice(FONT_WEIGHTS)),
+    Option("annot_kws.style", "style of the annotations: normal, italic or oblique", check=_choice(FONT_STYLES)),
+    Option("annot_kws.family", "font family of the annotations, e.g. monospace, serif", check=_text),
+    Option("annot_kws.rotation", "angle of the annotations in degrees", check=_number(None, None)),
+    Option("annot_kws.alpha", "opacity of the annotations, 0 to 1", check=_number(0, 1)),
+    Option("cbar_kws.label", "the colour bar's label (default: the value's name)", check=_text),
+    Option("cbar_kws.format", "format of the colour bar's tick labels, e.g. {x:.1f} or %.2g (default: shortest)",
+           check=_tick_format),
+    Option("cbar_kws.ticks", "the colour bar's ticks, numbers separated by commas, e.g. 0,1,2 (default: round "
+           "ones)", check=_tick_list),
+    Option("cbar_kws.extend", "pointed ends for values beyond vmin/vmax: neither, min, max or both",
+           check=_choice(COLOURBAR_ENDS)),
+    Option("cbar_kws.extendrect", "true: square ends instead of pointed ones (with cbar_kws.extend)",
+           check=_boolean),
+    Option("cbar_kws.extendfrac", "length of the ends as a share of the colour bar, 0 to 1", check=_number(0, 1)),
+    Option("cbar_kws.drawedges", "true: lines between the colour bar's colours", check=_boolean),
+    Option("alpha", "opacity of the cells, 0 to 1 (a pcolormesh keyword, as all below)", check=_number(0, 1)),
+    Option("rasterized", "true: cells and colour bar as pixels in a PDF or SVG (past 5,000 cells, cells are "
+           "anyway)", check=_boolean),
+    Option("antialiased", "true: smooth the cells' edges when drawing pixels (PNG)", check=_boolean),
+    Option("snap", "false: do not move cell edges onto whole pixels when drawing pixels (PNG)", check=_boolean),
+    Option("linestyle", "style of the lines between cells (with linewidths): solid, dashed, dotted or dashdot",
+           check=_choice(LINE_STYLES)),
+    Option("edgecolor", "the same as linecolor (pcolormesh's name for it); give one of the two", check=_colour),
+)
+
+OPTIONS: tuple[Option, ...] = tuple(replace(option, reads="renderer seaborn") for option in _DECLARED)
+_OPTION = {option.name: option for option in OPTIONS}
+
+# the declarations with a field of their own in Drawing: not seaborn's nested or pcolormesh keywords
+# (gathered in its NESTED dicts), nor edgecolor (another name of linecolor)
+_OWN_FIELDS = [
+    option for option in OPTIONS if "." not in option.name and option.name not in (*MESH_KEYWORDS, "edgecolor")
+]
+Drawing = make_dataclass(
+    "Drawing",
+    [(option.name, Any, field(default=option.default)) for option in _OWN_FIELDS]
+    + [(name, dict[str, Any], field(default_factory=dict)) for name in NESTED],
+    frozen=True,
+)
+Drawing.__doc__ = """Checked renderer options with their defaults filled in (None: computed from the data): a
+field per declaration of :data:`OPTIONS`, seaborn's nested keywords in ``annot_kws`` and ``cbar_kws``
+(``{"label": ...}``) and the pcolormesh keywords in ``mesh_kws``."""
+Drawing.__module__ = __name__

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...errors import DataError, UsageError, shortened, shown_path
+from ...options.pipeline_options import option_name
 from ...text_lists import parse_key_values, unquote
 from ..input_paths import regular_file
 from ..label_order import natural_positions
@@ -89,19 +90,21 @@ def given_colors(
     ``--color-AXIS-by`` column), or a malformed scheme; DataError for an unreadable colour file."""
     if scheme is None and color_file is None:
         return None
+    scheme_label, file_label = option_name(f"color_scheme_{axis}"), option_name(f"color_file_{axis}")
+    column_label = option_name(f"color_{axis}_by")
     if column is None:
         raise UsageError(
-            f"--color-scheme-{axis} / --color-file-{axis} set the colours of --color-{axis}-by, which is not "
-            f"given. Add --color-{axis}-by COLUMN."
+            f"{scheme_label} / {file_label} set the colours of {column_label}, which is not given. Add "
+            f"{column_label} COLUMN."
         )
     if scheme is not None and color_file is not None:
         raise UsageError(
-            f"Give either --color-scheme-{axis} or --color-file-{axis}, not both: they both set the colours "
-            f"of --color-{axis}-by {column}."
+            f"Give either {scheme_label} or {file_label}, not both: they both set the colours of "
+            f"{column_label} {column}."
         )
     if scheme is not None:
-        return parse_color_scheme(scheme, f"--color-scheme-{axis}")
-    return read_color_file(color_file, f"--color-file-{axis}")
+        return parse_color_scheme(scheme, scheme_label)
+    return read_color_file(color_file, file_label)
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ def color_axes(
 
     values = {
         request.axis: value_per_label(
-            rows, request.axis_column, request.column, list(request.labels), f"--color-{request.axis}-by"
+            rows, request.axis_column, request.column, list(request.labels), option_name(f"color_{request.axis}_by")
         )
         for request in requests
     }

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ...errors import UsageError, closest_names, listed, shortened
+from ...options.pipeline_options import option_name
 from ...text_lists import parse_key_values, split_values
 from ..spec import HighlightArgument
 from .metadata import as_text
@@ -39,14 +40,14 @@ def parse_highlight(spec: HighlightArgument, x: str, y: str) -> dict[str, list[s
             pairs.append((str(key), [as_text(label) for label in labels]))
     else:
         pairs = [
-            (key, split_values(raw, "--highlight-labels"))
-            for key, raw in parse_key_values(spec, "--highlight-labels", EXAMPLE)
+            (key, split_values(raw, option_name("highlight")))
+            for key, raw in parse_key_values(spec, option_name("highlight"), EXAMPLE)
         ]
     for key, labels in pairs:
         axis = {"x": "x", "y": "y", x: "x", y: "y"}.get(key, {"x": "x", "y": "y"}.get(key.lower()))
         if axis is None:
             raise UsageError(
-                f"--highlight-labels: {shortened(key)!r} is not an axis. Write y:LABEL,LABEL for rows and "
+                f"{option_name('highlight')}: {shortened(key)!r} is not an axis. Write y:LABEL,LABEL for rows and "
                 f"x:LABEL for columns (or {y}:... and {x}:...), e.g. {EXAMPLE}."
             )
         chosen[axis] = list(dict.fromkeys([*chosen[axis], *labels]))
@@ -64,7 +65,7 @@ def resolve_highlight(chosen: dict[str, list[str]], matrix: pd.DataFrame) -> dic
         unplotted.extend((axis, missing, texts) for missing in sorted(wanted - set(texts)))
     if unplotted:
         warnings.warn(
-            "These --highlight-labels are not in the heatmap (misspelled, or removed by the subset, the "
+            f"These {option_name('highlight')} are not in the heatmap (misspelled, or removed by the subset, the "
             "filter or missing cells): " + listed(unplotted, text=_with_closest, separator="; ") + ".",
             stacklevel=3,
         )

@@ -12,7 +12,7 @@ import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from amiga_heatmap.components import Renderer
+from amiga_heatmap.components import Option, Renderer
 from amiga_heatmap.errors import UsageError
 
 from .hover import hover_text
@@ -23,16 +23,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from amiga_heatmap.result import HeatmapResult
 
-OPTIONS_ACCEPTED = {
-    "cmap": "plotly colour scale, e.g. Viridis, Cividis, RdBu; append _r to reverse (default Viridis)",
-    "vmin": "value at the bottom of the colour scale",
-    "vmax": "value at the top of the colour scale",
-    "center": "value at the centre of a diverging colour scale",
-    "annot": "true: write each cell's value in the cell",
-    "fmt": "number format of annotations, e.g. .2f (default .3g)",
-    "width": "figure width in inches, as for the PDF (--width-height); default: grows with the columns",
-    "height": "figure height in inches, as for the PDF (--width-height); default: grows with the rows",
-}
+OPTIONS = (
+    Option("cmap", "plotly colour scale, e.g. Viridis, Cividis, RdBu; append _r to reverse (default Viridis)"),
+    Option("vmin", "value at the bottom of the colour scale"),
+    Option("vmax", "value at the top of the colour scale"),
+    Option("center", "value at the centre of a diverging colour scale"),
+    Option("annot", "true: write each cell's value in the cell"),
+    Option("fmt", "number format of annotations, e.g. .2f (default .3g)"),
+    Option("width", "figure width in inches, as for the PDF (--width-height); default: grows with the columns"),
+    Option("height", "figure height in inches, as for the PDF (--width-height); default: grows with the rows"),
+)
 
 PIXELS_PER_INCH = 96  # the CSS inch, so --width-height means the same size on screen as on paper
 
@@ -140,6 +140,7 @@ PLOTLY_RENDERER = Renderer(
     formats=("html",),
     render=render,
     description="interactive HTML heatmap (plotly), self-contained: opens offline",
-    options_accepted=OPTIONS_ACCEPTED,
+    options=OPTIONS,
+    capabilities=frozenset({"colour_strips", "size"}),
     figure=build_figure,
 )
