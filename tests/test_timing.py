@@ -4,7 +4,8 @@ nothing is recorded unless asked."""
 from __future__ import annotations
 
 import re
-import time
+
+import pytest
 
 from amiga_heatmap import heatmap
 from amiga_heatmap.timing import Stopwatch, recording, stage
@@ -41,33 +42,53 @@ def test_api_stages_are_recorded_in_order(summary) -> None:
     assert times.recorded == sum(times.seconds.values())
 
 
-def test_nested_stage_counts_only_in_itself() -> None:
+class FakeClock:
+    """A clock that moves only when told, so that stage accounting is checked exactly, whatever the
+    machine's load."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def wait(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr("amiga_heatmap.timing.perf_counter", fake)
+    return fake
+
+
+def test_nested_stage_counts_only_in_itself(clock) -> None:
     with recording() as times:
-        clock = Stopwatch()
+        watch = Stopwatch()
         with stage("outer"):
-            time.sleep(0.02)
+            clock.wait(0.02)
             with stage("inner"):
-                time.sleep(0.1)
-        time.sleep(0.02)
-        clock.lap("lap")
+                clock.wait(0.1)
+        clock.wait(0.03)
+        watch.lap("lap")
         with stage("inner"):
-            time.sleep(0.01)
+            clock.wait(0.01)
     assert list(times.seconds) == ["inner", "outer", "lap"]
-    assert times.seconds["inner"] >= 0.11
-    assert 0.02 <= times.seconds["outer"] < 0.09
-    # the lap covers the outer stage (already counted) and 0.02 s of its own
-    assert 0.02 <= times.seconds["lap"] < 0.09
+    assert times.seconds == pytest.approx({"inner": 0.11, "outer": 0.02, "lap": 0.03})
+    # the lap covers the outer stage (already counted) and 0.03 s of its own
+    assert times.recorded == pytest.approx(0.16)
 
 
-def test_stage_is_timed_when_it_raises() -> None:
+def test_stage_is_timed_when_it_raises(clock) -> None:
     with recording() as times:
         try:
             with stage("failing"):
-                time.sleep(0.01)
+                clock.wait(0.01)
                 raise ValueError("boom")
         except ValueError:
             pass
-    assert times.seconds["failing"] >= 0.01
+    assert times.seconds == pytest.approx({"failing": 0.01})
 
 
 def test_nothing_is_recorded_outside_a_recording(summary) -> None:
