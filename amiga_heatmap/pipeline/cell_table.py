@@ -8,7 +8,6 @@ computed it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +19,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .run import Run
 
 VALUE, COUNT = "value", "n"
-STATISTICS = ("n", "mean", "sd", "min", "max")
 
 
 @dataclass(frozen=True)
@@ -95,9 +93,8 @@ class CellTable:
       engine does); None otherwise (then ``HeatmapResult.rows`` and ``--save-filtered-table`` are not
       available).
     - ``replicates``: the values behind each cell, where the engine keeps them apart from ``rows``;
-      None otherwise.
-    - ``summary``: the engine's own per-cell statistics (columns of :data:`STATISTICS`, indexed like
-      ``cells``) when it computed them itself; None to compute them from ``replicates`` or ``rows``.
+      None otherwise. Replicate statistics and tests
+      (:mod:`amiga_heatmap.pipeline.statistics`) are computed from these or from ``rows``.
     - ``engine``: the name of the engine that computed the table.
     """
 
@@ -108,30 +105,4 @@ class CellTable:
     labels: pd.DataFrame = field(repr=False)
     rows: pd.DataFrame | None = field(default=None, repr=False)
     replicates: Replicates | None = field(default=None, repr=False)
-    summary: pd.DataFrame | None = field(default=None, repr=False)
     engine: str = ""
-
-    @cached_property
-    def statistics(self) -> pd.DataFrame:
-        """Per-cell replicate statistics, indexed like ``cells``: ``n``, ``mean``, ``sd`` (sample
-        standard deviation, NaN for fewer than two values), ``min`` and ``max`` of the non-missing
-        replicate values. Taken from ``summary``, else computed on first use from ``replicates`` or
-        ``rows``."""
-        import pandas as pd
-
-        if self.summary is not None:
-            return self.summary.reindex(self.cells.index)
-        if self.replicates is not None:
-            grouped = pd.Series(self.replicates.values).groupby(self.replicates.codes, sort=True)
-            by_code = grouped.agg(["count", "mean", "std", "min", "max"]).reindex(range(len(self.cells)))
-            by_code.index = self.cells.index
-        elif self.rows is not None:
-            grouped = self.rows.groupby([self.y, self.x], observed=True, sort=False)[self.value]
-            by_code = grouped.agg(["count", "mean", "std", "min", "max"]).reindex(self.cells.index)
-        else:
-            raise ValueError(
-                f"The {self.engine!r} engine kept neither the rows, the replicate values nor per-cell statistics."
-            )
-        statistics = by_code.rename(columns={"count": "n", "std": "sd"})
-        statistics["n"] = statistics["n"].fillna(0).astype(int)
-        return statistics[list(STATISTICS)]

@@ -43,7 +43,7 @@ def is_ratio(value: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Replicates:
+class ReplicateValues:
     """The non-missing replicate values of the cells: ``values[i]`` belongs to the cell in row
     ``positions[i]`` of the cell table, ordered by cell."""
 
@@ -63,7 +63,7 @@ class Replicates:
             take = starts[rows][:, None] + np.arange(n)[None, :]
             yield int(n), rows, self.values[take]
 
-    def of(self, rows: np.ndarray) -> Replicates:
+    def of(self, rows: np.ndarray) -> ReplicateValues:
         """The replicates of the cell rows ``rows`` only, renumbered 0..len(rows)-1 in that order (a row
         of -1, a cell the table does not have, gets no replicates)."""
         import numpy as np
@@ -74,10 +74,10 @@ class Replicates:
         keep = order[self.positions] >= 0
         positions = order[self.positions[keep]]
         sort = np.argsort(positions, kind="stable")
-        return Replicates(positions[sort], self.values[keep][sort], len(rows))
+        return ReplicateValues(positions[sort], self.values[keep][sort], len(rows))
 
 
-def replicates_of(cell_table: CellTable) -> Replicates:
+def replicates_of(cell_table: CellTable) -> ReplicateValues:
     """The non-missing replicate values behind each cell of ``cell_table``, from the engine's
     replicates or its rows. Raises DataError when the engine kept neither."""
     import numpy as np
@@ -98,7 +98,7 @@ def replicates_of(cell_table: CellTable) -> Replicates:
         )
     keep = (positions >= 0) & ~np.isnan(values)
     order = np.argsort(positions[keep], kind="stable")
-    return Replicates(positions[keep][order], values[keep][order], len(cells))
+    return ReplicateValues(positions[keep][order], values[keep][order], len(cells))
 
 
 def replicate_statistics(cell_table: CellTable) -> pd.DataFrame:
@@ -117,7 +117,7 @@ def replicate_statistics(cell_table: CellTable) -> pd.DataFrame:
     return table
 
 
-def _fill_statistics(table: pd.DataFrame, replicates: Replicates) -> None:
+def _fill_statistics(table: pd.DataFrame, replicates: ReplicateValues) -> None:
     """Write the statistics of :func:`replicate_statistics` into ``table``, one replicate count at a time."""
     import numpy as np
     from scipy import stats
@@ -220,7 +220,7 @@ def test_cells(cell_table: CellTable, values: pd.DataFrame, test: CellTest) -> p
         np.logical_or.at(not_positive, replicates.positions, replicates.values <= 0)
         with np.errstate(divide="ignore", invalid="ignore"):
             transformed = np.log2(np.where(replicates.values > 0, replicates.values, np.nan))
-    replicates = Replicates(replicates.positions, transformed, replicates.cells)
+    replicates = ReplicateValues(replicates.positions, transformed, replicates.cells)
     counts = np.bincount(replicates.positions, minlength=len(keys))
     statistic = np.full(len(keys), np.nan)
     p = np.full(len(keys), np.nan)
@@ -271,7 +271,7 @@ def _reference_positions(keys: pd.MultiIndex, values: pd.DataFrame, test: CellTe
     return np.asarray(keys.get_indexer(partner))
 
 
-def _welch(replicates: Replicates, cells: np.ndarray, reference_of: np.ndarray, statistic: np.ndarray,
+def _welch(replicates: ReplicateValues, cells: np.ndarray, reference_of: np.ndarray, statistic: np.ndarray,
            p: np.ndarray) -> None:
     """Welch's t-test of each cell of ``cells`` against its reference cell, grouped by the two
     replicate counts so that scipy runs once per group; results written into ``statistic`` and ``p``."""
