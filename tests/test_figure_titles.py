@@ -98,7 +98,7 @@ def test_a_y_title_longer_than_the_rows_clears_slanted_column_labels(normalized)
     result = heatmap(
         normalized, value="norm(auc_lin)", x="Substrate", y="Isolate", operation="mean", filter="col any >= 2"
     )
-    figure = result.figure(x_rotation=45, y_title="Isolate of E. randomii (four of them)")
+    figure = result.figure(x_rotation=45, y_title="Isolate of E. randomii (four of them)", width=9, height=4)
     renderer = drawn(figure)
     title = title_box(figure, renderer, "y name")
     heat = axes_named(figure, "heatmap").get_window_extent(renderer)
@@ -206,3 +206,16 @@ def test_a_given_height_rows_per_page_or_yticklabels_still_win(summary) -> None:
     assert every.get_size_inches()[1] > 40 and len(labels(every, "row labels")) == rows
     [first, *_] = figure_pages(result, read_options({"rows_per_page": 60}))
     assert first.get_size_inches()[1] > 60 * 0.22 and len(labels(first, "row labels")) == 60
+
+
+def test_a_default_heatmap_is_as_long_as_its_axis_titles(summary) -> None:
+    result = heatmap(summary, value="k_lin", x="Isolate", y="Substrate", operation="mean", subset="PM:2",
+                     filter="row any > 0.8")
+    assert len(result.matrix.index) == 3
+    figure = result.figure(y_title="Carbon source on Biolog plate PM2 of the screen",
+                           x_title="Isolates of Escherichia randomii from the 1995 and 2020 outbreaks")
+    renderer = drawn(figure)
+    heat = axes_named(figure, "heatmap").get_window_extent(renderer)
+    y_title, x_title = title_box(figure, renderer, "y name"), title_box(figure, renderer, "x name")
+    assert heat.y0 <= y_title.y0 and y_title.y1 <= heat.y1 and y_title.x1 < heat.x0
+    assert heat.x0 <= x_title.x0 and x_title.x1 <= heat.x1 and x_title.y1 < heat.y0

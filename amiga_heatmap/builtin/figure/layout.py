@@ -9,7 +9,7 @@ than the rows of the shortest page, and further left, clear of column labels sla
 heatmap's left edge, when it is longer.
 
 Default size: cells of :data:`PREFERRED_ROW` x :data:`PREFERRED_COLUMN` inches (the heatmap at least
-:data:`SMALLEST_HEATMAP` on a side) plus what the labels, colour bar and legends need, never more than
+:data:`SMALLEST_HEATMAP` on a side, and as long as the axis title along it) plus what the labels, colour bar and legends need, never more than
 :data:`~.options.AUTOMATIC_LARGEST_SIDE` (72) inches on a side: larger matrices get smaller cells, and
 their labels are thinned (:mod:`.labels`). A figure that would be taller than :data:`PAGE_HEIGHT` (a
 printed page) is made a page high instead, its rows at least :data:`SMALLEST_DEFAULT_ROW` tall (so a
@@ -212,8 +212,8 @@ def _fits_flat(flat: LayoutRequest, upright: Layout) -> bool:
 def _plan(request: LayoutRequest) -> Layout:
     drawing = request.drawing
     rows, columns = request.rows, request.column_labels.count
-    wanted_width = max(SMALLEST_HEATMAP, columns * PREFERRED_COLUMN)
-    wanted_height = max(SMALLEST_HEATMAP, rows * PREFERRED_ROW)
+    wanted_width = max(SMALLEST_HEATMAP, columns * PREFERRED_COLUMN, _title_length(request.x_title))
+    wanted_height = max(SMALLEST_HEATMAP, rows * PREFERRED_ROW, _title_length(request.y_title))
     heat_width = wanted_width if drawing.width is None else drawing.width / 2
     heat_height = wanted_height if drawing.height is None else drawing.height / 2
     for round_number in range(ROUNDS):
@@ -337,6 +337,12 @@ def _name_height() -> float:
     return NAME_GAP + LINE_HEIGHT * NAME_FONT / 72
 
 
+def _title_length(title: str) -> float:
+    """Inches an axis title takes along its axis, with a margin for the text's box (the default heatmap
+    is at least as long)."""
+    return text_width(title, size=NAME_FONT) / 72 + NAME_GAP if title else 0.0
+
+
 def _x_title_height(request: LayoutRequest) -> float:
     return _name_height() if request.x_title else 0.0
 
@@ -348,7 +354,7 @@ def _left_of_heatmap(request: LayoutRequest, left_parts: float, overhang: float,
     ``overhang`` inches left under the heatmap; a longer one also clears those."""
     if not request.y_title:
         return max(left_parts, overhang), 0.0
-    length = text_width(request.y_title, size=NAME_FONT) / 72
+    length = _title_length(request.y_title)
     shortest = heat_height * (request.fewest_rows or request.rows) / request.rows
     beside = left_parts if length <= shortest else max(left_parts, overhang)
     title = beside + _name_height()
