@@ -9,12 +9,13 @@ than the rows of the shortest page, and further left, clear of column labels sla
 heatmap's left edge, when it is longer.
 
 Default size: cells of :data:`PREFERRED_ROW` x :data:`PREFERRED_COLUMN` inches (the heatmap at least
-:data:`SMALLEST_HEATMAP` on a side, and as long as the axis title along it) plus what the labels, colour bar and legends need, never more than
-:data:`~.options.AUTOMATIC_LARGEST_SIDE` (72) inches on a side: larger matrices get smaller cells, and
-their labels are thinned (:mod:`.labels`). A figure that would be taller than :data:`PAGE_HEIGHT` (a
-printed page) is made a page high instead, its rows at least :data:`SMALLEST_DEFAULT_ROW` tall (so a
-few hundred rows fit a page, and larger matrices grow as before), unless ``height``, ``rows_per_page`` or
-``yticklabels`` is given: those ask for a size or for labels of their own. With ``width``/``height``
+:data:`SMALLEST_HEATMAP` on a side, and as long as the axis title along it) plus what the labels, colour
+bar and legends need, never more than :data:`~.options.AUTOMATIC_LARGEST_SIDE` (72) inches on a side:
+larger matrices get smaller cells, and their labels are thinned (:mod:`.labels`). A figure that would
+be taller than :data:`PAGE_HEIGHT` (a printed page) is made a page high instead, its rows at least
+:data:`SMALLEST_DEFAULT_ROW` tall (so a few hundred rows fit a page, and larger matrices grow as
+before), unless ``height``, ``rows_per_page`` or ``yticklabels`` is given: those ask for a size or for
+labels of their own. With ``width``/``height``
 given, the heatmap takes what the other parts leave. Label sizes depend on the cell size and the space
 for labels on the label sizes, so the two are settled by a few rounds of arithmetic (no drawing).
 
@@ -338,8 +339,8 @@ def _name_height() -> float:
 
 
 def _title_length(title: str) -> float:
-    """Inches an axis title takes along its axis, with a margin for the text's box (the default heatmap
-    is at least as long)."""
+    """Inches an axis title (or the colour bar's label) takes along its axis at :data:`NAME_FONT`, with
+    a margin for the text's box; 0 for none."""
     return text_width(title, size=NAME_FONT) / 72 + NAME_GAP if title else 0.0
 
 
@@ -366,9 +367,7 @@ def _colorbar_size(request: LayoutRequest, heat_height: float, below: float) -> 
     number of ticks; ``below`` is the room under the heatmap's top for the bar and the missing-cell
     patch."""
     missing = request.missing_legend.size(1)[1] + GAP if request.missing_legend else 0.0
-    label = (
-        text_width(request.colorbar_label, size=NAME_FONT) / 72 + NAME_GAP if request.colorbar_label else 0.0
-    )
+    label = _title_length(request.colorbar_label)
     height = min(max(1.0, min(4.0, 0.5 * heat_height), label), max(below - missing, 0.3))
     font = max(
         min(
