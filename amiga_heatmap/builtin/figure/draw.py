@@ -267,7 +267,8 @@ def _draw_page(
         _style_colorbar(bar, layout, drawing, result.value, plan.scale)
     if plan.marks is not None:
         stars = plan.marks.stars[start:stop] if mask is None else np.where(mask, "", plan.marks.stars[start:stop])
-        draw_marks(heat, stars, drawn_colours(values, mask, plan.scale, drawing), drawing.annot)
+        colours = drawn_colours(values, mask, plan.scale, drawing)
+        draw_marks(heat, stars, colours, drawing.annot, plan.marks.widest)
     _draw_row_labels(figure, layout, plan, start, stop)
     _draw_column_labels(figure, layout, plan)
     _draw_strips(figure, layout, result, start, stop)

@@ -6,8 +6,10 @@ on the cells whose q-value (or p-value) of ``--test`` is below the first, second
   matrix looks up its own (y, x) pair, so clustering, sorting, filtering and pages cannot move a star
   to another cell (drawing a matrix of marks computed before reordering, by position, is the
   annotation-after-clustering mistake seaborn users meet).
-- Each mark is a text artist with the ``gid`` :data:`MARK_GID` centred on its cell (in the cell's
-  upper right corner when the cell's number is written, ``annot``), sized to the cell: its glyphs fill
+- Each mark is a text artist with the ``gid`` :data:`MARK_GID` anchored (its position, in the cell
+  panel's data units) at its cell's centre, or in the cell's upper right corner when the cell's number
+  is written (``annot``); the glyphs are centred on the anchor (hang from it, in the corner) by a shift
+  in points. Marks are sized to the cell: its glyphs fill
   at most 70 % of the cell's height and 90 % of its width, at most :data:`LARGEST_MARK` points. Its
   colour is dark on light cells and white on dark ones, by the colour the cell is drawn in.
 - The legend under the colour bar says what the stars mean, which test made them, that q is the
@@ -53,6 +55,11 @@ class Marks:
     stars: np.ndarray
     legend: dict[str, str]
 
+    @property
+    def widest(self) -> int:
+        """The most stars on any cell: every page sizes its marks for it, so that all pages agree."""
+        return max((len(text) for text in self.stars.ravel().tolist()), default=0)
+
 
 def plan_marks(result: HeatmapResult, drawing: Drawing) -> Marks | None:
     """The marks of ``result`` for ``drawing.mark`` (None without ``mark``). Raises UsageError when
@@ -93,28 +100,29 @@ def _legend(result: HeatmapResult, drawing: Drawing, without_p: int) -> dict[str
     return dict.fromkeys(lines, NOT_MARKED)
 
 
-def draw_marks(axes: Axes, stars: np.ndarray, colours: np.ndarray, annotated: bool) -> None:
+def draw_marks(axes: Axes, stars: np.ndarray, colours: np.ndarray, annotated: bool, widest: int) -> None:
     """Write ``stars`` (one page of :attr:`Marks.stars`) on the cell panel ``axes``; ``colours``: the
     RGBA colour each cell is drawn in (rows x columns x 4); ``annotated``: the cells' numbers are
-    written, so the marks go in the cells' upper right corners."""
+    written, so the marks go in the cells' upper right corners; ``widest``: :attr:`Marks.widest`."""
     import numpy as np
+    from matplotlib.transforms import offset_copy
 
     rows, columns = stars.shape
     figure_width, figure_height = axes.figure.get_size_inches()
     box = axes.get_position()
     cell_height = box.height * figure_height * 72 / rows
     cell_width = box.width * figure_width * 72 / columns
-    widest = max((len(text) for text in stars.ravel().tolist()), default=0)
     if not widest:
         return
     size = min(LARGEST_MARK, 0.7 * cell_height / GLYPH_HEIGHT, 0.9 * cell_width / (STAR_WIDTH * widest))
     if annotated:
         size *= ANNOTATED_SHARE
+        shift, align = GLYPH_TOP * size, "right"  # the glyphs' top at the anchor
+    else:
+        shift, align = GLYPH_MIDDLE * size, "center"  # the glyphs' middle at the anchor
+    placed = offset_copy(axes.transData, fig=axes.figure, y=-shift, units="points")
     for row, column in zip(*(positions.tolist() for positions in np.nonzero(stars != ""))):
-        if annotated:
-            x, y, align = column + 1 - CORNER, row + CORNER + GLYPH_TOP * size / cell_height, "right"
-        else:
-            x, y, align = column + 0.5, row + 0.5 + GLYPH_MIDDLE * size / cell_height, "center"
+        x, y = (column + 1 - CORNER, row + CORNER) if annotated else (column + 0.5, row + 0.5)
         axes.text(
             x,
             y,
@@ -124,5 +132,6 @@ def draw_marks(axes: Axes, stars: np.ndarray, colours: np.ndarray, annotated: bo
             fontsize=size,
             color=contrasting(tuple(colours[row, column])),
             parse_math=False,
+            transform=placed,
             gid=MARK_GID,
         )

@@ -50,7 +50,7 @@ LONGEST_ANNOTATION = 24  # characters: the longest number fmt may write (".9999e
 COLOUR_SCALES = ("auto", "linear", "log2", "log10", "symlog")
 MARK_LAYERS = ("p", "q")
 MARK_THRESHOLDS = (0.05, 0.01, 0.001)
-MOST_MARK_LEVELS = 3  # *, **, ***
+MOST_MARK_LEVELS = 3  # *, **, *** (the message says "three")
 LabelMode = bool | int | str
 
 
@@ -367,8 +367,8 @@ def _mark_thresholds(label: str, value: Any) -> tuple[float, ...]:
     inside = all(0 < threshold < 1 for threshold in thresholds)
     if not 1 <= len(thresholds) <= MOST_MARK_LEVELS or not decreasing or not inside:
         raise UsageError(
-            f"{label} must be one to {MOST_MARK_LEVELS} numbers between 0 and 1, each smaller than the one "
-            f"before (for *, **, ***), e.g. 0.05,0.01,0.001, not {value!r}."
+            f"{label} must be one to three numbers between 0 and 1, each smaller than the one before (for *, "
+            f"**, ***), e.g. 0.05,0.01,0.001, not {value!r}."
         )
     return thresholds
 
