@@ -203,7 +203,7 @@ def test_cells_at_or_below_zero_get_the_declared_colour_on_a_log_scale(normalize
         covered[round(ys.min()) : round(ys.max()), round(xs.min()) : round(xs.max())] = True
     assert np.array_equal(covered, zero)
     assert not infinite_cells(figure, zero.shape)[zero].any()
-    assert legend(figure, "missing cells")[1]["0 or below (no growth)"] == "#00aa00"
+    assert legend(figure, "missing cells")[1]["0 or below"] == "#00aa00"
     assert np.ma.getmaskarray(cells_artist(figure).get_array()).reshape(zero.shape)[zero].all()
     with pytest.raises(UsageError, match="vmin 0 is at or below 0, which a log2 colour scale cannot show"):
         result.figure(color_scale="log2", vmin=0)

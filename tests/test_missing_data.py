@@ -77,7 +77,7 @@ def test_keeping_every_cell_draws_missing_and_infinite_cells_in_their_own_colour
     # on the default log2 scale of a ratio, the cells at 0 (no growth) have a colour of their own too
     logged = result.figure(missing_cell_color="#ff00ff", infinite_cell_color="#00ff00")
     assert legend(logged, "missing cells")[1] == {
-        "no value": "#ff00ff", "infinite": "#00ff00", "0 or below (no growth)": "#000000"
+        "no value": "#ff00ff", "infinite": "#00ff00", "0 or below": "#000000"
     }
     assert np.array_equal(np.ma.getmaskarray(cell_values(logged)).reshape(values.shape),
                           ~(np.isfinite(values) & (values > 0)))

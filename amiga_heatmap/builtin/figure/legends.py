@@ -29,7 +29,7 @@ SAFETY = 1.06
 MISSING_CELLS = "no value"
 INFINITE_CELLS = "infinite"
 MASKED_CELLS = "masked"
-NONPOSITIVE_CELLS = "0 or below (no growth)"
+NONPOSITIVE_CELLS = "0 or below"
 OUTSIDE_BINS = "outside the bins"
 
 

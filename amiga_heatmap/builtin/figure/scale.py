@@ -95,7 +95,8 @@ class ColourScale:
         return self.cmap(self.norm(values))
 
     def ticks(self, most: int) -> list[float]:
-        """At most about ``most`` colour-bar ticks within the limits (see the module docstring)."""
+        """The colour-bar ticks within the limits, at most ``most`` intervals apart (see the module
+        docstring)."""
         from matplotlib.ticker import MaxNLocator, SymmetricalLogLocator
 
         if self.logarithmic:
@@ -132,14 +133,14 @@ def shows_ratios(result: HeatmapResult) -> bool:
 
 def ratio_ticks(low: float, high: float, base: float, most: int) -> list[float]:
     """Ticks between ``low`` and ``high`` (both above 0): the powers of ``base`` within them, thinned to
-    at most ``most``; powers of 2 when ``base`` gives fewer than three; else 1 with the widest pair
+    at most ``most`` intervals (as matplotlib's MaxNLocator counts) keeping 1; powers of 2 when ``base`` gives fewer than three; else 1 with the widest pair
     c, 1/c of :data:`RATIO_STEPS` that fits; else the two limits."""
     for candidate in dict.fromkeys((base, 2.0)):
         first = math.ceil(math.log(low, candidate) - 1e-9)
         last = math.floor(math.log(high, candidate) + 1e-9)
         exponents = list(range(first, last + 1))
         if len(exponents) >= 3:
-            step = math.ceil(len(exponents) / max(most, 1))
+            step = math.ceil((len(exponents) - 1) / max(most, 1))  # at most ``most`` intervals
             return [candidate**exponent for exponent in exponents if exponent % step == 0]
     if low <= 1 <= high:
         for step in RATIO_STEPS:
