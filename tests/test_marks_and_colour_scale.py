@@ -249,3 +249,19 @@ def test_bins_map_cells_to_the_right_categories(ratios) -> None:
 def test_bad_bins_are_usage_errors(ratios, options, message) -> None:
     with pytest.raises(UsageError, match=message):
         ratios.figure(**options)
+
+
+def test_symlog_is_symmetric_around_zero_for_differences(normalized) -> None:
+    import matplotlib
+
+    result = heatmap(normalized, value="auc_lin", x=X, y=Y, operation="median", filter="row any >= 3 OR row any <= -3",
+                     reference="ER1", contrast="difference")
+    figure = result.figure(color_scale="symlog")
+    mesh = cells_artist(figure)
+    assert type(mesh.norm).__name__ == "SymLogNorm"
+    values = result.matrix.to_numpy()
+    low, high = axes_named(figure, "colour bar").get_ylim()
+    assert (low, high) == pytest.approx((-np.abs(values).max(), np.abs(values).max()))
+    assert np.abs(mesh.to_rgba(0.0) - np.array(matplotlib.colormaps["RdBu_r"](0.5))).max() < 0.02
+    ticks = [tick for tick in axes_named(figure, "colour bar").get_yticks() if low <= tick <= high]
+    assert 0.0 in ticks and min(ticks) < 0 < max(ticks)

@@ -97,15 +97,15 @@ class ColourScale:
     def ticks(self, most: int) -> list[float]:
         """The colour-bar ticks within the limits, at most ``most`` intervals apart (see the module
         docstring)."""
-        from matplotlib.ticker import MaxNLocator, SymmetricalLogLocator
+        from matplotlib.ticker import MaxNLocator
 
         if self.logarithmic:
             return ratio_ticks(self.vmin, self.vmax, LOG_BASES[self.kind], most)
         if self.kind == "symlog":
-            locator = SymmetricalLogLocator(linthresh=self.norm.linthresh, base=10)
-            values = locator.tick_values(self.vmin, self.vmax)
-        else:
-            values = MaxNLocator(most).tick_values(self.vmin, self.vmax)
+            ticks = symlog_ticks(self.vmin, self.vmax, self.norm.linthresh, most)
+            if len(ticks) >= 3:
+                return ticks
+        values = MaxNLocator(most).tick_values(self.vmin, self.vmax)
         return [float(tick) for tick in values if self.vmin <= tick <= self.vmax] or [self.vmin]
 
     def locator(self, most: int) -> Locator:
@@ -148,6 +148,20 @@ def ratio_ticks(low: float, high: float, base: float, most: int) -> list[float]:
                 return [1 / step, 1.0, step]
         return [1.0]
     return [low, high]
+
+
+def symlog_ticks(low: float, high: float, linthresh: float, most: int) -> list[float]:
+    """Ticks of a symmetric log scale: 0 (when within the limits) and the powers of 10 from ``linthresh``
+    outwards, on both sides, thinned to at most ``most`` intervals; fewer than three when the limits
+    reach less than a decade past ``linthresh`` (a linear locator then does better)."""
+    first = math.ceil(math.log10(linthresh) - 1e-9)
+    last = math.floor(math.log10(max(abs(low), abs(high))) + 1e-9)
+    decades = [10.0**exponent for exponent in range(first, last + 1)]
+    ticks = sorted({*(-d for d in decades), 0.0, *decades})
+    ticks = [tick for tick in ticks if low <= tick <= high]
+    step = math.ceil((len(ticks) - 1) / max(most, 1)) if len(ticks) > 1 else 1
+    zero = ticks.index(0.0) if 0.0 in ticks else 0
+    return [tick for index, tick in enumerate(ticks) if (index - zero) % step == 0]
 
 
 def colour_scale(values: np.ndarray, ratios: bool, drawing: Drawing) -> ColourScale:
