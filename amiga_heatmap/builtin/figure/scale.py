@@ -226,8 +226,8 @@ def _logarithmic(kind: str, low: float, high: float, ratios: bool, drawing: Draw
         low, high = center / math.exp(reach), center * math.exp(reach)
     low = drawing.vmin if drawing.vmin is not None else low
     high = drawing.vmax if drawing.vmax is not None else high
-    if high <= low:
-        low, high = low / 2, high * 2
+    if high <= low:  # one limit given, the data all beyond it (both given: read_options refuses this)
+        low, high = (high / 2, high) if drawing.vmax is not None else (low, low * 2)
     cmap = _colour_map(drawing, center, low, high, math.log)
     return ColourScale(cmap=cmap, norm=LogNorm(low, high), vmin=low, vmax=high, kind=kind)
 
