@@ -120,17 +120,25 @@ ENTRIES = (
           "Column labels at 45 degrees (default 90).",
           f"{NORMALIZED} -o rotation -x Substrate -y Isolate -v 'norm(auc_lin)' -p mean -f 'col any >= 2' "
           "--x-rotation 45"),
+    Entry("`--x-title`, `--y-title`, `cbar_kws.label`",
+          "The axis titles (default: the `-x` and `-y` column names; `''` for none) and the colour bar's own "
+          "label (default: the value's name). The y title stands left of the rows, away from the colour bar; "
+          "the isolate names fit across their columns, so they are horizontal.",
+          f"{NORMALIZED} -o titles {GROWERS} --x-title 'E. randomii isolate' --y-title 'Carbon source' "
+          "--kwargs 'cbar_kws.label:AUC relative to no carbon'"),
     Entry("`--highlight-labels`",
           "Labels in bold red. Labels holding `,` `:` or `;` can be quoted: `y:\"Tween 20, 1%\"`.",
           f"{NORMALIZED} -o highlight {GROWERS} --highlight-labels 'y:Sucrose,D-Sorbitol;x:ER3'"),
-    Entry("Crowded labels",
-          "191 substrates in 7 inches: only every 3rd label would be legible, so only those are drawn "
-          "(`--verbose` says so); highlighted labels are always drawn.",
-          f"{SUMMARY} -o thinning -x Isolate -y Substrate -v auc_lin -p mean --width-height 5 7 "
+    Entry("Tall matrices: a page high",
+          "191 substrates: the default figure is at most a page (11 in) high, so the rows are 0.05 in and only "
+          "every 3rd label is drawn, at 7.5 pt (`--verbose` says so); highlighted labels are always drawn. "
+          "`--rows-per-page` (below) labels every row.",
+          f"{SUMMARY} -o thinning -x Isolate -y Substrate -v auc_lin -p mean "
           "--highlight-labels 'y:Negative Control'"),
     Entry("`--rows-per-page`",
-          "All 191 substrates over four PDF pages of 50 rows with one colour scale. Shown: page 2.",
-          f"{SUMMARY} -o pages -x Isolate -y Substrate -v auc_lin -p mean --rows-per-page 50",
+          "All 191 substrates over five PDF pages of 40 rows, each under 10 in high, every row labelled, with "
+          "one colour scale; the y title is centred on each page's rows. Shown: page 2.",
+          f"{SUMMARY} -o pages -x Isolate -y Substrate -v auc_lin -p mean --rows-per-page 40",
           pictures=(), page=1),
     Entry("`--kwargs` (seaborn's options)",
           "The cells are drawn by `seaborn.heatmap`, which takes these keywords: a seaborn colour map, "

@@ -120,7 +120,7 @@ def test_label_scales_set_font_sizes_arithmetically(summary) -> None:
         for figure in (small_bar, large_bar)
     ]
     assert size[0] < size[1]
-    narrow = result.figure(width=6, x_tick_labels_scale=0.3)
+    narrow = result.figure(width=6, height=40, x_tick_labels_scale=0.3)
     assert labels(narrow, "column labels")[0][2].fontsize < 10
 
 

@@ -45,5 +45,6 @@ def test_gallery_script_draws_every_picture_of_the_committed_page(tmp_path) -> N
         "--rows-per-page",
         "--save-filtered-table",
         "--colorbar-ratio",
+        "--x-title",
     ):
         assert flag in page, flag

@@ -5,8 +5,9 @@ callers and tests can find it: ``heatmap``, ``row labels``, ``column labels``, `
 ``column colours``, ``row dendrogram``, ``column dendrogram``, ``colour bar``. Legends are figure
 legends whose ``gid`` is ``x legend``, ``y legend`` or ``missing cells`` (``bins`` with ``bins``: the
 categories come first; with ``mark`` the stars' lines follow); the stars are texts with the ``gid``
-``mark`` (:mod:`.marks`); the title and the axis names
-are figure texts with the ``gid`` ``title``, ``x name`` and ``y name``.
+``mark`` (:mod:`.marks`); the title and the axis titles are figure texts with the ``gid`` ``title``,
+``x name`` and ``y name`` (left out when ``x_title`` or ``y_title`` is ``''``). The colour bar's label
+(``cbar_kws.label``, default the value's name) is the colour bar axes' own label.
 
 The cell panel and the colour bar are drawn by ``seaborn.heatmap`` (:mod:`.cells`: over
 :data:`~.cells.VECTOR_CELLS` cells as one image, so a 2,000 x 400 heatmap is a small PDF that opens
@@ -107,6 +108,8 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
     row_highlighted = _positions(result.matrix.index, result.highlighted.get("y", []))
     column_highlighted = _positions(result.matrix.columns, result.highlighted.get("x", []))
     rows_per_page = min(drawing.rows_per_page or len(row_texts), len(row_texts))
+    fewest_rows = len(row_texts) - (page_count(result, drawing) - 1) * rows_per_page
+    x_title, y_title = axis_titles(result, drawing)
     inside = drawing.legend in ("inside", "both")
     legends = tuple(
         LegendSpec(colors.column, colors.legend, f"{colors.axis} legend")
@@ -162,6 +165,10 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
         legends=legends,
         missing_legend=missing_legend,
         colorbar_tick_width=max(text_width(text) for text in tick_texts),
+        x_title=x_title,
+        y_title=y_title,
+        colorbar_label=colorbar_label(result, drawing) if drawing.cbar else "",
+        fewest_rows=fewest_rows,
     )
     layout = plan_layout(request)
     report_thinning(
@@ -193,6 +200,19 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
         missing_legend,
         marks,
     )
+
+
+def axis_titles(result: HeatmapResult, drawing: Drawing) -> tuple[str, str]:
+    """The x and y titles: ``x_title``/``y_title`` when given ('' for none), else the columns' names."""
+    return (
+        result.x if drawing.x_title is None else drawing.x_title,
+        result.y if drawing.y_title is None else drawing.y_title,
+    )
+
+
+def colorbar_label(result: HeatmapResult, drawing: Drawing) -> str:
+    """The colour bar's label: ``cbar_kws.label`` when given, else the value's name."""
+    return str(drawing.cbar_kws.get("label", result.value))
 
 
 def _mask(mask, matrix) -> np.ndarray | None:
@@ -264,7 +284,7 @@ def _draw_page(
     values = plan.values[start:stop]
     bar = draw_cells(heat, colorbar_axes, values, mask, plan.scale, drawing)
     if bar is not None:
-        _style_colorbar(bar, layout, drawing, result.value, plan.scale)
+        _style_colorbar(bar, layout, drawing, colorbar_label(result, drawing), plan.scale)
     if plan.marks is not None:
         stars = plan.marks.stars[start:stop] if mask is None else np.where(mask, "", plan.marks.stars[start:stop])
         colours = drawn_colours(values, mask, plan.scale, drawing)
@@ -292,7 +312,7 @@ def _draw_page(
         draw_legend(figure, plan.missing_legend, *layout.missing_legend_at, 1)
     for spec, (left, top, columns) in zip(plan.legends, layout.legends_at):
         draw_legend(figure, spec, left, top, columns)
-    _draw_names(figure, layout, result, page, pages)
+    _draw_names(figure, layout, result, drawing, page, pages)
     return figure
 
 
@@ -386,8 +406,8 @@ def _draw_strips(figure: Figure, layout: Layout, result: HeatmapResult, start: i
         )
 
 
-def _style_colorbar(bar: Colorbar, layout: Layout, drawing: Drawing, value: str, scale: ColourScale) -> None:
-    """Our ticks (the ``scale``'s: ratios on a log scale), fonts and label on seaborn's colour bar
+def _style_colorbar(bar: Colorbar, layout: Layout, drawing: Drawing, label: str, scale: ColourScale) -> None:
+    """Our ticks (the ``scale``'s: ratios on a log scale), fonts and ``label`` on seaborn's colour bar
     (``cbar_kws.ticks``, ``.format`` and ``.label`` win), and no seams between its bands (see
     :mod:`.cells`)."""
     from matplotlib.ticker import StrMethodFormatter
@@ -405,11 +425,13 @@ def _style_colorbar(bar: Colorbar, layout: Layout, drawing: Drawing, value: str,
         bar.formatter = StrMethodFormatter(scale.tick_format)
     bar.update_ticks()
     bar.ax.tick_params(labelsize=layout.colorbar_font, length=3, width=0.6)
-    bar.set_label(drawing.cbar_kws.get("label", value), fontsize=NAME_FONT)
+    bar.set_label(label, fontsize=layout.colorbar_label_font)
 
 
-def _draw_names(figure: Figure, layout: Layout, result: HeatmapResult, page: int, pages: int) -> None:
-    """The title and the axis variables' names."""
+def _draw_names(
+    figure: Figure, layout: Layout, result: HeatmapResult, drawing: Drawing, page: int, pages: int
+) -> None:
+    """The title and the axis titles (those not set to '')."""
     title = result.title if pages == 1 else f"{result.title} (page {page + 1} of {pages})"
     inches = figure.dpi_scale_trans
     if title:
@@ -426,24 +448,27 @@ def _draw_names(figure: Figure, layout: Layout, result: HeatmapResult, page: int
             transform=inches,
             gid="title",
         )
-    figure.text(
-        *layout.x_name_at,
-        result.x,
-        ha="center",
-        va="top",
-        fontsize=NAME_FONT,
-        parse_math=False,
-        transform=inches,
-        gid="x name",
-    )
-    figure.text(
-        *layout.y_name_at,
-        result.y,
-        rotation=90,
-        ha="left",
-        va="center",
-        fontsize=NAME_FONT,
-        parse_math=False,
-        transform=inches,
-        gid="y name",
-    )
+    x_title, y_title = axis_titles(result, drawing)
+    if x_title:
+        figure.text(
+            *layout.x_name_at,
+            x_title,
+            ha="center",
+            va="top",
+            fontsize=NAME_FONT,
+            parse_math=False,
+            transform=inches,
+            gid="x name",
+        )
+    if y_title:
+        figure.text(
+            *layout.y_name_at,
+            y_title,
+            rotation=90,
+            ha="left",
+            va="center",
+            fontsize=NAME_FONT,
+            parse_math=False,
+            transform=inches,
+            gid="y name",
+        )

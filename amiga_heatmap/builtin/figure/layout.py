@@ -1,17 +1,26 @@
 """Where every part of the figure goes, in inches, computed before anything is drawn.
 
-From left to right: the row dendrogram, the row colour strip, the heatmap, the row labels, the y
-variable's name, the colour bar (with the missing-cell patch under it), the colour-strip legends. From
-top to bottom: the title, the column dendrogram, the column colour strip, the heatmap, the column
-labels, the x variable's name.
+From left to right: the y title (rotated, centred on the rows drawn), the row dendrogram, the row
+colour strip, the heatmap, the row labels, the colour bar (its label on its right, the missing-cell patch
+under it), the colour-strip legends. From top to bottom: the title, the column dendrogram, the column
+colour strip, the heatmap, the column labels, the x title. The y title is on the side of the rows away
+from the colour bar, so neither reads as the other's title; it sits beside the rows when it is no longer
+than the rows of the shortest page, and further left, clear of column labels slanting under the
+heatmap's left edge, when it is longer.
 
 Default size: cells of :data:`PREFERRED_ROW` x :data:`PREFERRED_COLUMN` inches (the heatmap at least
-:data:`SMALLEST_HEATMAP` on a side) plus what the labels, colour bar and legends need, never more than
-:data:`~.options.AUTOMATIC_LARGEST_SIDE` (72) inches on a side: larger matrices get smaller cells, and
-their labels are thinned
-(:mod:`.labels`). With ``width``/``height`` given, the heatmap takes what the other parts leave.
-Label sizes depend on the cell size and the space for labels on the label sizes, so the two are
-settled by a few rounds of arithmetic (no drawing).
+:data:`SMALLEST_HEATMAP` on a side, and as long as the axis title along it) plus what the labels, colour
+bar and legends need, never more than :data:`~.options.AUTOMATIC_LARGEST_SIDE` (72) inches on a side:
+larger matrices get smaller cells, and their labels are thinned (:mod:`.labels`). A figure that would
+be taller than :data:`PAGE_HEIGHT` (a printed page) is made a page high instead, its rows at least
+:data:`SMALLEST_DEFAULT_ROW` tall (so a few hundred rows fit a page, and larger matrices grow as
+before), unless ``height``, ``rows_per_page`` or ``yticklabels`` is given: those ask for a size or for
+labels of their own. With ``width``/``height``
+given, the heatmap takes what the other parts leave. Label sizes depend on the cell size and the space
+for labels on the label sizes, so the two are settled by a few rounds of arithmetic (no drawing).
+
+Column labels are horizontal when ``x_rotation`` is not given and every label drawn fits across its
+column at the font size vertical labels would get (``1``, ``2``, short strain names); else vertical.
 """
 
 from __future__ import annotations
@@ -21,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ...errors import UsageError
-from .labels import LINE_HEIGHT, AxisTexts, LabelPlan, plan_labels
+from .labels import LINE_HEIGHT, SMALLEST_FONT, AxisTexts, LabelPlan, plan_labels, text_width
 from .legends import LegendSpec
 from .options import AUTOMATIC_LARGEST_SIDE, Drawing
 
@@ -43,6 +52,11 @@ NAME_FONT = 10.0
 COLORBAR_FONT_LARGEST = 9.0
 COLORBAR_TICK_COUNT = 6
 ROUNDS = 4
+PAGE_HEIGHT = 11.0  # inches: a US Letter page (A4 is 11.7), the tallest default figure of up to a few
+# hundred rows
+SMALLEST_DEFAULT_ROW = 0.03  # inches (2.2 pt, 4 pixels at 150 dpi): rows of a default figure squeezed
+# onto a page are no thinner; a taller matrix makes a taller figure
+UPRIGHT = 90.0  # the column labels' angle when they do not fit horizontally and none is given
 
 
 @dataclass(frozen=True)
@@ -110,6 +124,10 @@ class LayoutRequest:
     legends: tuple[LegendSpec, ...] = ()
     missing_legend: LegendSpec | None = None
     colorbar_tick_width: float = 0.0  # points at 1 pt: the widest tick label
+    x_title: str = ""  # "" for none
+    y_title: str = ""
+    colorbar_label: str = ""
+    fewest_rows: int = 0  # rows on the shortest page (0: ``rows``)
 
 
 @dataclass(frozen=True)
@@ -132,6 +150,7 @@ class Layout:
     colorbar: Box | None
     colorbar_font: float
     colorbar_ticks: int
+    colorbar_label_font: float
     missing_legend_at: tuple[float, float] | None
     legends_at: tuple[tuple[float, float, int], ...]  # (left, top, columns) per legend
     title_at: tuple[float, float]
@@ -164,14 +183,38 @@ class Layout:
 
 
 def plan_layout(request: LayoutRequest) -> Layout:
-    """Plan the figure for ``request`` as the module docstring says.
+    """Plan the figure for ``request`` as the module docstring says; ``Layout.rotation`` is the column
+    labels' angle, chosen when ``x_rotation`` is None.
 
     Raises UsageError when a given width or height leaves no room for the heatmap.
     """
+    if request.drawing.x_rotation is not None:
+        return _plan(request)
+    upright = _plan(_rotated(request, UPRIGHT))
+    flat = _rotated(request, 0.0)
+    if _fits_flat(flat, upright):
+        return _plan(flat)
+    return upright
+
+
+def _rotated(request: LayoutRequest, rotation: float) -> LayoutRequest:
+    return replace(request, drawing=replace(request.drawing, x_rotation=rotation))
+
+
+def _fits_flat(flat: LayoutRequest, upright: Layout) -> bool:
+    """Whether horizontal column labels fit across the columns of the ``upright`` layout's heatmap at
+    the font size (and spacing) the upright labels have there."""
+    if upright.column_plan.empty:
+        return False
+    _, horizontal = _label_plans(flat, upright.heatmap.width, upright.heatmap.height)
+    return horizontal.step == upright.column_plan.step and horizontal.font >= upright.column_plan.font
+
+
+def _plan(request: LayoutRequest) -> Layout:
     drawing = request.drawing
     rows, columns = request.rows, request.column_labels.count
-    wanted_width = max(SMALLEST_HEATMAP, columns * PREFERRED_COLUMN)
-    wanted_height = max(SMALLEST_HEATMAP, rows * PREFERRED_ROW)
+    wanted_width = max(SMALLEST_HEATMAP, columns * PREFERRED_COLUMN, _title_length(request.x_title))
+    wanted_height = max(SMALLEST_HEATMAP, rows * PREFERRED_ROW, _title_length(request.y_title))
     heat_width = wanted_width if drawing.width is None else drawing.width / 2
     heat_height = wanted_height if drawing.height is None else drawing.height / 2
     for round_number in range(ROUNDS):
@@ -205,12 +248,24 @@ def _fit(
     across = _horizontal(request, heat_width, heat_height, *plans)
     down = _vertical(request, heat_width, heat_height, *plans)
     width = drawing.width or min(AUTOMATIC_LARGEST_SIDE, (wanted_width + across.fixed) / (1 - across.ratio))
-    height = drawing.height or min(AUTOMATIC_LARGEST_SIDE, (wanted_height + down.fixed) / (1 - down.ratio))
+    height = drawing.height or min(
+        _tallest_default(request, down), (wanted_height + down.fixed) / (1 - down.ratio)
+    )
     new_width = width * (1 - across.ratio) - across.fixed
     new_height = height * (1 - down.ratio) - down.fixed
     if final:
         _refuse_too_small(request, new_width, new_height, width - new_width, height - new_height)
     return width, height, max(new_width, SMALLEST_DRAWABLE / 2), max(new_height, SMALLEST_DRAWABLE / 2)
+
+
+def _tallest_default(request: LayoutRequest, down: _Extent) -> float:
+    """The largest default height: a page (or what rows of :data:`SMALLEST_DEFAULT_ROW` need, when
+    more), unless ``rows_per_page`` or ``yticklabels`` is given; never more than 72 inches."""
+    drawing = request.drawing
+    if drawing.rows_per_page is not None or drawing.yticklabels != "auto":
+        return AUTOMATIC_LARGEST_SIDE
+    smallest_rows = (request.rows * SMALLEST_DEFAULT_ROW + down.fixed) / (1 - down.ratio)
+    return min(AUTOMATIC_LARGEST_SIDE, max(PAGE_HEIGHT, smallest_rows))
 
 
 @dataclass(frozen=True)
@@ -283,11 +338,37 @@ def _name_height() -> float:
     return NAME_GAP + LINE_HEIGHT * NAME_FONT / 72
 
 
+def _title_length(title: str) -> float:
+    """Inches an axis title (or the colour bar's label) takes along its axis at :data:`NAME_FONT`, with
+    a margin for the text's box; 0 for none."""
+    return text_width(title, size=NAME_FONT) / 72 + NAME_GAP if title else 0.0
+
+
+def _x_title_height(request: LayoutRequest) -> float:
+    return _name_height() if request.x_title else 0.0
+
+
+def _left_of_heatmap(request: LayoutRequest, left_parts: float, overhang: float, heat_height: float):
+    """``(reach, title)``: inches from the left margin to the heatmap, and from the y title's left edge
+    to the heatmap (0 without a y title). The title sits beside ``left_parts`` (dendrogram and strip)
+    when it is no longer than the rows of the shortest page, so it cannot meet column labels reaching
+    ``overhang`` inches left under the heatmap; a longer one also clears those."""
+    if not request.y_title:
+        return max(left_parts, overhang), 0.0
+    length = _title_length(request.y_title)
+    shortest = heat_height * (request.fewest_rows or request.rows) / request.rows
+    beside = left_parts if length <= shortest else max(left_parts, overhang)
+    title = beside + _name_height()
+    return max(title, overhang), title
+
+
 def _colorbar_size(request: LayoutRequest, heat_height: float, below: float) -> tuple[float, float, int]:
-    """Height of the colour bar, its tick font and number of ticks; ``below`` is the room under the
-    heatmap's top for the bar and the missing-cell patch."""
+    """Height of the colour bar (at least its label's length, room permitting), its tick font and
+    number of ticks; ``below`` is the room under the heatmap's top for the bar and the missing-cell
+    patch."""
     missing = request.missing_legend.size(1)[1] + GAP if request.missing_legend else 0.0
-    height = min(max(1.0, min(4.0, 0.5 * heat_height)), max(below - missing, 0.3))
+    label = _title_length(request.colorbar_label)
+    height = min(max(1.0, min(4.0, 0.5 * heat_height), label), max(below - missing, 0.3))
     font = max(
         min(
             COLORBAR_FONT_LARGEST,
@@ -297,6 +378,15 @@ def _colorbar_size(request: LayoutRequest, heat_height: float, below: float) -> 
     )
     ticks = max(2, min(COLORBAR_TICK_COUNT, int(height * 72 / (2.5 * font))))
     return height, font, ticks
+
+
+def _colorbar_label_font(request: LayoutRequest, bar_height: float) -> float:
+    """The colour bar label's font: the axis titles' size, smaller (down to the smallest legible)
+    when the label would be longer than the bar."""
+    length = text_width(request.colorbar_label, size=1.0) / 72
+    if length * NAME_FONT + NAME_GAP <= bar_height:
+        return NAME_FONT
+    return max(SMALLEST_FONT, (bar_height - NAME_GAP) / length)
 
 
 def _colorbar_block_width(request: LayoutRequest, font: float) -> float:
@@ -335,9 +425,10 @@ def _horizontal(
         else:
             left_parts += STRIP_GAP
             ratio += drawing.color_y_ratio
-    fixed += left_parts + max(0.0, _column_label_overhang(request, column_plan, heat_width) - left_parts)
-    fixed += _row_label_width(request, row_plan) + _name_height()
-    below = heat_height + _column_label_extent(request, column_plan) + _name_height()
+    overhang = _column_label_overhang(request, column_plan, heat_width)
+    fixed += _left_of_heatmap(request, left_parts, overhang, heat_height)[0]
+    fixed += _row_label_width(request, row_plan)
+    below = heat_height + _column_label_extent(request, column_plan) + _x_title_height(request)
     _, font, _ = _colorbar_size(request, heat_height, below)
     block = _colorbar_block_width(request, font)
     if block:
@@ -353,7 +444,7 @@ def _vertical(
     request: LayoutRequest, heat_width: float, heat_height: float, row_plan: LabelPlan, column_plan: LabelPlan
 ) -> _Extent:
     drawing = request.drawing
-    fixed = 2 * MARGIN + _column_label_extent(request, column_plan) + _name_height()
+    fixed = 2 * MARGIN + _column_label_extent(request, column_plan) + _x_title_height(request)
     ratio = 0.0
     if request.title:
         fixed += _title_height()
@@ -401,13 +492,15 @@ def _place(
 ) -> Layout:
     drawing = request.drawing
     # left to right
-    x = MARGIN
     left_parts = (_dendrogram_size(heat_width) + GAP if request.y_dendrogram else 0.0) + (
         (STRIP if drawing.color_y_ratio is None else drawing.color_y_ratio * width) + STRIP_GAP
         if request.y_strip
         else 0.0
     )
-    x += max(0.0, _column_label_overhang(request, column_plan, heat_width) - left_parts)
+    overhang = _column_label_overhang(request, column_plan, heat_width)
+    reach, y_title_reach = _left_of_heatmap(request, left_parts, overhang, heat_height)
+    x = MARGIN + reach - left_parts
+    y_name_x = MARGIN + reach - y_title_reach
     y_dendrogram_x = y_strip_x = 0.0
     if request.y_dendrogram:
         y_dendrogram_x = x
@@ -420,8 +513,6 @@ def _place(
     x += heat_width
     row_labels_x = x + LABEL_PAD
     x += _row_label_width(request, row_plan)
-    y_name_x = x + NAME_GAP
-    x += _name_height()
     # top to bottom
     y = height - MARGIN
     title_y = y
@@ -438,7 +529,7 @@ def _place(
     heat_bottom = heat_top - heat_height
     column_extent = _column_label_extent(request, column_plan)
     x_name_y = heat_bottom - column_extent - NAME_GAP
-    below = heat_height + column_extent + _name_height()
+    below = heat_height + column_extent + _x_title_height(request)
     colorbar_height, colorbar_font, colorbar_ticks = _colorbar_size(request, heat_height, below)
     # the right-hand panel
     panel_x = x + PANEL_GAP
@@ -492,6 +583,7 @@ def _place(
         colorbar=colorbar,
         colorbar_font=colorbar_font,
         colorbar_ticks=colorbar_ticks,
+        colorbar_label_font=_colorbar_label_font(request, colorbar_height),
         missing_legend_at=missing_at,
         legends_at=tuple(legends_at),
         title_at=(heat_left + heat_width / 2, title_y),

@@ -270,6 +270,14 @@ def _text(label: str, value: Any) -> str:
     return str(value)
 
 
+def _optional_text(label: str, value: Any) -> str | None:
+    return None if value is None else _text(label, value)
+
+
+def _optional_angle(label: str, value: Any) -> float | None:
+    return None if value is None else _number(0, 90)(label, value)
+
+
 def _hatch(label: str, value: Any) -> str:
     text = "" if value is None else str(value)
     if not set(text) <= HATCH_MARKS:
@@ -418,8 +426,9 @@ _DECLARED = (
            check=_SCALE, flags=("--y-tick-labels-scale",), value_type=float, section=LAYOUT, metavar="0-1"),
     Option("color_bar_labels_scale", "share of its slot a colour bar label may take, 0 to 1", default=0.8,
            check=_SCALE, flags=("--color-bar-labels-scale",), value_type=float, section=LAYOUT, metavar="0-1"),
-    Option("x_rotation", "angle of the column labels in degrees, 0 to 90 (default 90)", default=90.0,
-           check=_number(0, 90), flags=("--x-rotation",), value_type=float, section=LAYOUT, metavar="DEGREES"),
+    Option("x_rotation", "angle of the column labels in degrees, 0 to 90 (default: 0 when every label fits "
+           "across its column at full size, else 90)", check=_optional_angle, flags=("--x-rotation",),
+           value_type=float, section=LAYOUT, metavar="DEGREES"),
     Option("legend", "where colour-strip legends go: inside (the figure), separate (NAME_x_legend and "
            "NAME_y_legend files) or both (the default)", default="both", check=_legend, flags=("--legend",),
            choices=LEGEND_MODES, section=COLOURS),
@@ -481,6 +490,11 @@ _DECLARED = (
     Option("mark_thresholds", "the q (or p) below which a cell gets *, ** and *** (default 0.05,0.01,0.001)",
            default=MARK_THRESHOLDS, check=_mark_thresholds, flags=("--mark-thresholds",), section=DRAWING,
            metavar="T1,T2,T3"),
+    Option("x_title", "the title under the column labels (default: the -x column's name; '' for none)",
+           check=_optional_text, flags=("--x-title",), value_type=str, section=LAYOUT, metavar="TEXT"),
+    Option("y_title", "the title beside the rows, left of the heatmap (default: the -y column's name; '' for "
+           "none)", check=_optional_text, flags=("--y-title",), value_type=str, section=LAYOUT,
+           metavar="TEXT"),
 )
 
 OPTIONS: tuple[Option, ...] = tuple(replace(option, reads="renderer seaborn") for option in _DECLARED)
