@@ -103,6 +103,9 @@ PIPELINE_OPTIONS: tuple[Option, ...] = (
     Option("highlight", "labels to draw in bold red (always shown), e.g. 'y:D-Glucose;x:ER1'",
            flags=("--highlight-labels",), section=LAYOUT, metavar="y:LABEL,...;x:LABEL", reads="decorate",
            needs="highlights"),
+    *per_axis(Option("split_{axis}_by", "draw the {labels} in blocks, one per value of this column (e.g. "
+                     "biolog_class), with a gap and a title each; sorting and clustering work within each block",
+                     flags=("--split-{axis}-by",), section=ORDER, metavar="COLUMN", reads="order"), "split_by"),
 )
 
 PIPELINE_OPTION = by_name(PIPELINE_OPTIONS)

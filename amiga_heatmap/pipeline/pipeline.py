@@ -123,6 +123,8 @@ class Pipeline:
             layers=matrix.layers,
             tests=matrix.tests,
             source_files=tuple(str(file) for file in sources.files),
+            row_blocks=matrix.row_blocks,
+            column_blocks=matrix.column_blocks,
         )
 
     def sources(self, data: Any) -> Sources:

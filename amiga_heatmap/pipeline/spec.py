@@ -34,6 +34,9 @@ class AxisSpec:
     - ``color_by``: draw a colour strip of each label's value in this metadata column;
       ``color_scheme`` (``"value:colour;..."`` or a mapping) or ``color_file`` (a tab-separated file)
       give the colours, else an automatic palette.
+    - ``split_by``: draw the labels in blocks, one per value of this metadata column (natural order;
+      each label must have one value), each block sorted or clustered on its own
+      (:mod:`amiga_heatmap.pipeline.blocks`).
     """
 
     column: str
@@ -42,6 +45,7 @@ class AxisSpec:
     color_by: str | None = None
     color_scheme: ColorScheme = None
     color_file: str | os.PathLike[str] | None = None
+    split_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,11 +129,11 @@ class HeatmapSpec:
         return self.x if name == "x" else self.y
 
     def label_columns(self) -> dict[str, str]:
-        """The metadata columns the labels need (sorting and colour strips), each with the option that
-        asked for it: ``{"PM": "--sort-y-by"}`` (``sort_y`` from Python)."""
+        """The metadata columns the labels need (sorting, colour strips and splits), each with the option
+        that asked for it: ``{"PM": "--sort-y-by"}`` (``sort_y`` from Python)."""
         wanted: dict[str, str] = {}
         for axis in ("x", "y"):
-            for field_name in ("sort_by", "color_by"):
+            for field_name in ("sort_by", "color_by", "split_by"):
                 column = getattr(self.axis(axis), field_name)
                 if column is not None:
                     wanted.setdefault(column, option_name(AXIS_KEYWORDS[field_name].format(axis)))
