@@ -117,3 +117,33 @@ def test_a_split_column_with_several_values_per_label_names_them(normalized, tmp
     assert "--split-y-by PM: each Substrate needs one PM value" in outcome.output
     assert "'Negative Control' (1, 2)" in outcome.output
     assert list(target.parent.iterdir()) == []
+
+
+def test_the_figure_draws_each_block_after_a_gap_holding_its_title(normalized) -> None:
+    from matplotlib.collections import LineCollection
+    from matplotlib.text import Text
+
+    from .figure_parts import axes_named, column_labels, row_labels
+
+    result = heatmap(normalized, value=VALUE, x="Isolate", y="Substrate", operation="mean", subset="PM:1,2",
+                     filter="row any > 1.2", split_y_by="biolog_class", split_x_by="Strain", cluster_y=True,
+                     color_y_by="biolog_class")
+    figure = result.figure(show_dendrogram=True)
+    plotted = list(result.matrix.index)
+    expected = []
+    for block in result.row_blocks.blocks:
+        expected += ["", *plotted[block.start:block.stop]]
+    assert row_labels(figure) == expected
+    columns = list(result.matrix.columns)
+    assert column_labels(figure) == ["", *columns[:2], "", *columns[2:]]
+    titles = {gid: [text.get_text() for text in figure.findobj(Text) if text.get_gid() == gid]
+              for gid in ("row block title", "column block title")}
+    assert titles["row block title"] == [block.title for block in result.row_blocks.blocks]
+    assert titles["column block title"] == ["MEX_2020", "USA_1995"]
+    # one tree per clustered block: a U per merge of each block with two or more labels
+    tree = axes_named(figure, "row dendrogram")
+    merges = sum(max(block.stop - block.start - 1, 0) for block in result.row_blocks.blocks)
+    assert sum(len(lines.get_segments()) for lines in tree.collections if isinstance(lines, LineCollection)) == merges
+    # the gaps are painted over in the background colour
+    gaps = [item for item in axes_named(figure, "heatmap").collections if item.get_gid() == "block gaps"]
+    assert len(gaps) == 1 and len(gaps[0].get_paths()) == len(result.row_blocks.blocks) + 2
