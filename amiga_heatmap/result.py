@@ -61,6 +61,8 @@ class HeatmapResult:
       (:class:`~amiga_heatmap.pipeline.blocks.AxisBlocks`: ``of_label``, each plotted label's block value
       in plotted order; ``blocks``, the spans in plotted order; ``linkages``, per block when clustered),
       or None.
+    - ``values``: every value shown, in panel order (``(value,)`` for one); ``panels`` (a property) their
+      matrices, and ``layers`` holds each of them by its name when there are several.
     """
 
     source_rows: pd.DataFrame | None = field(repr=False)
@@ -90,6 +92,15 @@ class HeatmapResult:
     source_files: tuple[str, ...] = ()
     row_blocks: AxisBlocks | None = None
     column_blocks: AxisBlocks | None = None
+    values: tuple[str, ...] = ()
+
+    @property
+    def panels(self) -> dict[str, pd.DataFrame]:
+        """Each value's matrix by value, in panel order, all in the plotted order of ``matrix`` (the
+        first value's): one panel for one value, several side by side for ``value=[...]``."""
+        if len(self.values) < 2:
+            return {self.value: self.matrix}
+        return {value: self.matrix if value == self.value else self.layers[value] for value in self.values}
 
     @property
     def colour_strips(self) -> dict[str, ColourStrip]:

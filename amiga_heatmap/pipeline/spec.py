@@ -75,6 +75,8 @@ class HeatmapSpec:
       the columns they share with the summary (:mod:`amiga_heatmap.pipeline.annotation`).
     - ``allow_duplicate_wells``: read input files that hold the same wells (``--allow-duplicate-wells``;
       see :mod:`amiga_heatmap.pipeline.duplicate_wells`).
+    - ``values``: with several values side by side (``-v`` repeated), every one of them in panel order,
+      ``value`` being the first; empty for one value (:mod:`amiga_heatmap.pipeline.panels`).
     """
 
     value: str
@@ -99,12 +101,22 @@ class HeatmapSpec:
     read_all_columns: bool = False
     annotate: tuple[str | os.PathLike[str], ...] = ()
     allow_duplicate_wells: bool = False
+    values: tuple[str, ...] = ()
 
     @classmethod
-    def build(cls, value: str, x: str, y: str, **options: Any) -> HeatmapSpec:
+    def build(cls, value: str | Sequence[str], x: str, y: str, **options: Any) -> HeatmapSpec:
         """The spec for ``value`` with ``x`` and ``y`` as columns, from :func:`amiga_heatmap.heatmap`'s
         flat keywords (``sort_x``, ``cluster_y``, ``color_x_by``, ``color_scheme_y``, ``color_file_x``
-        and the fields of this class). Raises TypeError for an unknown keyword, like a function would."""
+        and the fields of this class). ``value`` may be a list or tuple of several values, drawn side by
+        side (one of them: the same as that value alone). Raises TypeError for an unknown keyword, like a
+        function would, and ValueError for an empty list of values."""
+        if not isinstance(value, str):
+            names = tuple(value)
+            if not names:
+                raise ValueError("heatmap() was given an empty list of values; name at least one column")
+            value = names[0]
+            if len(names) > 1:
+                options["values"] = names
         axes = {}
         for axis, column in (("x", x), ("y", y)):
             axis_options = {

@@ -248,6 +248,17 @@ def _draw_page(
 
     layout = plan.layout.for_page(stop - start, plan.rows_per_page)
     figure = Figure(figsize=(layout.width, layout.height))
+    draw_parts(figure, layout, result, drawing, plan, start, stop, page, pages)
+    return figure
+
+
+def draw_parts(
+    figure: Figure, layout: Layout, result: HeatmapResult, drawing: Drawing, plan: Plan, start: int, stop: int,
+    page: int, pages: int,
+) -> None:
+    """Draw every part of the page on ``figure`` where ``layout`` (the page's, in inches on ``figure``,
+    whose size ``layout.width`` x ``layout.height`` is) puts it; the panels of several values share one
+    figure this way (:mod:`.panels`)."""
     size = (layout.width, layout.height)
     heat = figure.add_axes(layout.heatmap.fractions(*size), label="heatmap")
     colorbar_axes = None
@@ -283,7 +294,6 @@ def _draw_page(
     for spec, (left, top, columns) in zip(plan.legends, layout.legends_at):
         draw_legend(figure, spec, left, top, columns)
     _draw_names(figure, layout, result, page, pages)
-    return figure
 
 
 def _draw_row_labels(figure: Figure, layout: Layout, plan: Plan, start: int, stop: int) -> None:
