@@ -147,3 +147,18 @@ def test_the_figure_draws_each_block_after_a_gap_holding_its_title(normalized) -
     # the gaps are painted over in the background colour
     gaps = [item for item in axes_named(figure, "heatmap").collections if item.get_gid() == "block gaps"]
     assert len(gaps) == 1 and len(gaps[0].get_paths()) == len(result.row_blocks.blocks) + 2
+
+
+def test_labels_without_a_value_come_last_in_a_block_of_their_own(rows) -> None:
+    table = rows.astype({"PM": str})
+    table["group"] = table["Substrate"].where(table["Substrate"].str.startswith("D-"))
+    result = heatmap(table, value=VALUE, x="Isolate", y="Substrate", operation="mean", subset="PM:1",
+                     split_y_by="group")
+    blocks = result.row_blocks.blocks
+    starting = sorted({label for label in table.loc[table["PM"] == "1", "Substrate"] if label.startswith("D-")},
+                      key=natural_key)
+    assert [block.title for block in blocks] == [*starting, "(no value)"]
+    assert blocks[-1].value is None
+    others = {label for label in table.loc[table["PM"] == "1", "Substrate"] if not label.startswith("D-")}
+    assert set(result.matrix.index[blocks[-1].start:blocks[-1].stop]) == others
+    assert result.cells.loc[result.cells["Substrate"].isin(others), "row_block"].isna().all()
