@@ -57,7 +57,8 @@ class Entry:
 ENTRIES = (
     Entry("The README example",
           "Mean normalised area under the curve of two strains on the substrates where either grows more than "
-          "20 % better than on the negative control. `norm(...)` values get a diverging scale centred at 1.",
+          "20 % better than on the negative control. `norm(...)` values are ratios: a diverging log2 scale centred "
+          "at 1, ticks written as ratios.",
           f"{NORMALIZED} -o basic -x Strain -y Substrate -v 'norm(auc_lin)' -p mean -f 'row any > 1.2' "
           "-t 'Normalized AUC'"),
     Entry("`--cluster-x`, `--cluster-y`, `--show-dendrogram`",
@@ -99,8 +100,8 @@ ENTRIES = (
           pictures=("{name}.png", "{name}_x_legend.png")),
     Entry("`--keep-rows-missing-data --keep-columns-missing-data`",
           "Both flags keep every cell. Cells without a value are light grey; infinite cells (a ratio to a "
-          "control that did not grow) are magenta under a hatch, with no outline; the legend under the "
-          "colour bar explains both.",
+          "control that did not grow) are magenta under a hatch, with no outline; cells at 0 (here no death "
+          "phase; 0 has no place on the log2 scale of a ratio) are black; the legend under the colour bar explains them.",
           f"{NORMALIZED} -o keep-missing -x Isolate -y Substrate -v 'norm(death_lin)' -p mean "
           f"-s {SOME_SUBSTRATES} --keep-rows-missing-data --keep-columns-missing-data"),
     Entry("`--keep-rows-missing-data`",
@@ -161,6 +162,32 @@ ENTRIES = (
           "with the summary (`Isolate`), adding `phylogroup` and `source` to colour, sort or subset by.",
           f"{NORMALIZED} -o annotate {GROWERS} --annotate docs/gallery-phylogroups.tsv --color-x-by phylogroup "
           "--sort-x-by phylogroup"),
+    Entry("`--color-scale` (auto: log2 for ratios)",
+          "The substrates where an isolate grows 30 % faster or slower than on the negative control. Ratios "
+          "are drawn on a log2 scale symmetric around 1: Capric Acid at 0.13 (a 7.5-fold drop, the strongest "
+          "effect here) is as deep a blue as a 7.5-fold rise would be red, and the ticks read as ratios on "
+          "both sides of 1.",
+          f"{NORMALIZED} -o log2-ratios -x Isolate -y Substrate -v 'norm(gr)' -p median "
+          "-f 'row any >= 1.3 OR row any <= 0.7'"),
+    Entry("`--color-scale linear`",
+          "The same cells on a linear scale centred at 1 (the look before `--color-scale`): the 7.5-fold drop "
+          "is a medium blue beside a deep red 2.9-fold rise, since 0.13 is only 0.87 below 1.",
+          f"{NORMALIZED} -o linear-ratios -x Isolate -y Substrate -v 'norm(gr)' -p median "
+          "-f 'row any >= 1.3 OR row any <= 0.7' --color-scale linear"),
+    Entry("`--bins`, `--bin-labels`",
+          "Growth calls: one colour per bin of ratios, with a legend of the categories instead of a colour bar. "
+          "A bin holds values from its lower edge up to, not including, its upper edge.",
+          f"{NORMALIZED} -o bins -x Isolate -y Substrate -v 'norm(gr)' -p median "
+          "-f 'row any >= 1.3 OR row any <= 0.7' --bins '0,0.5,0.8,1.25,2,inf' "
+          "--bin-labels 'none,low,normal,high,very high'"),
+    Entry("`--test`, `--mark`",
+          "Each cell tested from its replicates (a one-sample t-test of log2 ratios against 1, "
+          "[statistics](statistics.md)), rows and columns clustered: the stars follow their cells. With two "
+          "replicates per cell no q-value of this data reaches 0.05 (the smallest is 0.105), so this figure "
+          "marks p-values, which are not corrected for the 760 tests: `--mark q` is the one to draw "
+          "conclusions from.",
+          f"{NORMALIZED} -o marks -x Isolate -y Substrate -v 'norm(gr)' -p median "
+          "-f 'row any >= 1.3 OR row any <= 0.7' --test --mark p --cluster-x --cluster-y"),
 )  # fmt: skip
 
 

@@ -395,6 +395,9 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.test-against-ratio": lambda c: c.heatmap("-v", "norm(gr)", "--test", "--test-against", "0",
                                                     source=c.summary.with_name("ER_all_summary_normalized.txt")),
     "usage.reference-not-on-axis": lambda c: c.heatmap("--test", "--reference", "ER7"),
+    "usage.mark-without-test": lambda c: figure(c, "--mark", "q"),
+    "usage.log-scale-limit": lambda c: figure(c, "--color-scale", "log2", "--kwargs", "vmin:0"),
+    "usage.bins": lambda c: figure(c, "--bins", "0,1,2", "--bin-labels", "a,b,c"),
     "usage.missing-mode": lambda c: raised(lambda: __import__("amiga_heatmap").heatmap(
         c.summary, value="gr", x="Isolate", y="Substrate", operation="mean", missing="drop-all")),
     "usage.colour-scheme-without-column": lambda c: c.heatmap("--color-scheme-x", "ER1:red"),

@@ -172,11 +172,17 @@ def test_highlight_labels_may_be_quoted_and_unknown_ones_warn(normalized) -> Non
 def test_norm_values_get_a_scale_centred_at_one(small) -> None:
     import matplotlib
 
-    heat = axes_named(small.figure(), "heatmap").collections[0]
-    centre = np.array(heat.cmap(heat.norm(1.0)))
-    assert np.abs(centre - np.array(matplotlib.colormaps["RdBu_r"](0.5))).max() < 0.02
-    low, high = axes_named(small.figure(), "colour bar").get_ylim()
     values = small.matrix.to_numpy()
+    for scale in ("auto", "linear"):
+        heat = axes_named(small.figure(color_scale=scale), "heatmap").collections[0]
+        centre = np.array(heat.cmap(heat.norm(1.0)))
+        assert np.abs(centre - np.array(matplotlib.colormaps["RdBu_r"](0.5))).max() < 0.02, scale
+    # auto is log2 for ratios: limits symmetric around 1 in ratio (1/r to r) and covering the data
+    low, high = axes_named(small.figure(), "colour bar").get_ylim()
+    reach = max(values.max(), 1 / values.min())
+    assert (low, high) == pytest.approx((1 / reach, reach))
+    # linear: the colour bar shows only the part the data cover, as seaborn does
+    low, high = axes_named(small.figure(color_scale="linear"), "colour bar").get_ylim()
     assert (low, high) == pytest.approx((values.min(), values.max()))
     plain = axes_named(small.figure(vmin=0, vmax=4), "heatmap").collections[0]
     assert plain.norm(1.0) == pytest.approx(0.25)

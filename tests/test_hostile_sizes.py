@@ -188,36 +188,17 @@ def test_a_long_filter_is_shown_around_its_mistake(summary, run_cli):
 def test_annotations_on_more_cells_than_the_limit_are_refused_before_drawing(summary, run_cli, tmp_path):
     rows = pd.read_csv(summary, sep="\t")
     cells = rows.groupby(["Substrate", "Isolate"])["gr"].mean().unstack("Isolate").dropna().size
-    result = run_cli(
-        "-i",
-        summary,
-        *AXES,
-        "--output-dir",
-        tmp_path,
-        "-o",
-        "a",
-        "--format",
-        "png",
-        "--kwargs",
-        f"annot:true;annot_limit:{cells - 1}",
-    )
+
+    def annotated(limit: int):
+        return run_cli("-i", summary, *AXES, "--output-dir", tmp_path, "-o", "a", "--format", "png",
+                       "--kwargs", f"annot:true;annot_limit:{limit}")
+
+    result = annotated(cells - 1)
     assert result.exit_code == 2, result.stderr
     assert f"each of the {cells:,} cells, more than annot_limit ({cells - 1:,})" in result.stderr
     assert f"annot_limit:{cells}" in result.stderr
     assert not (tmp_path / "a.png").exists()
-    allowed = run_cli(
-        "-i",
-        summary,
-        *AXES,
-        "--output-dir",
-        tmp_path,
-        "-o",
-        "a",
-        "--format",
-        "png",
-        "--kwargs",
-        f"annot:true;annot_limit:{cells}",
-    )
+    allowed = annotated(cells)
     assert allowed.exit_code == 0, allowed.stderr
 
 

@@ -69,11 +69,18 @@ def test_keeping_every_cell_draws_missing_and_infinite_cells_in_their_own_colour
     result, messages = build(normalized, "keep")
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-13)
     assert messages == [] and result.matrix.isna().to_numpy().sum() == expected.isna().to_numpy().sum() > 0
-    figure = result.figure(missing_cell_color="#ff00ff", infinite_cell_color="#00ff00")
+    figure = result.figure(missing_cell_color="#ff00ff", infinite_cell_color="#00ff00", color_scale="linear")
     values = expected.to_numpy()
     drawn = cell_values(figure)
     assert np.array_equal(np.ma.getmaskarray(drawn).reshape(values.shape), ~np.isfinite(values))
     assert legend(figure, "missing cells") == ("", {"no value": "#ff00ff", "infinite": "#00ff00"})
+    # on the default log2 scale of a ratio, the cells at 0 (no growth) have a colour of their own too
+    logged = result.figure(missing_cell_color="#ff00ff", infinite_cell_color="#00ff00")
+    assert legend(logged, "missing cells")[1] == {
+        "no value": "#ff00ff", "infinite": "#00ff00", "0 or below": "#000000"
+    }
+    assert np.array_equal(np.ma.getmaskarray(cell_values(logged)).reshape(values.shape),
+                          ~(np.isfinite(values) & (values > 0)))
     assert cells_artist(figure).get_cmap().get_bad().tolist() == [1.0, 0.0, 1.0, 1.0]
     assert np.array_equal(infinite_cells(figure, values.shape), np.isinf(values))
     assert infinite_layer(figure).get_facecolor().tolist() == [[0.0, 1.0, 0.0, 1.0]]
@@ -83,10 +90,15 @@ def test_infinite_cells_do_not_set_the_colour_scale(normalized) -> None:
     result, _ = build(normalized, "keep")
     values = result.matrix.to_numpy()
     assert np.isinf(values).any()
-    bar = axes_named(result.figure(), "colour bar")
+    bar = axes_named(result.figure(color_scale="linear"), "colour bar")
     low, high = bar.get_ylim()
     finite = values[np.isfinite(values)]
     assert (low, high) == pytest.approx((finite.min(), finite.max()))
+    # on the default log2 scale neither infinite cells nor those at 0 set it
+    low, high = axes_named(result.figure(), "colour bar").get_ylim()
+    positive = finite[finite > 0]
+    reach = max(positive.max(), 1 / positive.min())
+    assert (low, high) == pytest.approx((1 / reach, reach))
 
 
 def test_cli_flags_choose_the_mode(run_cli, normalized) -> None:

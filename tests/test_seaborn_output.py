@@ -80,8 +80,8 @@ def test_every_page_is_drawn_by_seaborn_with_one_colour_scale(summary, spy) -> N
     values = result.matrix.to_numpy()
     for number, call in enumerate(spy):
         np.testing.assert_array_equal(call["data"], values[number * 40 : (number + 1) * 40])
-    assert len({(call["vmin"], call["vmax"]) for call in spy}) == 1
-    assert (spy[0]["vmin"], spy[0]["vmax"]) == (values.min(), values.max())
+    assert len({(call["norm"].vmin, call["norm"].vmax) for call in spy}) == 1
+    assert (spy[0]["norm"].vmin, spy[0]["norm"].vmax) == (values.min(), values.max())
 
 
 def test_large_matrices_are_drawn_by_seaborn_then_shown_as_one_image(spy) -> None:

@@ -64,6 +64,12 @@ def plugins_folder(tmp_path: Path, **files: str) -> Path:
     return folder
 
 
+def render_with_plugins(run_cli, plugins: Path, summary, out: Path, file_format: str):
+    """Run the CLI with the plugins folder ``plugins``, writing ``out/figure`` as ``file_format``."""
+    return run_cli("--plugins-dir", plugins, "-i", summary, *AXES, "-o", "figure", "--output-dir", out,
+                   "--format", file_format)
+
+
 @pytest.fixture
 def out(tmp_path: Path) -> Path:
     folder = tmp_path / "out"
@@ -115,19 +121,7 @@ def test_a_full_disk_inside_a_plugin_renderer_is_the_systems_fault_not_the_plugi
             register(Renderer("full", ("full",), render))
     """,
     )
-    result = run_cli(
-        "--plugins-dir",
-        plugins,
-        "-i",
-        summary,
-        *AXES,
-        "-o",
-        "figure",
-        "--output-dir",
-        out,
-        "--format",
-        "full",
-    )
+    result = render_with_plugins(run_cli, plugins, summary, out, "full")
     assert result.exit_code == 1, result.stderr
     assert f"Cannot write '{out / 'figure.full'}': the disk is full (ENOSPC)" in result.stderr
     assert "Plugin" not in result.stderr
@@ -152,19 +146,7 @@ def test_a_system_fault_hidden_behind_another_exception_is_still_the_systems(sum
             register(Renderer("hiding", ("hiding",), render))
     """,
     )
-    result = run_cli(
-        "--plugins-dir",
-        plugins,
-        "-i",
-        summary,
-        *AXES,
-        "-o",
-        "figure",
-        "--output-dir",
-        out,
-        "--format",
-        "hiding",
-    )
+    result = render_with_plugins(run_cli, plugins, summary, out, "hiding")
     assert result.exit_code == 1, result.stderr
     assert "the disk quota is used up (EDQUOT)" in result.stderr
     assert "Plugin" not in result.stderr
@@ -182,19 +164,7 @@ def test_a_plugin_bug_that_is_an_oserror_is_still_the_plugins(summary, out, tmp_
             register(Renderer("lost", ("lost",), render))
     """,
     )
-    result = run_cli(
-        "--plugins-dir",
-        plugins,
-        "-i",
-        summary,
-        *AXES,
-        "-o",
-        "figure",
-        "--output-dir",
-        out,
-        "--format",
-        "lost",
-    )
+    result = render_with_plugins(run_cli, plugins, summary, out, "lost")
     assert result.exit_code == 3, result.stderr
     assert "Plugin 'lost' failed while rendering" in result.stderr
 

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .cells import SEAM_WIDTH
+
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     from matplotlib.axes import Axes
@@ -136,8 +138,9 @@ def draw_gaps(heat: Axes, spacing: Spacing, start: int, stop: int, cell_height: 
         [(column, 0), (column + 1, 0), (column + 1, rows), (column, rows)] for column, _ in spacing.column_titles
     ]
     if rectangles:
-        heat.add_collection(PolyCollection(rectangles, facecolors=background, edgecolors="none", gid="block gaps",
-                                           zorder=3))
+        # outlined in the background too: the masked cells under a gap have seam outlines reaching past it
+        heat.add_collection(PolyCollection(rectangles, facecolors=background, edgecolors=background,
+                                           linewidths=SEAM_WIDTH, gid="block gaps", zorder=3))
     font = min(TITLE_FONT_LARGEST, max(TITLE_FONT_SMALLEST, 0.8 * cell_height * 72 * GAP_CELLS))
     for row, title in spacing.row_titles:
         if start <= row < stop:

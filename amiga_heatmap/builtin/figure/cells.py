@@ -7,10 +7,14 @@ the lines between cells and the annotations, with the user's seaborn keywords (`
 - the colour scale of :mod:`.scale` (``cmap``, ``vmin``, ``vmax``), shared by every page; seaborn gets no
   ``center``/``robust`` of its own, as those would be computed from one page and would count infinite
   values;
-- ``mask``: the user's mask plus the infinite cells, which seaborn would colour as the top of the scale.
-  Infinite cells are drawn over the panel as rectangles with no edge (nothing bleeds into the
-  neighbours) in ``infinite_cell_color`` (default magenta, on none of the default colour maps) under
-  the hatch ``infinite_cell_hatch``, and annotated ``inf``/``-inf`` when ``annot`` is on;
+- ``mask``: the user's mask plus the cells the scale gives no colour: infinite cells, which seaborn
+  would colour as the top of the scale, cells at or below 0 on a log scale and cells outside every bin
+  (:mod:`.scale`). Each kind is drawn over the panel as rectangles with no edge (nothing bleeds into
+  the neighbours), a layer named by its ``gid``: infinite cells in ``infinite_cell_color`` (default
+  magenta, on none of the default colour maps) under the hatch ``infinite_cell_hatch``, cells at or
+  below 0 in ``nonpositive_cell_color``, cells outside the bins in
+  :data:`~.scale.OUTSIDE_BINS_COLOR`; each is annotated with its value when ``annot`` is on;
+- ``norm``: the scale's (linear, log, symmetric log or bins) for seaborn to draw with;
 - ``xticklabels=False, yticklabels=False``: the label artists of :mod:`.draw` write the labels;
 - seams: PDF viewers and pdftoppm smooth the edges of each filled rectangle on its own, so adjacent
   cells (and the colour bar's bands) let the page show through as hairlines. Cells drawn without lines
@@ -28,7 +32,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .options import Drawing
-from .scale import ColourScale
+from .scale import OUTSIDE_BINS_COLOR, ColourScale
 from .seaborn_import import seaborn_module
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,6 +45,9 @@ VECTOR_CELLS = 5000
 ANNOTATION_FONT_LARGEST = 9.0
 SEAM_WIDTH = 0.5  # points: the outline in the cell's own colour that closes the seams
 LIGHT = 0.408  # relative luminance above which text and hatching are dark (seaborn's threshold)
+INFINITE_LAYER = "infinite cells"
+NONPOSITIVE_LAYER = "nonpositive cells"
+OUTSIDE_BINS_LAYER = "outside bins"
 
 
 def draw_cells(
@@ -57,7 +64,10 @@ def draw_cells(
     import numpy as np
 
     infinite = np.isinf(values)
-    hidden = infinite if mask is None else infinite | mask
+    nonpositive = scale.unplaceable(values)
+    outside = scale.outside_bins(values)
+    hidden = infinite | nonpositive | outside
+    hidden = hidden if mask is None else hidden | mask
     large = values.size > VECTOR_CELLS
     mesh_kws = dict(drawing.mesh_kws)
     lines = drawing.linewidths > 0
@@ -78,8 +88,7 @@ def draw_cells(
         cbar_ax=colorbar_axes,
         cbar_kws=drawing.cbar_kws,
         cmap=scale.cmap,
-        vmin=scale.vmin,
-        vmax=scale.vmax,
+        norm=scale.norm,
         mask=hidden,
         annot=drawing.annot,
         fmt=drawing.fmt,
@@ -96,13 +105,40 @@ def draw_cells(
         _draw_as_image(axes, mesh, values.shape)
         if lines:
             _draw_lines(axes, values.shape, drawing)
-    infinite_shown = infinite if mask is None else infinite & ~mask
-    if infinite_shown.any():
-        _draw_infinite(axes, infinite_shown, drawing, with_lines=lines and not large)
-        if drawing.annot:
-            _annotate_infinite(axes, values, infinite_shown, annot_kws, drawing)
+    layers = (
+        (INFINITE_LAYER, infinite, drawing.infinite_cell_color, drawing.infinite_cell_hatch),
+        (NONPOSITIVE_LAYER, nonpositive, drawing.nonpositive_cell_color, ""),
+        (OUTSIDE_BINS_LAYER, outside, OUTSIDE_BINS_COLOR, ""),
+    )
+    for name, cells, colour, hatch in layers:
+        shown = cells if mask is None else cells & ~mask
+        if shown.any():
+            _draw_layer(axes, shown, name, colour, hatch, drawing, with_lines=lines and not large)
+            if drawing.annot:
+                _annotate_layer(axes, values, shown, colour, annot_kws, drawing)
     axes.set_axis_off()
     return bar
+
+
+def drawn_colours(values: np.ndarray, mask: np.ndarray | None, scale: ColourScale, drawing: Drawing) -> np.ndarray:
+    """The RGBA colour (rows x columns x 4) each cell of ``values`` is drawn in: the scale's, the
+    colour of its layer (infinite, at or below 0, outside the bins), or the missing-cell colour for
+    missing and masked cells."""
+    import numpy as np
+    from matplotlib.colors import to_rgba
+
+    with np.errstate(invalid="ignore"):
+        colours = np.array(scale.colour_of(np.ma.masked_invalid(values)), dtype=float)
+    special = (
+        (np.isinf(values), drawing.infinite_cell_color),
+        (scale.unplaceable(values), drawing.nonpositive_cell_color),
+        (scale.outside_bins(values), OUTSIDE_BINS_COLOR),
+        (np.isnan(values), drawing.missing_cell_color),
+        (np.zeros(values.shape, dtype=bool) if mask is None else mask, drawing.missing_cell_color),
+    )
+    for cells, colour in special:
+        colours[cells] = to_rgba(colour)
+    return colours
 
 
 def _mesh(axes: Axes) -> QuadMesh:
@@ -162,20 +198,23 @@ def infinite_rectangles(infinite: np.ndarray, merge: bool) -> list[list[tuple[in
     return rectangles
 
 
-def _draw_infinite(axes: Axes, infinite: np.ndarray, drawing: Drawing, with_lines: bool) -> None:
-    """The infinite cells: ``infinite_cell_color`` under ``infinite_cell_hatch``, with no edge (or the
-    lines between cells, when those are drawn, so that they stay the same width everywhere)."""
+def _draw_layer(
+    axes: Axes, cells: np.ndarray, name: str, colour: str, hatch: str, drawing: Drawing, with_lines: bool
+) -> None:
+    """The True ``cells`` in ``colour`` under ``hatch`` ('' for none) as one collection with the
+    ``gid`` ``name``, with no edge (or the lines between cells, when those are drawn, so that they stay
+    the same width everywhere)."""
     from matplotlib.collections import PolyCollection
 
     axes.add_collection(
         PolyCollection(
-            infinite_rectangles(infinite, merge=not with_lines),
-            facecolors=drawing.infinite_cell_color,
+            infinite_rectangles(cells, merge=not with_lines),
+            facecolors=colour,
             edgecolors=drawing.linecolor if with_lines else "none",
             linewidths=drawing.linewidths if with_lines else 0.0,
-            hatch=drawing.infinite_cell_hatch or None,
-            hatchcolor=contrasting(drawing.infinite_cell_color),
-            gid="infinite cells",
+            hatch=hatch or None,
+            hatchcolor=contrasting(colour),
+            gid=name,
         )
     )
 
@@ -205,13 +244,15 @@ def _annotation_font(axes: Axes, values: np.ndarray, fmt: str) -> float:
     return min(ANNOTATION_FONT_LARGEST, 0.45 * cell_height, 0.9 * cell_width / (0.6 * longest))
 
 
-def _annotate_infinite(
-    axes: Axes, values: np.ndarray, infinite: np.ndarray, annot_kws: dict[str, Any], drawing: Drawing
+def _annotate_layer(
+    axes: Axes, values: np.ndarray, cells: np.ndarray, colour: str, annot_kws: dict[str, Any], drawing: Drawing
 ) -> None:
-    """Write ``inf``/``-inf`` in the infinite cells, which seaborn leaves out as masked, in the same
-    style as its annotations."""
+    """Write the values of the True ``cells`` (drawn in ``colour``), which seaborn leaves out as masked,
+    in the same style as its annotations: ``inf``/``-inf``, or the number in ``fmt``."""
     import numpy as np
 
-    style = {"color": contrasting(drawing.infinite_cell_color), "ha": "center", "va": "center", **annot_kws}
-    for row, column in zip(*(positions.tolist() for positions in np.nonzero(infinite))):
-        axes.text(column + 0.5, row + 0.5, str(values[row, column]), **style)
+    style = {"color": contrasting(colour), "ha": "center", "va": "center", **annot_kws}
+    for row, column in zip(*(positions.tolist() for positions in np.nonzero(cells))):
+        value = values[row, column]
+        text = str(value) if np.isinf(value) else format(value, drawing.fmt)
+        axes.text(column + 0.5, row + 0.5, text, **style)

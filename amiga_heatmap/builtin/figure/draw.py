@@ -3,7 +3,9 @@
 Figures are standalone (never pyplot). Each part sits on its own axes, named by its label so that
 callers and tests can find it: ``heatmap``, ``row labels``, ``column labels``, ``row colours``,
 ``column colours``, ``row dendrogram``, ``column dendrogram``, ``colour bar``. Legends are figure
-legends whose ``gid`` is ``x legend``, ``y legend`` or ``missing cells``; the title and the axis names
+legends whose ``gid`` is ``x legend``, ``y legend`` or ``missing cells`` (``bins`` with ``bins``: the
+categories come first; with ``mark`` the stars' lines follow); the stars are texts with the ``gid``
+``mark`` (:mod:`.marks`); the title and the axis names
 are figure texts with the ``gid`` ``title``, ``x name`` and ``y name``.
 
 The cell panel and the colour bar are drawn by ``seaborn.heatmap`` (:mod:`.cells`: over
@@ -19,19 +21,29 @@ import logging
 import math
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ...pipeline.labels.metadata import as_text
 from . import dendrogram
 from .blocks import Spacing, block_dendrogram, draw_gaps, spacing_of
-from .cells import SEAM_WIDTH, VECTOR_CELLS, contrasting, draw_cells
+from .cells import SEAM_WIDTH, VECTOR_CELLS, contrasting, draw_cells, drawn_colours
 from .label_artist import LabelArtist
 from .labels import AxisTexts, report_thinning, text_width, thinned
 from .layout import NAME_FONT, STRIP_GAP, TITLE_FONT, AxisLabels, Layout, LayoutRequest, plan_layout
-from .legends import INFINITE_CELLS, LEGEND_FONT, MASKED_CELLS, MISSING_CELLS, LegendSpec, draw_legend
+from .legends import (
+    INFINITE_CELLS,
+    LEGEND_FONT,
+    MASKED_CELLS,
+    MISSING_CELLS,
+    NONPOSITIVE_CELLS,
+    OUTSIDE_BINS,
+    LegendSpec,
+    draw_legend,
+)
+from .marks import Marks, draw_marks, plan_marks
 from .options import Drawing
-from .scale import ColourScale, colour_scale
+from .scale import OUTSIDE_BINS_COLOR, ColourScale, colour_scale, shows_ratios
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -64,6 +76,7 @@ class Plan:
     column_shapes: np.ndarray | None
     legends: tuple[LegendSpec, ...]
     missing_legend: LegendSpec | None
+    marks: Marks | None = None
     spacing: Spacing | None = None  # the gaps of split axes (:mod:`.blocks`); values, mask, texts on its grid
 
 
@@ -87,10 +100,10 @@ def figure_pages(result: HeatmapResult, drawing: Drawing) -> Iterator[Figure]:
 def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
     """Compute the colour scale, legends, label measurements and layout shared by every page."""
     import numpy as np
-    from matplotlib.ticker import MaxNLocator
 
     values = result.matrix.to_numpy(dtype=float)
-    scale = colour_scale(values, result.value, drawing)
+    scale = colour_scale(values, shows_ratios(result), drawing)
+    marks = plan_marks(result, drawing)
     spacing = spacing_of(result)
     row_texts = spacing.texts([as_text(label) for label in result.matrix.index], "y")
     column_texts = spacing.texts([as_text(label) for label in result.matrix.columns], "x")
@@ -111,11 +124,20 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
         special[INFINITE_CELLS] = drawing.infinite_cell_color
         if drawing.infinite_cell_hatch:
             hatches[INFINITE_CELLS] = (drawing.infinite_cell_hatch, contrasting(drawing.infinite_cell_color))
+    visible = np.ones(values.shape, dtype=bool) if mask is None else ~mask
+    if (scale.unplaceable(values) & visible).any():
+        special[NONPOSITIVE_CELLS] = drawing.nonpositive_cell_color
+    if (scale.outside_bins(values) & visible).any():
+        special[OUTSIDE_BINS] = OUTSIDE_BINS_COLOR
     if mask is not None and mask.any():
         special[MASKED_CELLS] = drawing.missing_cell_color
-    missing_legend = LegendSpec(None, special, "missing cells", hatches) if special else None
-    ticks = MaxNLocator(6).tick_values(scale.vmin, scale.vmax)
-    tick_texts = [f"{tick:g}" for tick in ticks if scale.vmin <= tick <= scale.vmax] or [f"{scale.vmin:g}"]
+    if scale.categories:
+        entries = {**scale.categories, **special, **(marks.legend if marks else {})}
+        missing_legend = LegendSpec(drawing.cbar_kws.get("label", result.value), entries, "bins", hatches)
+    else:
+        special.update(marks.legend if marks else {})
+        missing_legend = LegendSpec(None, special, "missing cells", hatches) if special else None
+    tick_texts = [scale.tick_format.format(x=tick) for tick in scale.ticks(6)]
     row_shapes = _shapes(result.row_linkage, drawing, result.row_blocks, spacing, "y")
     column_shapes = _shapes(result.column_linkage, drawing, result.column_blocks, spacing, "x")
     if drawing.show_dendrogram and not _clustered(result):
@@ -161,6 +183,8 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
     if spacing.split:
         values = spacing.grid(values, float("nan"))
         mask = spacing.gaps() if mask is None else spacing.grid(mask, False) | spacing.gaps()
+        if marks is not None:
+            marks = replace(marks, stars=spacing.grid(marks.stars, ""))
     return Plan(
         values,
         mask,
@@ -175,6 +199,7 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
         column_shapes,
         legends,
         missing_legend,
+        marks,
         spacing,
     )
 
@@ -259,17 +284,24 @@ def draw_parts(
     """Draw every part of the page on ``figure`` where ``layout`` (the page's, in inches on ``figure``,
     whose size ``layout.width`` x ``layout.height`` is) puts it; the panels of several values share one
     figure this way (:mod:`.panels`)."""
+    import numpy as np
+
     size = (layout.width, layout.height)
     heat = figure.add_axes(layout.heatmap.fractions(*size), label="heatmap")
     colorbar_axes = None
     if layout.colorbar is not None:
         colorbar_axes = figure.add_axes(layout.colorbar.fractions(*size), label="colour bar")
     mask = None if plan.mask is None else plan.mask[start:stop]
-    bar = draw_cells(heat, colorbar_axes, plan.values[start:stop], mask, plan.scale, drawing)
+    values = plan.values[start:stop]
+    bar = draw_cells(heat, colorbar_axes, values, mask, plan.scale, drawing)
     if plan.spacing is not None and plan.spacing.split:
         draw_gaps(heat, plan.spacing, start, stop, layout.cell_height)
     if bar is not None:
-        _style_colorbar(bar, layout, drawing, result.value)
+        _style_colorbar(bar, layout, drawing, result.value, plan.scale)
+    if plan.marks is not None:
+        stars = plan.marks.stars[start:stop] if mask is None else np.where(mask, "", plan.marks.stars[start:stop])
+        colours = drawn_colours(values, mask, plan.scale, drawing)
+        draw_marks(heat, stars, colours, drawing.annot, plan.marks.widest)
     _draw_row_labels(figure, layout, plan, start, stop)
     _draw_column_labels(figure, layout, plan)
     _draw_strips(figure, layout, result, start, stop, plan.spacing)
@@ -393,10 +425,11 @@ def _draw_strips(
         )
 
 
-def _style_colorbar(bar: Colorbar, layout: Layout, drawing: Drawing, value: str) -> None:
-    """Our ticks, fonts and label on seaborn's colour bar (``cbar_kws.ticks``, ``.format`` and ``.label``
-    win), and no seams between its bands (see :mod:`.cells`)."""
-    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+def _style_colorbar(bar: Colorbar, layout: Layout, drawing: Drawing, value: str, scale: ColourScale) -> None:
+    """Our ticks (the ``scale``'s: ratios on a log scale), fonts and label on seaborn's colour bar
+    (``cbar_kws.ticks``, ``.format`` and ``.label`` win), and no seams between its bands (see
+    :mod:`.cells`)."""
+    from matplotlib.ticker import StrMethodFormatter
 
     if bar.solids is not None:
         rasterized = bool(drawing.mesh_kws.get("rasterized", False))
@@ -405,9 +438,10 @@ def _style_colorbar(bar: Colorbar, layout: Layout, drawing: Drawing, value: str)
             bar.solids.set_edgecolor("face")
             bar.solids.set_linewidth(SEAM_WIDTH)
     if "ticks" not in drawing.cbar_kws:
-        bar.locator = MaxNLocator(layout.colorbar_ticks)
+        bar.locator = scale.locator(layout.colorbar_ticks)
+        bar.minorticks_off()
     if "format" not in drawing.cbar_kws:
-        bar.formatter = StrMethodFormatter("{x:g}")
+        bar.formatter = StrMethodFormatter(scale.tick_format)
     bar.update_ticks()
     bar.ax.tick_params(labelsize=layout.colorbar_font, length=3, width=0.6)
     bar.set_label(drawing.cbar_kws.get("label", value), fontsize=NAME_FONT)

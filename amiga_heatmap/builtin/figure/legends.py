@@ -1,4 +1,5 @@
-"""Legends: the colour strips' (value -> colour) and the missing-cell patches, measured before drawing.
+"""Legends: the colour strips' (value -> colour), the missing-cell patches, the bins' categories and the
+marks' lines (drawn with no patch: colour ``none``), measured before drawing.
 
 A legend's size is computed from matplotlib's legend metrics (handle length, spacing, padding, all in
 font sizes) and measured text widths, so the layout can reserve room for it and split a long legend
@@ -28,6 +29,8 @@ SAFETY = 1.06
 MISSING_CELLS = "no value"
 INFINITE_CELLS = "infinite"
 MASKED_CELLS = "masked"
+NONPOSITIVE_CELLS = "0 or below"
+OUTSIDE_BINS = "outside the bins"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ draws with; ``xticklabels``/``yticklabels`` and ``square`` are honoured by our l
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from collections.abc import Mapping
@@ -27,7 +28,7 @@ from typing import Any
 from ...errors import UsageError, did_you_mean, shortened
 from ...options import Option
 from ...options.declaration import flag_of, option_label
-from ...options.sections import COLOURS, LAYOUT, ORDER
+from ...options.sections import COLOURS, DRAWING, LAYOUT, ORDER
 
 MESH_KEYWORDS = ("alpha", "rasterized", "antialiased", "snap", "linestyle")
 NESTED = ("annot_kws", "cbar_kws", "mesh_kws")  # Drawing's dicts of seaborn's nested keywords
@@ -46,6 +47,10 @@ ANNOTATION_LIMIT = 5000  # cells: annotations cost about a millisecond each, and
 # they are too small to read; annot_limit raises the limit.
 MOST_PAGES = 1000  # pages of one PDF (rows_per_page): each is drawn in a tenth of a second or more
 LONGEST_ANNOTATION = 24  # characters: the longest number fmt may write (".9999e" writes 10,005)
+COLOUR_SCALES = ("auto", "linear", "log2", "log10", "symlog")
+MARK_LAYERS = ("p", "q")
+MARK_THRESHOLDS = (0.05, 0.01, 0.001)
+MOST_MARK_LEVELS = 3  # *, **, *** (the message says "three")
 LabelMode = bool | int | str
 
 
@@ -78,6 +83,9 @@ def read_options(
                 "edgecolor and linecolor in --kwargs are the same option; give only one of them."
             )
         values["linecolor"] = values.pop("edgecolor")
+    _check_bins(values)
+    if values.get("bins") is not None:
+        values["cbar"] = False  # the categories' legend takes its place
     drawing = Drawing(**values)
     if drawing.vmin is not None and drawing.vmax is not None and drawing.vmin >= drawing.vmax:
         raise UsageError(f"vmin ({drawing.vmin:g}) must be below vmax ({drawing.vmax:g}) in --kwargs.")
@@ -103,6 +111,28 @@ def read_options(
             "Use --format pdf, or leave it out."
         )
     return drawing
+
+
+def _check_bins(values: Mapping[str, Any]) -> None:
+    """Raise UsageError for ``bin_labels`` without ``bins`` or of another count than the bins, and for
+    ``bins`` with a ``color_scale`` other than auto (bins replace the scale)."""
+    bins, labels = values.get("bins"), values.get("bin_labels")
+    if labels is not None and bins is None:
+        raise UsageError(
+            f"{option_label(_OPTION['bin_labels'])} names the bins of {option_label(_OPTION['bins'])}, which "
+            "is not given. Add it, e.g. --bins 0,0.5,0.8,1.25,2,inf."
+        )
+    if labels is not None and len(labels) != len(bins) - 1:
+        raise UsageError(
+            f"{option_label(_OPTION['bin_labels'])} gives {len(labels)} names, but the {len(bins)} edges of "
+            f"{option_label(_OPTION['bins'])} make {len(bins) - 1} bins; give one name per bin."
+        )
+    scale = values.get("color_scale", "auto")
+    if bins is not None and scale != "auto":
+        raise UsageError(
+            f"{option_label(_OPTION['bins'])} draws one colour per bin instead of a colour scale, so "
+            f"{option_label(_OPTION['color_scale'])} {scale} cannot apply; give only one of them."
+        )
 
 
 def _number(
@@ -286,6 +316,63 @@ def _mask(label: str, value: Any) -> Any:
     return value
 
 
+def _comma_items(value: Any) -> list[Any]:
+    """A list given as a list or tuple, or as text with commas between the items."""
+    return list(value) if isinstance(value, (list, tuple)) else str(value).split(",")
+
+
+def _bins(label: str, value: Any) -> tuple[float, ...] | None:
+    if value is None:
+        return None
+    try:
+        edges = tuple(float(item) for item in _comma_items(value))
+    except (TypeError, ValueError):
+        edges = ()
+    ordered = all(low < high for low, high in itertools.pairwise(edges))
+    if len(edges) < 2 or not ordered or any(math.isnan(edge) for edge in edges):
+        raise UsageError(
+            f"{label} must be at least two numbers in increasing order separated by commas (inf for no upper "
+            f"limit), e.g. 0,0.5,0.8,1.25,2,inf, not {value!r}."
+        )
+    return edges
+
+
+def _bin_labels(label: str, value: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    names = tuple(str(item).strip() for item in _comma_items(value))
+    if not all(names):
+        raise UsageError(
+            f"{label} must be names separated by commas, one per bin, e.g. none,low,normal,high,very high, "
+            f"not {value!r}."
+        )
+    repeated = [name for index, name in enumerate(names) if name in names[:index]]
+    if repeated:
+        raise UsageError(f"{label}: each bin needs a name of its own, but {repeated[0]!r} is given twice.")
+    return names
+
+
+def _mark(label: str, value: Any) -> str | None:
+    if value is None or value in MARK_LAYERS:
+        return value
+    raise UsageError(f"{label} must be q (Benjamini-Hochberg q-values) or p (p-values), not {value!r}.")
+
+
+def _mark_thresholds(label: str, value: Any) -> tuple[float, ...]:
+    try:
+        thresholds = tuple(float(item) for item in _comma_items(value))
+    except (TypeError, ValueError):
+        thresholds = ()
+    decreasing = all(high > low for high, low in itertools.pairwise(thresholds))
+    inside = all(0 < threshold < 1 for threshold in thresholds)
+    if not 1 <= len(thresholds) <= MOST_MARK_LEVELS or not decreasing or not inside:
+        raise UsageError(
+            f"{label} must be one to three numbers between 0 and 1, each smaller than the one before (for *, "
+            f"**, ***), e.g. 0.05,0.01,0.001, not {value!r}."
+        )
+    return thresholds
+
+
 _RATIO = _number(0, 1, low_open=True, high_open=True)
 _SCALE = _number(0, 1, low_open=True)
 
@@ -379,6 +466,21 @@ _DECLARED = (
     Option("linestyle", "style of the lines between cells (with linewidths): solid, dashed, dotted or dashdot",
            check=_choice(LINE_STYLES)),
     Option("edgecolor", "the same as linecolor (pcolormesh's name for it); give one of the two", check=_colour),
+    Option("color_scale", "how values map to colours: auto (log2 for ratios such as norm(...), else linear), "
+           "linear, log2, log10 or symlog", default="auto", check=_choice(COLOUR_SCALES), flags=("--color-scale",),
+           choices=COLOUR_SCALES, section=DRAWING),
+    Option("nonpositive_cell_color", "colour of cells at or below 0 on a log colour scale (no growth; default "
+           "black)", default="#000000", check=_colour),
+    Option("bins", "draw one colour per bin between these edges instead of a colour scale, e.g. "
+           "0,0.5,0.8,1.25,2,inf (growth calls)", check=_bins, flags=("--bins",), section=DRAWING,
+           metavar="E1,E2,..."),
+    Option("bin_labels", "names of the --bins bins in the legend, one per bin, e.g. none,low,normal,high,"
+           "very high", check=_bin_labels, flags=("--bin-labels",), section=DRAWING, metavar="NAME,..."),
+    Option("mark", "stars on the cells whose q (or p) of --test is below --mark-thresholds", check=_mark,
+           flags=("--mark",), choices=MARK_LAYERS, section=DRAWING),
+    Option("mark_thresholds", "the q (or p) below which a cell gets *, ** and *** (default 0.05,0.01,0.001)",
+           default=MARK_THRESHOLDS, check=_mark_thresholds, flags=("--mark-thresholds",), section=DRAWING,
+           metavar="T1,T2,T3"),
 )
 
 OPTIONS: tuple[Option, ...] = tuple(replace(option, reads="renderer seaborn") for option in _DECLARED)

@@ -6,7 +6,8 @@ own colour scale and colour bar, labelled with the value; its title is the value
 ``--title`` when one is given), in the one row and column order all panels share. The panels' layouts
 are placed next to each other on one figure (:func:`placed`): the figure is as wide as the panels
 together and as tall as the tallest. The colour-strip legends are drawn once, beside the last panel;
-``--width-height`` gives the size of each panel.
+the stars of ``--mark`` (the first value's tests) on the first panel only; ``--width-height`` gives the
+size of each panel.
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ def panel_pages(result: HeatmapResult, drawing: Drawing) -> Iterator[Figure]:
     from matplotlib.figure import Figure
 
     panels = panel_results(result)
-    drawings = [replace(drawing, legend="separate")] * (len(panels) - 1) + [drawing]  # legends: the last only
+    first = replace(drawing, legend="separate") if len(panels) > 1 else drawing
+    others = replace(drawing, legend="separate", mark=None)
+    last = replace(drawing, mark=None)
+    drawings = [first, *[others] * (len(panels) - 2), last]  # legends beside the last; stars on the first
     plans = [plan_figure(panel, panel_drawing) for panel, panel_drawing in zip(panels, drawings)]
     rows = len(plans[0].row_texts)
     pages = page_count(result, drawing)
