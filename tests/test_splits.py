@@ -162,3 +162,23 @@ def test_labels_without_a_value_come_last_in_a_block_of_their_own(rows) -> None:
     others = {label for label in table.loc[table["PM"] == "1", "Substrate"] if not label.startswith("D-")}
     assert set(result.matrix.index[blocks[-1].start:blocks[-1].stop]) == others
     assert result.cells.loc[result.cells["Substrate"].isin(others), "row_block"].isna().all()
+
+
+def test_stars_sit_on_their_cells_in_a_split_figure(normalized) -> None:
+    from matplotlib.text import Text
+
+    from .figure_parts import axes_named
+
+    result = heatmap(normalized, value=VALUE, x="Isolate", y="Substrate", operation="mean", filter="row any > 1.3",
+                     test=True, split_y_by="biolog_class", cluster_y=True)
+    figure = result.figure(mark="p")
+    grid = []  # the label drawn at each grid row: None for a gap
+    for block in result.row_blocks.blocks:
+        grid += [None, *result.matrix.index[block.start:block.stop]]
+    heat = axes_named(figure, "heatmap")
+    drawn = {(grid[int(text.get_position()[1])], result.matrix.columns[int(text.get_position()[0])]): text.get_text()
+             for text in heat.findobj(Text) if text.get_gid() == "mark"}
+    p = result.layers["p"]
+    expected = {(row, column): "***" if p.loc[row, column] < 0.001 else "**" if p.loc[row, column] < 0.01 else "*"
+                for row in p.index for column in p.columns if p.loc[row, column] < 0.05}
+    assert drawn == expected and expected
