@@ -195,9 +195,11 @@ class HeatmapResult:
 
     def summary(self) -> str:
         """One line saying what the heatmap shows and what was kept, e.g. ``24 Substrate x 2 Strain: mean
-        norm(auc_lin) of 384 rows; filter 'row any > 1.2'``, then the labels dropped for missing cells."""
+        norm(auc_lin) of 384 rows; filter 'row any > 1.2'``, then the labels dropped for missing cells; with
+        several values, each is named (``mean norm(auc_lin), norm(gr) of ...``)."""
         shown = self.matrix.shape
-        how = f"{self.operation} {self.value}" if self.operation else self.value
+        values = ", ".join(self.values) if len(self.values) > 1 else self.value
+        how = f"{self.operation} {values}" if self.operation else values
         parts = [f"{shown[0]} {self.y} x {shown[1]} {self.x}: {how} of {len(self.rows):,} rows"]
         if self.filter is not None:
             parts.append(f"filter {self.filter!r}")

@@ -51,6 +51,7 @@ def test_three_panels_share_the_row_order_clustered_on_the_scaled_panels_togethe
     expected = [str(label) for label in kept[order]]
     assert list(result.matrix.index) == expected
     assert list(result.panels) == list(VALUES) and result.values == VALUES
+    assert result.summary().startswith(f"{len(expected)} Substrate x 4 Isolate: mean {', '.join(VALUES)} of ")
     for value, panel in result.panels.items():
         np.testing.assert_allclose(panel.to_numpy(), means[value].loc[expected, panel.columns].to_numpy())
     figure = result.figure()
