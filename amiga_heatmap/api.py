@@ -55,6 +55,8 @@ def heatmap(
     read_all_columns: bool = False,
     annotate: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] = (),
     allow_duplicate_wells: bool = False,
+    split_x_by: str | None = None,
+    split_y_by: str | None = None,
 ) -> HeatmapResult:
     """Build the heatmap matrix of ``value`` with ``y`` as rows and ``x`` as columns.
 
@@ -106,6 +108,9 @@ def heatmap(
         plate map's columns (``biolog_class``, ...) need no table.
     :param allow_duplicate_wells: accept input files that hold the same wells (the same plate and well
         id, or a file most of whose rows are in another); by default that is a DataError naming the files.
+    :param split_x_by, split_y_by: draw the columns / rows in blocks, one per value of this metadata column
+        (natural order; each label must have one value), each block sorted or clustered on its own; the
+        result's ``column_blocks`` / ``row_blocks`` say which block each label is in.
     :return: a :class:`HeatmapResult` with the rows used, the matrix and the per-cell replicate counts.
     :raises UsageError: for malformed subset, filter, colour or highlight text, or unknown operation,
         clustering method or metric.
@@ -125,5 +130,6 @@ def heatmap(
         test=test, test_against=test_against, reference=reference, contrast=contrast,
         keep_reference=keep_reference, engine=engine,
         read_all_columns=read_all_columns, annotate=annotate, allow_duplicate_wells=allow_duplicate_wells,
+        split_x_by=split_x_by, split_y_by=split_y_by,
     )
     return Pipeline(spec, plugins).run(data)

@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
+    from .pipeline.blocks import AxisBlocks
     from .pipeline.cell_table import CellTable
     from .pipeline.labels.colors import ColourStrip, LabelColors
     from .pipeline.matrix_state import StageRecord
@@ -56,6 +57,12 @@ class HeatmapResult:
     - ``tests``: the test result of every tested cell, before the filter (``--test``), or None.
     - ``cells`` (a property): the long table of the cells: replicate statistics, tests.
     - ``source_files``: the files the rows were read from, in reading order (empty for a DataFrame).
+    - ``row_blocks`` / ``column_blocks``: the blocks of an axis split by ``split_y_by`` / ``split_x_by``
+      (:class:`~amiga_heatmap.pipeline.blocks.AxisBlocks`: ``of_label``, each plotted label's block value
+      in plotted order; ``blocks``, the spans in plotted order; ``linkages``, per block when clustered),
+      or None.
+    - ``values``: every value shown, in panel order (``(value,)`` for one); ``panels`` (a property) their
+      matrices, and ``layers`` holds each of them by its name when there are several.
     """
 
     source_rows: pd.DataFrame | None = field(repr=False)
@@ -83,6 +90,17 @@ class HeatmapResult:
     layers: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     tests: pd.DataFrame | None = field(default=None, repr=False)
     source_files: tuple[str, ...] = ()
+    row_blocks: AxisBlocks | None = None
+    column_blocks: AxisBlocks | None = None
+    values: tuple[str, ...] = ()
+
+    @property
+    def panels(self) -> dict[str, pd.DataFrame]:
+        """Each value's matrix by value, in panel order, all in the plotted order of ``matrix`` (the
+        first value's): one panel for one value, several side by side for ``value=[...]``."""
+        if len(self.values) < 2:
+            return {self.value: self.matrix}
+        return {value: self.matrix if value == self.value else self.layers[value] for value in self.values}
 
     @property
     def colour_strips(self) -> dict[str, ColourStrip]:
@@ -111,7 +129,9 @@ class HeatmapResult:
     @cached_property
     def cells(self) -> pd.DataFrame:
         """One row per cell: the plotted cells in plotted order (row by row), then, after ``--test``,
-        the tested cells the filter removed. Columns: the y and x labels, ``value`` (as plotted, after
+        the tested cells the filter removed. Columns: the y and x labels, ``row_block`` /
+        ``column_block`` when an axis is split (the label's block, empty for a removed cell),
+        ``value`` (as plotted, after
         any transform), ``plotted``, then the replicate statistics of
         :func:`~amiga_heatmap.pipeline.statistics.replicate_statistics` (``n``, ``mean``, ``median``,
         ``sd``, ``sem``, ``ci_low``, ``ci_high``, ``cv``, from the replicate values), and after ``--test``
@@ -132,7 +152,11 @@ class HeatmapResult:
         if self.tests is not None:
             table = table.join(self.tests.reindex(keys))
         table.index = table.index.set_names([self.y, self.x])
-        return table.reset_index()
+        table = table.reset_index()
+        for name, blocks, label in (("column_block", self.column_blocks, self.x), ("row_block", self.row_blocks, self.y)):
+            if blocks is not None:
+                table.insert(2, name, table[label].map(blocks.of_label))
+        return table
 
     def save_cell_table(self, path: str | os.PathLike[str]) -> str:
         """Write :attr:`cells` to ``path``, tab-separated with a header row, numbers with full round-trip
@@ -171,9 +195,11 @@ class HeatmapResult:
 
     def summary(self) -> str:
         """One line saying what the heatmap shows and what was kept, e.g. ``24 Substrate x 2 Strain: mean
-        norm(auc_lin) of 384 rows; filter 'row any > 1.2'``, then the labels dropped for missing cells."""
+        norm(auc_lin) of 384 rows; filter 'row any > 1.2'``, then the labels dropped for missing cells; with
+        several values, each is named (``mean norm(auc_lin), norm(gr) of ...``)."""
         shown = self.matrix.shape
-        how = f"{self.operation} {self.value}" if self.operation else self.value
+        values = ", ".join(self.values) if len(self.values) > 1 else self.value
+        how = f"{self.operation} {values}" if self.operation else values
         parts = [f"{shown[0]} {self.y} x {shown[1]} {self.x}: {how} of {len(self.rows):,} rows"]
         if self.filter is not None:
             parts.append(f"filter {self.filter!r}")

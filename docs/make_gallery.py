@@ -155,6 +155,16 @@ ENTRIES = (
           "The built-in Biolog plate map adds each well's class, chemical, CAS and KEGG ids (docs/biolog.md), "
           "joined on plate and well; classes have fixed colours, the same in every figure.",
           f"{NORMALIZED} -o biolog-classes {GROWERS} --color-y-by biolog_class --sort-y-by biolog_class"),
+    Entry("Splits: `--split-y-by biolog_class`",
+          "Every substrate of PM1 and PM2 in blocks by Biolog class (natural order of the classes), a gap and the "
+          "class as title before each block, each block clustered on its own.",
+          f"{NORMALIZED} -o biolog-split -x Isolate -y Substrate -v 'norm(auc_lin)' -p mean "
+          "--split-y-by biolog_class --cluster-y --color-y-by biolog_class"),
+    Entry("Several parameters: `-v` repeated",
+          "Area, growth rate and lag time side by side in one row order, clustered on the three together (each "
+          "scaled to mean 0 and standard deviation 1 first); each panel has its own colour scale.",
+          f"{NORMALIZED} -o three-values -x Isolate -y Substrate -v 'norm(auc_lin)' -v 'norm(gr)' -v 'norm(lagC)' "
+          "-p mean -f 'row any >= 1.5' --cluster-y"),
     Entry("`--annotate`",
           "A lab's own table ([gallery-phylogroups.tsv](gallery-phylogroups.tsv)) joined on the column it shares "
           "with the summary (`Isolate`), adding `phylogroup` and `source` to colour, sort or subset by.",

@@ -94,8 +94,10 @@ class Context:
         return result.exit_code, result.stderr
 
     def heatmap(self, *args: object, source: object = None) -> tuple[int, str]:
-        """``cli`` with -x Isolate -y Substrate -v gr -p mean --format tsv before ``args``."""
-        return self.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "tsv", *args,
+        """``cli`` with -x Isolate -y Substrate -v gr -p mean --format tsv before ``args`` (without -v gr
+        when ``args`` name their own value: a repeated -v draws several values)."""
+        value = () if "-v" in args else ("-v", "gr")
+        return self.cli("-x", "Isolate", "-y", "Substrate", *value, "-p", "mean", "--format", "tsv", *args,
                         source=source)
 
     def file(self, name: str, content: str | bytes) -> Path:
@@ -328,6 +330,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.empty-column": lambda c: c.cli("-x", "", "-y", "Substrate", "-v", "gr", "-p", "mean"),
     "usage.x-equals-y": lambda c: c.cli("-x", "Isolate", "-y", "Isolate", "-v", "gr", "-p", "mean"),
     "usage.value-equals-axis": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "Substrate"),
+    "usage.value-repeated": lambda c: c.heatmap("-v", "norm(gr)", "-v", "gr", "-v", "norm(gr)"),
     "usage.output-name-folder": lambda c: c.heatmap("-o", "figures/one"),
     "usage.output-format-contradiction": lambda c: c.heatmap("-o", "one.svg"),
     "usage.output-name-control": lambda c: c.heatmap("-o", "one\ttwo"),

@@ -40,8 +40,8 @@ def test_json_lists_every_builtin_with_what_it_provides(run_cli) -> None:
     assert options["color_x_ratio"] == {"name": "color_x_ratio", "flags": ["--color-x-ratio"],
                                         "description": "share of the figure height for the column colour strip"}
     assert options["height"]["flags"] == ["--width-height"]
-    assert seaborn["capabilities"] == ["colour_strips", "dendrograms", "highlights", "pages", "size"]
-    assert plugins["builtin.table_renderer"]["provides"]["renderers"][0]["capabilities"] == []
+    assert seaborn["capabilities"] == ["blocks", "colour_strips", "dendrograms", "highlights", "pages", "panels", "size"]
+    assert plugins["builtin.table_renderer"]["provides"]["renderers"][0]["capabilities"] == ["blocks", "panels"]
     assert plugins["builtin.aggregators"]["overrides"] == []
     assert [engine["name"] for engine in plugins["builtin.pandas_engine"]["provides"]["engines"]] == ["pandas"]
     transforms = plugins["builtin.transforms"]["provides"]["transforms"]

@@ -47,7 +47,7 @@ def test_every_output_gets_a_record_of_how_it_was_made(run_cli, normalized) -> N
     filtered = next(stage for stage in record["stages"] if stage["stage"] == "filter_matrix")
     assert sorted(filtered["removed_rows"]) == sorted(set(expected.index) - set(kept))
     assert record["spec"]["y"] == {"column": Y, "sort_by": None, "cluster": True, "color_by": "PM",
-                                   "color_scheme": None, "color_file": None}
+                                   "color_scheme": None, "color_file": None, "split_by": None}
     assert record["engine"] == "pandas" and record["column_tree"] is None
     assert {"builtin.stages", "builtin.pandas_engine"} <= {plugin["name"] for plugin in record["plugins"]}
     assert record["versions"]["amiga-heatmap"] and record["versions"]["pandas"] == pd.__version__

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
@@ -47,7 +47,7 @@ def check_options(options: Mapping[str, Any], file_format: str | None) -> None:
 
 def build_figure(result: HeatmapResult, options: Mapping[str, Any]) -> Figure:
     """Draw ``result`` on a new Figure and return it (one page: ``rows_per_page`` needs ``save``)."""
-    from .figure.draw import figure_pages, page_count
+    from .figure.draw import page_count
 
     drawing = read_options(options, shape=result.matrix.shape)
     pages = page_count(result, drawing)
@@ -57,17 +57,15 @@ def build_figure(result: HeatmapResult, options: Mapping[str, Any]) -> Figure:
             "which one Figure cannot hold; save a PDF with result.save('name.pdf', rows_per_page=...) instead."
         )
     with option_values_checked(options, "seaborn"):
-        return next(figure_pages(result, drawing))
+        return next(_pages(result, drawing))
 
 
 def render(result: HeatmapResult, path: str, file_format: str, options: Mapping[str, Any]) -> None:
     """Write ``result`` as a ``file_format`` figure to ``path``, with no time stamp in the metadata."""
     import matplotlib
 
-    from .figure.draw import figure_pages
-
     drawing = read_options(options, file_format, shape=result.matrix.shape)
-    pages = figure_pages(result, drawing)
+    pages = _pages(result, drawing)
     with option_values_checked(options, "seaborn"), matplotlib.rc_context(SAVE_SETTINGS):
         if file_format == "pdf":
             from matplotlib.backends.backend_pdf import PdfPages
@@ -83,6 +81,17 @@ def render(result: HeatmapResult, path: str, file_format: str, options: Mapping[
                 metadata=SAVE_METADATA[file_format],
                 dpi=image_dpi(figure, file_format),
             )
+
+
+def _pages(result: HeatmapResult, drawing: Any) -> Iterator[Figure]:
+    """The figure of each page: one heatmap, or a panel per value side by side (:mod:`.figure.panels`)."""
+    if len(result.values) > 1:
+        from .figure.panels import panel_pages
+
+        return panel_pages(result, drawing)
+    from .figure.draw import figure_pages
+
+    return figure_pages(result, drawing)
 
 
 def image_dpi(figure: Figure, file_format: str) -> float:
@@ -139,7 +148,8 @@ def register_renderers(register):
             render=render,
             description="heatmap figure (colour bar, colour strips, dendrograms, legends)",
             options=OPTIONS,
-            capabilities=frozenset({"colour_strips", "highlights", "pages", "dendrograms", "size"}),
+            capabilities=frozenset({"colour_strips", "highlights", "pages", "dendrograms", "size", "blocks",
+                                    "panels"}),
             figure=build_figure,
             check_options=check_options,
             companions=companions,

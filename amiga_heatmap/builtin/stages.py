@@ -102,23 +102,28 @@ def filter_matrix(matrix, run):
 
 @hookimpl(trylast=True)
 def order_matrix(matrix, cells, run):
-    """Sort or cluster each axis as the spec asks."""
+    """Sort or cluster each axis as the spec asks, within the blocks of a split axis; several values
+    are clustered together, each scaled first (:mod:`amiga_heatmap.pipeline.panels`)."""
     from contextlib import nullcontext
 
     from ..pipeline.ordering import AxisOrder, order_axes
+    from ..pipeline.panels import clustering_features
     from ..pipeline.pivot import rows_behind
     from ..timing import stage
 
     spec = run.spec
     with stage("cluster") if spec.clustered else nullcontext():
         labelled = rows_behind(cells.labels, matrix.values, cells.x, cells.y) if spec.label_columns() else cells.labels
+        row_features, column_features = clustering_features(matrix, spec.values) if spec.clustered else (None, None)
         ordered = order_axes(
-            matrix.values, matrix.counts, labelled, AxisOrder(spec.y.sort_by, spec.y.cluster),
-            AxisOrder(spec.x.sort_by, spec.x.cluster), spec.cluster_method, spec.cluster_metric,
+            matrix.values, matrix.counts, labelled, AxisOrder(spec.y.sort_by, spec.y.cluster, spec.y.split_by),
+            AxisOrder(spec.x.sort_by, spec.x.cluster, spec.x.split_by), spec.cluster_method, spec.cluster_metric,
+            row_features, column_features,
         )
     log.info("matrix: %d %s x %d %s", ordered.matrix.shape[0], cells.y, ordered.matrix.shape[1], cells.x)
     reordered = matrix.select(ordered.matrix.index, ordered.matrix.columns)
-    return replace(reordered, row_linkage=ordered.row_linkage, column_linkage=ordered.column_linkage)
+    return replace(reordered, row_linkage=ordered.row_linkage, column_linkage=ordered.column_linkage,
+                   row_blocks=ordered.row_blocks, column_blocks=ordered.column_blocks)
 
 
 @hookimpl(trylast=True)

@@ -31,8 +31,9 @@ PIPELINE_OPTIONS: tuple[Option, ...] = (
     Option("allow_duplicate_wells", "accept input files that hold the same wells (e.g. a merged and a per-plate "
            "summary)", flags=("--allow-duplicate-wells",), is_flag=True, default=False, section=INPUT,
            reads="read"),
-    Option("value", "the growth parameter to show, e.g. 'norm(auc_lin)'", flags=("-v", "--value"),
-           required=True, section=MATRIX, metavar="COLUMN", reads="cells"),
+    Option("value", "the growth parameter to show, e.g. 'norm(auc_lin)'; repeat it for panels side by side "
+           "in one row order", flags=("-v", "--value"), required=True, multiple=True, section=MATRIX,
+           metavar="COLUMN", reads="cells"),
     Option("x", "the column whose values become the heatmap's columns, e.g. Isolate",
            flags=("-x", "--x-variable", "--x_variable"), required=True, section=MATRIX, metavar="COLUMN",
            reads="pivot"),
@@ -103,6 +104,12 @@ PIPELINE_OPTIONS: tuple[Option, ...] = (
     Option("highlight", "labels to draw in bold red (always shown), e.g. 'y:D-Glucose;x:ER1'",
            flags=("--highlight-labels",), section=LAYOUT, metavar="y:LABEL,...;x:LABEL", reads="decorate",
            needs="highlights"),
+    *per_axis(Option("split_{axis}_by", "draw the {labels} in blocks, one per value of this column (e.g. "
+                     "biolog_class), with a gap and a title each; sorting and clustering work within each block",
+                     flags=("--split-{axis}-by",), section=ORDER, metavar="COLUMN", reads="order",
+                     needs="blocks"), "split_by"),
+    Option("values", "every value drawn side by side, the first being value (-v repeated)", default=(),
+           reads="cells", needs="panels"),
 )
 
 PIPELINE_OPTION = by_name(PIPELINE_OPTIONS)

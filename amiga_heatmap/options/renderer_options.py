@@ -63,7 +63,7 @@ def checked_renderer(
     if spec is not None:
         for option in PIPELINE_OPTIONS:
             if option.needs is not None and spec.value_of(option.name):
-                _check_capability(plugins, chosen, option, option_label(option), file_format)
+                _check_capability(plugins, chosen, option, option_label(option, _SET_BY.get(option.name)), file_format)
     for key, value in options.items():  # a nested dict is checked entry by entry (cbar_kws.label)
         entries = [(key, value)] if chosen.option(key) is not None else dotted_items({key: value})
         for name, entry in entries:
@@ -71,6 +71,9 @@ def checked_renderer(
     if chosen.check_options is not None:
         chosen.check_options(options, file_format)
     return chosen
+
+
+_SET_BY = {"values": "a second -v"}  # pipeline options set by another option's flag, as messages name them
 
 
 def _check_capability(plugins: PluginSet, chosen: Renderer, option: Option, label: str,

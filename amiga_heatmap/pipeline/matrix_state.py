@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
+    from .blocks import AxisBlocks
     from .labels.colors import LabelColors
 
 
@@ -29,6 +30,8 @@ class MatrixState:
       kept in step by :meth:`select`; a filter clause can name them (``row any q < 0.05``).
     - ``tests``: the per-cell test results of the test stage (indexed by (y, x), see
       :func:`amiga_heatmap.pipeline.statistics.test_cells`), or None without ``--test``.
+    - ``row_blocks`` / ``column_blocks``: the blocks of a split axis
+      (:class:`~amiga_heatmap.pipeline.blocks.AxisBlocks`), set by the order stage, else None.
     """
 
     values: pd.DataFrame
@@ -40,6 +43,8 @@ class MatrixState:
     column_linkage: np.ndarray | None = field(default=None, repr=False)
     layers: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     tests: pd.DataFrame | None = field(default=None, repr=False)
+    row_blocks: AxisBlocks | None = None
+    column_blocks: AxisBlocks | None = None
 
     def select(self, rows: Any, columns: Any) -> MatrixState:
         """The state with ``values``, ``counts`` and every layer reduced or reordered to ``rows`` x

@@ -20,6 +20,10 @@ order           ``order_matrix``        sort by metadata or cluster
 decorate        ``decorate_matrix``     colour strips and highlighted labels
 ==============  ======================  ==================================================
 
+With several values (``-v`` repeated) the cells, pivot, missing-cell, test and transform stages run once
+per value, each with a run of that value alone, and the filter, order and decorate stages once over the
+combined matrix (:mod:`.panels`).
+
 Each stage logs what it did to the ``amiga_heatmap`` logger at INFO level (``--verbose``) and is timed for
 :mod:`amiga_heatmap.timing` (``import``, then the engine's ``read``, ``subset`` and ``aggregate``, then
 ``pivot``, ``test`` with ``--test``, ``transform``, ``filter``, and ``cluster`` when an axis is clustered).
@@ -37,12 +41,15 @@ from ..timing import Stopwatch, stage
 from .annotation import bind_annotations
 from .cell_table import Sources
 from .matrix_state import MatrixState, StageRecord
+from .panels import combine, shown_values, value_run
 from .run import prepare
 
 if TYPE_CHECKING:  # pragma: no cover
 
     from ..plugin_system.plugin_set import PluginSet
     from ..result import HeatmapResult
+    from .cell_table import CellTable
+    from .run import Run
     from .spec import HeatmapSpec
 
 log = logging.getLogger("amiga_heatmap")
@@ -76,21 +83,23 @@ class Pipeline:
         with stage("read"):
             sources = self.sources(data)
             run = bind_annotations(run, sources)
-        cells = call_stage(manager, "compute_cells", "computing the cells", sources=sources, run=run)
         records: list[StageRecord] = []
 
         def matrix_stage(hook: str, doing: str, before: MatrixState | None, **arguments: Any) -> MatrixState:
-            after = call_stage(manager, hook, doing, run=run, **arguments)
+            after = call_stage(manager, hook, doing, **{"run": run, **arguments})
             records.append(StageRecord.between(hook, before, after))
             return after
 
-        with stage("pivot"):
-            matrix = matrix_stage("pivot_cells", "pivoting the cells", None, cells=cells)
-            matrix = matrix_stage("handle_missing_cells", "handling missing cells", matrix, matrix=matrix)
-        with stage("test") if run.cell_test is not None else nullcontext():
-            matrix = matrix_stage("test_cells", "testing the cells", matrix, matrix=matrix, cells=cells)
-        with stage("transform"):
-            matrix = matrix_stage("transform_matrix", "transforming the matrix", matrix, matrix=matrix)
+        values = shown_values(self.spec)
+        states, tables = [], []
+        for value in values:  # one value (the usual case), or each of several in turn (see .panels)
+            alone = run if len(values) == 1 else value_run(run, value)
+            cells = call_stage(manager, "compute_cells", "computing the cells", sources=sources, run=alone)
+            stages = matrix_stage if not states else _unrecorded(manager)
+            states.append(_value_matrix(stages, alone, cells))
+            tables.append(cells)
+        cells = tables[0]
+        matrix = states[0] if len(values) == 1 else combine(states, values, self.spec.missing)
         with stage("filter"):
             matrix = matrix_stage("filter_matrix", "filtering the matrix", matrix, matrix=matrix)
         matrix = matrix_stage("order_matrix", "ordering the matrix", matrix, matrix=matrix, cells=cells)
@@ -123,6 +132,9 @@ class Pipeline:
             layers=matrix.layers,
             tests=matrix.tests,
             source_files=tuple(str(file) for file in sources.files),
+            row_blocks=matrix.row_blocks,
+            column_blocks=matrix.column_blocks,
+            values=values,
         )
 
     def sources(self, data: Any) -> Sources:
@@ -139,3 +151,26 @@ class Pipeline:
             raise ValueError("heatmap() was given an empty list of paths as data")
         files = [file for path in paths for file in find_summary_files(path, self.plugins)]
         return Sources.from_files(files, self.plugins)
+
+
+def _value_matrix(matrix_stage: Any, run: Run, cells: CellTable) -> MatrixState:
+    """The matrix of one value: the pivot, missing-cell, test and transform stages over its ``cells``,
+    each called through ``matrix_stage(hook, doing, before, **arguments)`` with ``run``."""
+    with stage("pivot"):
+        matrix = matrix_stage("pivot_cells", "pivoting the cells", None, cells=cells, run=run)
+        matrix = matrix_stage("handle_missing_cells", "handling missing cells", matrix, matrix=matrix, run=run)
+    with stage("test") if run.cell_test is not None else nullcontext():
+        matrix = matrix_stage("test_cells", "testing the cells", matrix, matrix=matrix, cells=cells, run=run)
+    with stage("transform"):
+        matrix = matrix_stage("transform_matrix", "transforming the matrix", matrix, matrix=matrix, run=run)
+    return matrix
+
+
+def _unrecorded(manager: Any) -> Any:
+    """A ``matrix_stage`` that calls the stage without a record (the second and later values: the stage
+    log and the provenance record follow the first)."""
+
+    def matrix_stage(hook: str, doing: str, before: MatrixState | None, **arguments: Any) -> MatrixState:
+        return call_stage(manager, hook, doing, **arguments)
+
+    return matrix_stage

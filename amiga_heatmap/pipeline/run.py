@@ -103,6 +103,7 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
     from .labels.colors import check_color, given_colors
     from .labels.highlight import parse_highlight
     from .operation import parse_operation
+    from .panels import check_values, shown_values
     from .subset import parse_subset
     from .transforms import parse_transforms
 
@@ -115,7 +116,9 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
         else None
     )
     transforms = parse_transforms(spec.transforms, plugins)
-    check_axes(spec.value, spec.x.column, spec.y.column)
+    check_values(shown_values(spec))
+    for value in shown_values(spec):
+        check_axes(value, spec.x.column, spec.y.column)
     if spec.missing not in MISSING_MODES:
         raise UsageError(
             f"missing={spec.missing!r} is not a missing-cell mode; choose one of {known_list(MISSING_MODES)}."
@@ -125,7 +128,8 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
     highlighted = parse_highlight(spec.highlight, spec.x.column, spec.y.column)
     missing_color = check_color(spec.missing_color, option_name("missing_color")) if spec.missing_color is not None else None
     cell_test = _cell_test(spec)
-    columns = {spec.value: option_name("value"), spec.x.column: option_name("x"), spec.y.column: option_name("y")}
+    columns = {value: option_name("value") for value in shown_values(spec)}
+    columns.update({spec.x.column: option_name("x"), spec.y.column: option_name("y")})
     columns.update({column: option_name("subset") for column in selection if column not in columns})
     for column, option in spec.label_columns().items():
         columns.setdefault(column, option)
@@ -177,10 +181,11 @@ def _cell_test(spec: HeatmapSpec) -> CellTest | None:
 
 def filter_layers(spec: HeatmapSpec) -> dict[str, str]:
     """The layers a filter clause may name besides ``value``, with what each holds: ``n`` always,
-    ``p`` and ``q`` with ``--test``."""
+    ``p`` and ``q`` with ``--test``, and with several values each of them by its name."""
     layers = {"n": "replicate values per cell"}
     if spec.test:
         layers.update({"p": "p-values of --test", "q": "q-values of --test"})
+    layers.update({value: f"the cells of -v {value}" for value in spec.values})
     return layers
 
 

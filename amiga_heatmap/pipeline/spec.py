@@ -34,6 +34,9 @@ class AxisSpec:
     - ``color_by``: draw a colour strip of each label's value in this metadata column;
       ``color_scheme`` (``"value:colour;..."`` or a mapping) or ``color_file`` (a tab-separated file)
       give the colours, else an automatic palette.
+    - ``split_by``: draw the labels in blocks, one per value of this metadata column (natural order;
+      each label must have one value), each block sorted or clustered on its own
+      (:mod:`amiga_heatmap.pipeline.blocks`).
     """
 
     column: str
@@ -42,6 +45,7 @@ class AxisSpec:
     color_by: str | None = None
     color_scheme: ColorScheme = None
     color_file: str | os.PathLike[str] | None = None
+    split_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ class HeatmapSpec:
       the columns they share with the summary (:mod:`amiga_heatmap.pipeline.annotation`).
     - ``allow_duplicate_wells``: read input files that hold the same wells (``--allow-duplicate-wells``;
       see :mod:`amiga_heatmap.pipeline.duplicate_wells`).
+    - ``values``: with several values side by side (``-v`` repeated), every one of them in panel order,
+      ``value`` being the first; empty for one value (:mod:`amiga_heatmap.pipeline.panels`).
     """
 
     value: str
@@ -95,12 +101,22 @@ class HeatmapSpec:
     read_all_columns: bool = False
     annotate: tuple[str | os.PathLike[str], ...] = ()
     allow_duplicate_wells: bool = False
+    values: tuple[str, ...] = ()
 
     @classmethod
-    def build(cls, value: str, x: str, y: str, **options: Any) -> HeatmapSpec:
+    def build(cls, value: str | Sequence[str], x: str, y: str, **options: Any) -> HeatmapSpec:
         """The spec for ``value`` with ``x`` and ``y`` as columns, from :func:`amiga_heatmap.heatmap`'s
         flat keywords (``sort_x``, ``cluster_y``, ``color_x_by``, ``color_scheme_y``, ``color_file_x``
-        and the fields of this class). Raises TypeError for an unknown keyword, like a function would."""
+        and the fields of this class). ``value`` may be a list or tuple of several values, drawn side by
+        side (one of them: the same as that value alone). Raises TypeError for an unknown keyword, like a
+        function would, and ValueError for an empty list of values."""
+        if not isinstance(value, str):
+            names = tuple(value)
+            if not names:
+                raise ValueError("heatmap() was given an empty list of values; name at least one column")
+            value = names[0]
+            if len(names) > 1:
+                options["values"] = names
         axes = {}
         for axis, column in (("x", x), ("y", y)):
             axis_options = {
@@ -125,11 +141,11 @@ class HeatmapSpec:
         return self.x if name == "x" else self.y
 
     def label_columns(self) -> dict[str, str]:
-        """The metadata columns the labels need (sorting and colour strips), each with the option that
-        asked for it: ``{"PM": "--sort-y-by"}`` (``sort_y`` from Python)."""
+        """The metadata columns the labels need (sorting, colour strips and splits), each with the option
+        that asked for it: ``{"PM": "--sort-y-by"}`` (``sort_y`` from Python)."""
         wanted: dict[str, str] = {}
         for axis in ("x", "y"):
-            for field_name in ("sort_by", "color_by"):
+            for field_name in ("sort_by", "color_by", "split_by"):
                 column = getattr(self.axis(axis), field_name)
                 if column is not None:
                     wanted.setdefault(column, option_name(AXIS_KEYWORDS[field_name].format(axis)))

@@ -38,6 +38,8 @@ CAPABILITIES = {
     "pages": "several pages",
     "dendrograms": "dendrograms",
     "size": "a chosen figure size",
+    "blocks": "blocks of a split axis",
+    "panels": "several values side by side",
 }
 
 if TYPE_CHECKING:  # pragma: no cover - only for type checkers

@@ -22,11 +22,12 @@ import logging
 import math
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ...pipeline.labels.metadata import as_text
 from . import dendrogram
+from .blocks import Spacing, block_dendrogram, draw_gaps, spacing_of
 from .cells import SEAM_WIDTH, VECTOR_CELLS, contrasting, draw_cells, drawn_colours
 from .label_artist import LabelArtist
 from .labels import AxisTexts, report_thinning, text_width, thinned
@@ -77,18 +78,19 @@ class Plan:
     legends: tuple[LegendSpec, ...]
     missing_legend: LegendSpec | None
     marks: Marks | None = None
+    spacing: Spacing | None = None  # the gaps of split axes (:mod:`.blocks`); values, mask, texts on its grid
 
 
 def page_count(result: HeatmapResult, drawing: Drawing) -> int:
     """How many pages ``result`` takes with these options."""
-    rows = result.matrix.shape[0]
+    rows = len(spacing_of(result).rows)
     return max(1, math.ceil(rows / (drawing.rows_per_page or rows or 1)))
 
 
 def figure_pages(result: HeatmapResult, drawing: Drawing) -> Iterator[Figure]:
     """Yield the figure of each page in turn (one page unless ``rows_per_page`` splits the rows)."""
     plan = plan_figure(result, drawing)
-    rows = result.matrix.shape[0]
+    rows = len(plan.row_texts)
     pages = page_count(result, drawing)
     for page in range(pages):
         start = page * plan.rows_per_page
@@ -103,10 +105,11 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
     values = result.matrix.to_numpy(dtype=float)
     scale = colour_scale(values, shows_ratios(result), drawing)
     marks = plan_marks(result, drawing)
-    row_texts = [as_text(label) for label in result.matrix.index]
-    column_texts = [as_text(label) for label in result.matrix.columns]
-    row_highlighted = _positions(result.matrix.index, result.highlighted.get("y", []))
-    column_highlighted = _positions(result.matrix.columns, result.highlighted.get("x", []))
+    spacing = spacing_of(result)
+    row_texts = spacing.texts([as_text(label) for label in result.matrix.index], "y")
+    column_texts = spacing.texts([as_text(label) for label in result.matrix.columns], "x")
+    row_highlighted = spacing.positions(_positions(result.matrix.index, result.highlighted.get("y", [])), "y")
+    column_highlighted = spacing.positions(_positions(result.matrix.columns, result.highlighted.get("x", [])), "x")
     rows_per_page = min(drawing.rows_per_page or len(row_texts), len(row_texts))
     fewest_rows = len(row_texts) - (page_count(result, drawing) - 1) * rows_per_page
     x_title, y_title = axis_titles(result, drawing)
@@ -138,9 +141,9 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
         special.update(marks.legend if marks else {})
         missing_legend = LegendSpec(None, special, "missing cells", hatches) if special else None
     tick_texts = [scale.tick_format.format(x=tick) for tick in scale.ticks(6)]
-    row_shapes = _shapes(result.row_linkage, drawing)
-    column_shapes = _shapes(result.column_linkage, drawing)
-    if drawing.show_dendrogram and result.row_linkage is None and result.column_linkage is None:
+    row_shapes = _shapes(result.row_linkage, drawing, result.row_blocks, spacing, "y")
+    column_shapes = _shapes(result.column_linkage, drawing, result.column_blocks, spacing, "x")
+    if drawing.show_dendrogram and not _clustered(result):
         warnings.warn(
             "--show-dendrogram draws nothing: neither axis is clustered (add --cluster-x or --cluster-y).",
             stacklevel=3,
@@ -184,6 +187,11 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
         values.size,
         " drawn as an image" if values.size > VECTOR_CELLS else "",
     )
+    if spacing.split:
+        values = spacing.grid(values, float("nan"))
+        mask = spacing.gaps() if mask is None else spacing.grid(mask, False) | spacing.gaps()
+        if marks is not None:
+            marks = replace(marks, stars=spacing.grid(marks.stars, ""))
     return Plan(
         values,
         mask,
@@ -199,6 +207,7 @@ def plan_figure(result: HeatmapResult, drawing: Drawing) -> Plan:
         legends,
         missing_legend,
         marks,
+        spacing,
     )
 
 
@@ -245,8 +254,18 @@ def _positions(labels, chosen) -> np.ndarray:
     return np.sort(found[found >= 0])
 
 
-def _shapes(linkage, drawing: Drawing) -> np.ndarray | None:
-    """The dendrogram shapes of one axis, or None when not shown (not asked, or not clustered)."""
+def _clustered(result: HeatmapResult) -> bool:
+    """Whether an axis of ``result`` is clustered, as a whole or block by block."""
+    blocks = (result.row_blocks, result.column_blocks)
+    return (result.row_linkage is not None or result.column_linkage is not None
+            or any(linkage is not None for axis in blocks if axis is not None for linkage in axis.linkages))
+
+
+def _shapes(linkage, drawing: Drawing, blocks=None, spacing: Spacing | None = None, axis: str = "y") -> np.ndarray | None:
+    """The dendrogram shapes of one axis (one tree per block of a split axis), or None when not shown
+    (not asked, or not clustered)."""
+    if drawing.show_dendrogram and blocks is not None:
+        return block_dendrogram(blocks, spacing, axis)
     if not drawing.show_dendrogram or linkage is None or not len(linkage):
         return None
     from scipy.cluster.hierarchy import leaves_list
@@ -270,11 +289,23 @@ def draw_page(
 def _draw_page(
     result: HeatmapResult, drawing: Drawing, plan: Plan, start: int, stop: int, page: int, pages: int
 ) -> Figure:
-    import numpy as np
     from matplotlib.figure import Figure
 
     layout = plan.layout.for_page(stop - start, plan.rows_per_page)
     figure = Figure(figsize=(layout.width, layout.height))
+    draw_parts(figure, layout, result, drawing, plan, start, stop, page, pages)
+    return figure
+
+
+def draw_parts(
+    figure: Figure, layout: Layout, result: HeatmapResult, drawing: Drawing, plan: Plan, start: int, stop: int,
+    page: int, pages: int,
+) -> None:
+    """Draw every part of the page on ``figure`` where ``layout`` (the page's, in inches on ``figure``,
+    whose size ``layout.width`` x ``layout.height`` is) puts it; the panels of several values share one
+    figure this way (:mod:`.panels`)."""
+    import numpy as np
+
     size = (layout.width, layout.height)
     heat = figure.add_axes(layout.heatmap.fractions(*size), label="heatmap")
     colorbar_axes = None
@@ -283,6 +314,8 @@ def _draw_page(
     mask = None if plan.mask is None else plan.mask[start:stop]
     values = plan.values[start:stop]
     bar = draw_cells(heat, colorbar_axes, values, mask, plan.scale, drawing)
+    if plan.spacing is not None and plan.spacing.split:
+        draw_gaps(heat, plan.spacing, start, stop, layout.cell_height)
     if bar is not None:
         _style_colorbar(bar, layout, drawing, colorbar_label(result, drawing), plan.scale)
     if plan.marks is not None:
@@ -291,7 +324,7 @@ def _draw_page(
         draw_marks(heat, stars, colours, drawing.annot, plan.marks.widest)
     _draw_row_labels(figure, layout, plan, start, stop)
     _draw_column_labels(figure, layout, plan)
-    _draw_strips(figure, layout, result, start, stop)
+    _draw_strips(figure, layout, result, start, stop, plan.spacing)
     if plan.row_shapes is not None:
         dendrogram.draw(
             figure.add_axes(layout.y_dendrogram.fractions(*size), label="row dendrogram"),
@@ -313,7 +346,6 @@ def _draw_page(
     for spec, (left, top, columns) in zip(plan.legends, layout.legends_at):
         draw_legend(figure, spec, left, top, columns)
     _draw_names(figure, layout, result, drawing, page, pages)
-    return figure
 
 
 def _draw_row_labels(figure: Figure, layout: Layout, plan: Plan, start: int, stop: int) -> None:
@@ -368,13 +400,20 @@ def _add_labels(axes: Axes, artist: LabelArtist) -> None:
     axes.add_artist(artist)
 
 
-def _draw_strips(figure: Figure, layout: Layout, result: HeatmapResult, start: int, stop: int) -> None:
+def _draw_strips(
+    figure: Figure, layout: Layout, result: HeatmapResult, start: int, stop: int, spacing: Spacing | None = None
+) -> None:
     import numpy as np
     from matplotlib.colors import to_rgb
 
     size = (layout.width, layout.height)
+    background = figure.get_facecolor()
+
+    def on_grid(colors, axis: str) -> list:
+        return list(colors) if spacing is None else spacing.colours(list(colors), axis, background)
+
     if result.y_colors is not None:
-        colours = np.array([to_rgb(color) for color in result.y_colors.colors.iloc[start:stop]])
+        colours = np.array([to_rgb(color) for color in on_grid(result.y_colors.colors, "y")[start:stop]])
         axes = figure.add_axes(layout.y_strip.fractions(*size), label="row colours")
         axes.imshow(colours[:, None, :], interpolation="none", aspect="auto", extent=(0, 1, stop - start, 0))
         axes.set_axis_off()
@@ -390,7 +429,7 @@ def _draw_strips(figure: Figure, layout: Layout, result: HeatmapResult, start: i
             transform=figure.dpi_scale_trans,
         )
     if result.x_colors is not None:
-        colours = np.array([to_rgb(color) for color in result.x_colors.colors])
+        colours = np.array([to_rgb(color) for color in on_grid(result.x_colors.colors, "x")])
         axes = figure.add_axes(layout.x_strip.fractions(*size), label="column colours")
         axes.imshow(colours[None, :, :], interpolation="none", aspect="auto", extent=(0, len(colours), 1, 0))
         axes.set_axis_off()
