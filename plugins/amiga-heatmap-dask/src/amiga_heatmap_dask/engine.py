@@ -60,7 +60,9 @@ def _cell_table(rows: DataFrame, sources: Sources, run: Run, form: str | None) -
     selection = run.selection
     kept = rows[rows.map_partitions(selected, selection, meta=(None, bool))] if selection else rows
     lazy = first_pass(kept, value, x, y, form)
-    lazy["labels"] = kept[list(dict.fromkeys([y, x, *spec.label_columns()]))].drop_duplicates(split_out=1)
+    label_columns = list(dict.fromkeys([y, x, *spec.label_columns()]))
+    if len(label_columns) > 2:  # sorting or colour strips by other columns: their distinct combinations
+        lazy["labels"] = kept[label_columns].drop_duplicates(split_out=1)
     if selection:
         lazy["choices"] = rows[list(selection)].drop_duplicates(split_out=1)
     lazy["text_files"] = rows[FILE][rows[KIND] == OTHER_TEXT].unique(split_out=1)
@@ -86,7 +88,8 @@ def _cell_table(rows: DataFrame, sources: Sources, run: Run, form: str | None) -
     cells.index = pd.MultiIndex.from_arrays([cells.index.get_level_values(level).astype("str") for level in (0, 1)],
                                             names=[y, x])
     log.info("dask: %d cells", len(cells))
-    labels = computed["labels"].reset_index(drop=True).astype("str")
+    labels = computed["labels"].reset_index(drop=True) if "labels" in computed else cells.index.to_frame(index=False)
+    labels = labels.astype("str")
     return CellTable(cells=cells, x=x, y=y, value=value, labels=labels, rows=None, engine="dask")
 
 

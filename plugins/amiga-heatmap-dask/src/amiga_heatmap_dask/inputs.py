@@ -161,43 +161,35 @@ def _text_partition(block: TextBlock, layout: Layout) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
     import pyarrow as pa
-    import pyarrow.csv as pa_csv
-    from fsspec.utils import read_block
 
-    try:
-        with open(block.path, "rb") as handle:
-            data = read_block(handle, block.offset, block.length, delimiter=b"\n") if block.length else handle.read()
-    except OSError as error:
-        raise read_fault(block.path, error) from error
-    encoding = block.encoding
-    if encoding in UTF8_ENCODINGS:
-        if block.first and data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8):]
-        encoding = "utf8"
+    data = _block_bytes(block)
     columns = [f"column {position}" for position in range(block.width)]
-    read = [columns[position] for position in block.positions]
-    try:
-        table = pa_csv.read_csv(
-            pa.py_buffer(data),
-            read_options=pa_csv.ReadOptions(column_names=columns, skip_rows=1 if block.first else 0,
-                                            encoding=encoding, use_threads=False),
-            parse_options=pa_csv.ParseOptions(delimiter=block.separator),
-            convert_options=pa_csv.ConvertOptions(include_columns=read or columns[:1],
-                                                  column_types=dict.fromkeys(read, pa.string()),
-                                                  null_values=[""], strings_can_be_null=True),
-        )
-    except (pa.ArrowException, UnicodeDecodeError, ValueError) as error:
-        reason = str(error).strip().splitlines()[0][:300]
-        raise DataError(
-            f"The dask engine cannot parse {block.path} as a {SEPARATOR_NAMES[block.separator]}-separated table "
-            f"(in the block from byte {block.offset}): {reason}. Run it with --engine pandas, whose reader "
-            "names the rows at fault, then fix or delete those rows."
-        ) from error
-    frame = table.to_pandas().iloc[:, : len(read)]
-    frame.columns = list(block.names)
-    if layout.value not in frame.columns:
-        return _finished(frame, layout, np.full(len(frame), NUMBER, dtype=np.int8), None, None, block.file)
-    value_text = frame[layout.value].astype("str")
+    read = dict(zip((columns[position] for position in block.positions), block.names))
+    value_field = next((field for field, name in read.items() if name == layout.value), None)
+    table = None
+    if value_field is not None and block.decimal == ".":
+        try:  # the common case, numbers only: parsed as numbers straight away
+            table = _parse(block, data, columns, read, {value_field: pa.float64()})
+        except pa.ArrowInvalid:
+            table = None  # text in the value column (or a damaged row): parsed as text below
+    if table is None:
+        try:
+            table = _parse(block, data, columns, read, {})
+        except (pa.ArrowException, UnicodeDecodeError, ValueError) as error:
+            reason = str(error).strip().splitlines()[0][:300]
+            raise DataError(
+                f"The dask engine cannot parse {block.path} as a {SEPARATOR_NAMES[block.separator]}-separated "
+                f"table (in the block from byte {block.offset}): {reason}. Run it with --engine pandas, whose "
+                "reader names the rows at fault, then fix or delete those rows."
+            ) from error
+    frame = table.to_pandas()
+    frame.columns = [read[field] for field in table.column_names] if read else ["__row"]
+    if value_field is None:
+        return _finished(frame, layout, np.zeros(len(frame), dtype=np.int8), None, None, block.file)
+    cells = frame[layout.value]
+    if pd.api.types.is_float_dtype(cells.dtype):
+        return _finished(frame, layout, np.zeros(len(frame), dtype=np.int8), cells.to_numpy(), None, block.file)
+    value_text = cells.astype("str")
     words = value_text.isin(MISSING_TOKENS).to_numpy()
     cells = value_text.mask(words)
     dotted = np.zeros(len(frame), dtype=bool)
@@ -209,6 +201,38 @@ def _text_partition(block: TextBlock, layout: Layout) -> pd.DataFrame:
     numbers = np.where(other, np.nan, numbers)
     kinds = np.where(other, OTHER_TEXT, np.where(words, MISSING_WORD, NUMBER)).astype(np.int8)
     return _finished(frame, layout, kinds, numbers, value_text, block.file)
+
+
+def _block_bytes(block: TextBlock) -> bytes:
+    """The bytes of ``block``: whole lines, without a UTF-8 byte-order mark."""
+    from fsspec.utils import read_block
+
+    try:
+        with open(block.path, "rb") as handle:
+            data = read_block(handle, block.offset, block.length, delimiter=b"\n") if block.length else handle.read()
+    except OSError as error:
+        raise read_fault(block.path, error) from error
+    if block.first and block.encoding in UTF8_ENCODINGS and data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    return data
+
+
+def _parse(block: TextBlock, data: bytes, columns: list[str], read: dict[str, str], types: dict):
+    """``data`` parsed by pyarrow with the block's layout: the ``read`` columns, as text unless ``types``
+    says otherwise, blank cells missing."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    fields = list(read) or columns[:1]
+    return pa_csv.read_csv(
+        pa.py_buffer(data),
+        read_options=pa_csv.ReadOptions(column_names=columns, skip_rows=1 if block.first else 0, use_threads=False,
+                                        encoding="utf8" if block.encoding in UTF8_ENCODINGS else block.encoding),
+        parse_options=pa_csv.ParseOptions(delimiter=block.separator),
+        convert_options=pa_csv.ConvertOptions(include_columns=fields,
+                                              column_types={field: types.get(field, pa.string()) for field in fields},
+                                              null_values=[""], strings_can_be_null=True),
+    )
 
 
 def typed_partition(frame: pd.DataFrame, layout: Layout, file: int) -> pd.DataFrame:
@@ -238,18 +262,21 @@ def _finished(frame: pd.DataFrame, layout: Layout, kinds, numbers, value_text, f
     import numpy as np
     import pandas as pd
 
+    frame = frame.reset_index(drop=True)
+    size = len(frame)
+    nothing = pd.Series(np.full(size, None, dtype=object), dtype="str")
     parts = {}
     for name in layout.columns:
         if name == layout.value:
-            parts[name] = np.full(len(frame), np.nan) if numbers is None else numbers.astype(float, copy=False)
+            parts[name] = pd.Series(np.full(size, np.nan) if numbers is None else np.asarray(numbers, dtype=float))
         elif name in frame.columns:
-            parts[name] = frame[name].astype("str").to_numpy()
+            column = frame[name]
+            parts[name] = column if column.dtype == "str" else column.astype("str")
         else:
-            parts[name] = pd.array([None] * len(frame), dtype="str")
-    text = pd.array([None] * len(frame), dtype="str") if value_text is None else value_text.where(kinds > NUMBER)
-    parts.update({KIND: kinds, FILE: np.full(len(frame), file, dtype=np.int32), TEXT: np.asarray(text)})
-    result = pd.DataFrame(parts, index=pd.RangeIndex(len(frame)))
-    return result.astype({name: "str" for name in (*layout.columns, TEXT) if name != layout.value})
+            parts[name] = nothing
+    text = nothing if value_text is None else value_text.reset_index(drop=True).where(pd.Series(kinds > NUMBER))
+    parts.update({KIND: pd.Series(kinds), FILE: pd.Series(np.full(size, file, dtype=np.int32)), TEXT: text})
+    return pd.DataFrame(parts)
 
 
 def empty_partition(layout: Layout) -> pd.DataFrame:
