@@ -223,3 +223,11 @@ def test_importing_the_plugin_imports_nothing_heavy() -> None:
     code = "import sys, amiga_heatmap_dask\nprint(*sorted({name.split('.')[0] for name in sys.modules}))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert not set(done.stdout.split()) & {"pandas", "numpy", "dask", "distributed", "pyarrow"}
+
+
+def test_a_needed_column_named_twice_is_refused_as_by_the_built_in_reader(data, on_cluster) -> None:
+    text = (EXAMPLES / "ER_all_summary.txt").read_text(encoding="utf-8").replace("\tdr\t", "\tgr\t", 1)
+    path = data / "twice.txt"
+    path.write_text(text, encoding="utf-8")
+    expected, message = messages(path, on_cluster, value="gr", x="Isolate", y="Substrate", operation="mean")
+    assert message == expected and "appears 2 times in the header" in message

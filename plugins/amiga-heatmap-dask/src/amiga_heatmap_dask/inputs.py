@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
-from amiga_heatmap.builtin.readers import MISSING_TOKENS, read_delimited
+from amiga_heatmap.builtin.readers import MISSING_TOKENS, column_positions, read_delimited
 from amiga_heatmap.builtin.table_sniffing import SAMPLE_BYTES, SEPARATOR_NAMES, UTF8_ENCODINGS, sniff
 from amiga_heatmap.errors import DataError
 from amiga_heatmap.pipeline.reading import check_columns, reader_of, takes_numbers
@@ -127,12 +127,7 @@ def _builtin_separator(reader) -> str | None:
 
 def _blocks(path: str, number: int, text, wanted: dict, blocksize: int) -> list[TextBlock]:
     """The blocks of the text file ``path`` (its sniffed layout ``text``)."""
-    positions = []
-    for name in wanted:
-        found = [position for position, header_name in enumerate(text.names) if header_name == name]
-        if found:
-            positions.append(found[0])
-    positions.sort()
+    positions = column_positions(path, text, frozenset(wanted))  # refuses a needed name given twice
     names = tuple(text.names[position] for position in positions)
     size = os.path.getsize(path)
     with open(path, "rb") as handle:
