@@ -352,7 +352,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.dask-aggregator": lambda c: dask_run(c, "-p", "quantile(0.5)", quantile=QUANTILE),
     "data.dask-scheduler-unreachable": lambda c: dask_run(
         c, "--engine-option", f"scheduler=tcp://127.0.0.1:{unused_port()}"),
-    "data.dask-unparsable-block": lambda c: dask_run(c, "--engine-option", "workers=1", source=c.file(
+    "data.dask-unparsable-block": lambda c: dask_run(c, "--engine-option", "blocksize=100kB", source=c.file(
         "ragged.txt", c.rows().to_csv(sep="\t", index=False) + "extra\trow\n")),
     # usage
     "usage.command-line": lambda c: c.cli("-x", "Isolate", "-y", "Substrate"),

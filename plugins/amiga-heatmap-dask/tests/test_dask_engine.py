@@ -2,8 +2,9 @@
 against the pandas engine, on the real example data: the same matrices (to 1e-12 relative) and counts,
 and the same errors.
 
-Text files are cut into blocks of 160 kB here, so that even the example files span several
-partitions and every reduction combines partial results as it does on a big screen.
+Text files larger than 160 kB are cut into blocks here, so that the merged example files span several
+partitions and every reduction combines partial results as it does on a big screen; smaller files (the
+per-plate ones) are read whole by the built-in reader on a worker.
 """
 
 from __future__ import annotations

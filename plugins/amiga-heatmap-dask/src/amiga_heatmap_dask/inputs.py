@@ -1,12 +1,13 @@
 """The summary rows of a run's sources as a dask.dataframe, one partition per block of a text file or
 per file of another kind.
 
-Files the built-in text readers handle (``.txt``, ``.tsv``, ``.csv``) are sniffed once here with the
-built-in reader's own rules (:func:`amiga_heatmap.builtin.table_sniffing.sniff`: encoding, separator,
-decimal mark, header), then cut into blocks of ``blocksize`` bytes at line ends; each block is parsed on
-a worker by pyarrow with those explicit parameters, every cell as text. Files of other kinds (Parquet
-with amiga-heatmap-labtools, a plugin's format) are read whole, one per partition, by their own reader on
-a worker. An in-memory DataFrame is split into partitions.
+Text files the built-in readers handle (``.txt``, ``.tsv``, ``.csv``) larger than ``blocksize`` are
+sniffed once here with the built-in reader's own rules (:func:`amiga_heatmap.builtin.table_sniffing.sniff`:
+encoding, separator, decimal mark, header), then cut into blocks of ``blocksize`` bytes at line ends;
+each block is parsed on a worker by pyarrow with those explicit parameters, metadata as text. Every other
+file (a smaller text file, Parquet with amiga-heatmap-labtools, a plugin's format) is read whole, one per
+partition, by its own reader on a worker, so it is read, and refused, exactly as the pandas engine reads
+it. An in-memory DataFrame is split into partitions.
 
 Every partition has the same columns: the run's input columns and the sample id, metadata as text (a
 column a file lacks is missing there, as when the pandas engine concatenates files), the value column as
@@ -102,7 +103,7 @@ def summary_rows(sources: Sources, run: Run, blocksize: int, partitions: int) ->
     for number, path in enumerate(sources.files):
         reader = reader_of(path, run.plugins)
         separator = _builtin_separator(reader)
-        if separator is not None:
+        if separator is not None and os.path.getsize(path) > blocksize:
             text = sniff(str(path), separator)
             names = [name for name in text.names if name in wanted]
             pieces.extend(_blocks(str(path), number, text, wanted, blocksize))
