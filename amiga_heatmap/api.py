@@ -6,7 +6,7 @@ friendly keywords and runs it through the :class:`~amiga_heatmap.pipeline.pipeli
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .options.pipeline_options import default_of
@@ -52,6 +52,7 @@ def heatmap(
     contrast: str | None = None,
     keep_reference: bool = False,
     engine: str | None = None,
+    engine_options: Mapping[str, object] | Sequence[str] | None = None,
     read_all_columns: bool = False,
     annotate: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] = (),
     allow_duplicate_wells: bool = False,
@@ -101,6 +102,8 @@ def heatmap(
         ``reference`` cell of its row (column) (``--contrast``); the reference is dropped unless
         ``keep_reference``. Applied before ``transforms``.
     :param engine: the engine computing the cells (``--engine``); default ``pandas``.
+    :param engine_options: the engine's settings, ``{"scheduler": "tcp://10.0.0.5:8786"}`` or
+        ``["scheduler=tcp://10.0.0.5:8786"]`` (``--engine-option``); the engine checks them.
     :param read_all_columns: read every input column, so that ``result.rows`` holds whole input rows
         (needed by :meth:`HeatmapResult.save_filtered_table`).
     :param annotate: lab annotation tables (``--annotate``): tab-separated files joined to the rows on the
@@ -128,7 +131,7 @@ def heatmap(
         color_scheme_x=color_scheme_x, color_scheme_y=color_scheme_y, color_file_x=color_file_x,
         color_file_y=color_file_y, missing_color=missing_color, highlight=highlight, transforms=transforms,
         test=test, test_against=test_against, reference=reference, contrast=contrast,
-        keep_reference=keep_reference, engine=engine,
+        keep_reference=keep_reference, engine=engine, engine_options=engine_options,
         read_all_columns=read_all_columns, annotate=annotate, allow_duplicate_wells=allow_duplicate_wells,
         split_x_by=split_x_by, split_y_by=split_y_by,
     )

@@ -50,7 +50,7 @@ def run(site, *args: str, plugins: str | None = None) -> subprocess.CompletedPro
     if plugins is not None:
         environment["AMIGA_HEATMAP_PLUGINS"] = plugins
     return subprocess.run([sys.executable, "-m", "amiga_heatmap", *args], capture_output=True, text=True,
-                          env=environment, cwd=REPOSITORY)
+                          env=environment, cwd=REPOSITORY, check=False)
 
 
 def listing(done: subprocess.CompletedProcess) -> tuple[dict, list[str]]:
@@ -90,7 +90,8 @@ def test_variable_chooses_the_entry_points(site) -> None:
     (problem,) = problems
     assert problem.startswith("AMIGA_HEATMAP_PLUGINS names the plugin 'labb', which no installed distribution "
                               "provides. Did you mean 'lab'")
-    assert "Installed plugins: 'broken', 'lab'" in problem
+    installed = problem.split("Installed plugins: ")[1]  # with the shipped distributions, if installed
+    assert "'broken', " in installed and "'lab'" in installed
 
 
 def test_disable_plugin_leaves_an_entry_point_unloaded(site) -> None:

@@ -26,6 +26,8 @@ from .conftest import EXAMPLES, REPOSITORY
 
 CATALOGUE = REPOSITORY / "docs" / "errors.md"
 PACKAGE = REPOSITORY / "amiga_heatmap"
+DASK_PLUGIN = REPOSITORY / "plugins" / "amiga-heatmap-dask" / "src"
+"""The shipped dask engine's messages are catalogued here too (docs/errors.md, the dask entries)."""
 PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_ ]*>")
 
 
@@ -324,7 +326,36 @@ def plugin_run(context: Context, *args: object, **files: str) -> tuple[int, str]
     return context.heatmap("--plugins-dir", context.plugins(**files), *args)
 
 
+DASK_ENGINE = "from amiga_heatmap_dask import register_engines  # noqa: F401\n"
+
+
+def dask_run(c: Context, *args: object, source: object = None, **plugins: str) -> tuple[int, str]:
+    """``heatmap`` with the dask engine (from a plugins folder re-exporting amiga-heatmap-dask's hook) and
+    ``plugins`` beside it; skipped where amiga-heatmap-dask is not installed."""
+    pytest.importorskip("amiga_heatmap_dask")
+    return c.heatmap("--plugins-dir", c.plugins(dask_engine=DASK_ENGINE, **plugins), "--engine", "dask", *args,
+                     source=source)
+
+
+def unused_port() -> int:
+    import socket
+
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        return unused.getsockname()[1]
+
+
 SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
+    "usage.engine-option-syntax": lambda c: c.heatmap("--engine-option", "tcp://10.0.0.5:8786"),
+    "usage.dask-setting-unknown": lambda c: dask_run(c, "--engine-option", "schedular=tcp://127.0.0.1:1"),
+    "usage.dask-scheduler-address": lambda c: dask_run(c, "--engine-option", "scheduler=127.0.0.1:8786"),
+    "usage.dask-workers": lambda c: dask_run(c, "--engine-option", "workers=0"),
+    "usage.dask-blocksize": lambda c: dask_run(c, "--engine-option", "blocksize=large"),
+    "usage.dask-aggregator": lambda c: dask_run(c, "-p", "quantile(0.5)", quantile=QUANTILE),
+    "data.dask-scheduler-unreachable": lambda c: dask_run(
+        c, "--engine-option", f"scheduler=tcp://127.0.0.1:{unused_port()}"),
+    "data.dask-unparsable-block": lambda c: dask_run(c, "--engine-option", "blocksize=100kB", source=c.file(
+        "ragged.txt", c.rows().to_csv(sep="\t", index=False) + "extra\trow\n")),
     # usage
     "usage.command-line": lambda c: c.cli("-x", "Isolate", "-y", "Substrate"),
     "usage.empty-column": lambda c: c.cli("-x", "", "-y", "Substrate", "-v", "gr", "-p", "mean"),
@@ -678,7 +709,7 @@ def literal_pieces(node: ast.AST) -> list[str]:
 def messages_in_source() -> list[tuple[str, str]]:
     """``(where, longest literal piece)`` of every message the package raises, warns or reports."""
     found = []
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in sorted([*PACKAGE.rglob("*.py"), *DASK_PLUGIN.rglob("*.py")]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue

@@ -86,7 +86,7 @@ def read_delimited(
     the files described in the module docstring.
     """
     layout = sniff(path, separator)
-    positions = _positions(path, layout, columns)
+    positions = column_positions(path, layout, columns)
     text = [position for position in positions if layout.names[position] not in numbers]
     frame = None
     if layout.encoding in UTF8_ENCODINGS and layout.decimal == ".":
@@ -105,7 +105,7 @@ def read_delimited(
     return frame
 
 
-def _positions(path: str, layout: Layout, columns: frozenset[str] | None) -> list[int]:
+def column_positions(path: str, layout: Layout, columns: frozenset[str] | None) -> list[int]:
     """The 0-based positions of the columns to read, in file order.
 
     A needed name that appears more than once is a DataError; with ``columns`` None, the first of each

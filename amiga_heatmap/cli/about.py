@@ -30,6 +30,7 @@ GUIDES = (
     ("plugins.md", "writing plugins"),
     ("architecture.md", "how the pipeline, engines and plugins fit together"),
     ("performance.md", "speed and memory on large screens"),
+    ("scale.md", "which engine for which screen; the dask engine on a cluster (SLURM, Kubernetes)"),
 )
 
 

@@ -163,14 +163,20 @@ def input_column_names(sources: Sources, plugins: PluginSet) -> list[str]:
 
 
 def annotate(
-    rows: pd.DataFrame, annotations: tuple[Annotation, ...], needed: Collection[str] | None = None
+    rows: pd.DataFrame, annotations: tuple[Annotation, ...], needed: Collection[str] | None = None,
+    weights: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """``rows`` with the columns of ``annotations`` joined on (a new DataFrame; ``rows`` is never
     modified): only those of ``needed`` (the run's columns), or all of them when ``needed`` is None.
     Vectorised: the key values are matched once per distinct combination, then spread to the rows with
     one ``take`` per added column. Rows the table has no entry for get missing values (or keep an
-    earlier annotation's), reported in one warning per annotation when they are left without any."""
+    earlier annotation's), reported in one warning per annotation when they are left without any.
+
+    ``weights``: for an engine that annotates the distinct key combinations of its rows rather than the
+    rows, how many input rows each row of ``rows`` stands for (the warning counts input rows)."""
     import numpy as np
+
+    weights = np.ones(len(rows), dtype=np.int64) if weights is None else np.asarray(weights)
 
     for annotation in annotations:
         adds = [column for column in annotation.adds if needed is None or column in needed]
@@ -191,7 +197,8 @@ def annotate(
         # values of another leaves the others as they were
         unplaced = unmatched & np.logical_and.reduce([values.isna().to_numpy() for values in added.values()])
         if unplaced.any():
-            warn_unmatched(annotation, rows.loc[unplaced, list(annotation.keys)], int(unplaced.sum()), len(rows))
+            warn_unmatched(annotation, rows.loc[unplaced, list(annotation.keys)], int(weights[unplaced].sum()),
+                           int(weights.sum()))
         rows = rows.assign(**added)
     return rows
 

@@ -39,19 +39,23 @@ def numeric_values(rows: pd.DataFrame, value: str, sample_column: str | None) ->
             labels = (
                 offenders[sample_column].astype(str) if sample_column in rows.columns else offenders.index.astype(str)
             )
-            examples = ", ".join(
-                f"{shortened(label)} ({shortened(text)!r})"
-                for label, text in list(zip(labels, offenders[value].astype(str)))[:EXAMPLES_SHOWN]
-            )
-            raise DataError(
-                f"The value column {value!r} (given to -v/--value) is not numeric: {int(bad.sum()) or len(rows)} "
-                f"cells hold text, for example samples {examples}. Choose a numeric growth parameter "
-                "such as 'auc_lin', 'gr' or 'norm(auc_lin)', or fix those cells."
-            )
+            examples = list(zip(labels, offenders[value].astype(str)))[:EXAMPLES_SHOWN]
+            raise non_numeric_error(value, int(bad.sum()) or len(rows), examples)
         rows = rows.assign(**{value: converted.astype(float)})
     elif column.dtype != float:
         rows = rows.assign(**{value: column.astype(float)})
     return rows
+
+
+def non_numeric_error(value: str, count: int, examples: list[tuple[str, str]]) -> DataError:
+    """The DataError of a value column holding text in ``count`` cells; ``examples`` are the first few
+    ``(sample, text)`` pairs (every engine reports non-numeric values with it)."""
+    shown = ", ".join(f"{shortened(label)} ({shortened(text)!r})" for label, text in examples[:EXAMPLES_SHOWN])
+    return DataError(
+        f"The value column {value!r} (given to -v/--value) is not numeric: {count} "
+        f"cells hold text, for example samples {shown}. Choose a numeric growth parameter "
+        "such as 'auc_lin', 'gr' or 'norm(auc_lin)', or fix those cells."
+    )
 
 
 def aggregate(
@@ -99,7 +103,13 @@ def aggregate(
 
 def _single_values(groups: SeriesGroupBy, x: str, y: str) -> pd.Series:
     """Each pair's one value, or DataError naming repeated pairs (no aggregator was given)."""
-    sizes = groups.size()
+    refuse_replicates(groups.size(), x, y)
+    return groups.first()
+
+
+def refuse_replicates(sizes: pd.Series, x: str, y: str) -> None:
+    """Raise DataError naming a few (x, y) pairs of ``sizes`` (rows per pair, indexed by the (y, x)
+    pairs) that have more than one row, when no aggregator was given (every engine checks with it)."""
     repeated = sizes[sizes > 1]
     if len(repeated):
         examples = ", ".join(
@@ -111,7 +121,6 @@ def _single_values(groups: SeriesGroupBy, x: str, y: str) -> pd.Series:
             "but no -p/--operation was given to combine them. Add -p mean or -p median, or narrow "
             "the rows with --subset."
         )
-    return groups.first()
 
 
 def _codes_and_values(groups: SeriesGroupBy) -> tuple[np.ndarray, np.ndarray]:

@@ -13,10 +13,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ..options.pipeline_options import AXIS_KEYWORDS, PIPELINE_OPTION, default_of, option_name
+from ..options.pipeline_options import (
+    AXIS_KEYWORDS,
+    PIPELINE_OPTION,
+    default_of,
+    option_name,
+    parse_engine_options,
+)
 
 SubsetArgument = str | Mapping[str, Sequence[object] | object] | None
 ColorScheme = str | Mapping[object, str] | None
@@ -70,6 +76,8 @@ class HeatmapSpec:
     - ``contrast``: show each cell relative to the ``reference`` cell of its row (column): ``ratio``,
       ``difference`` or ``log2ratio``; the reference itself is dropped unless ``keep_reference``.
     - ``engine``: the engine computing the cells (None: the default, ``pandas``).
+    - ``engine_options``: the engine's settings, ``{key: value}`` texts (``--engine-option KEY=VALUE``);
+      the engine checks them (the ``dask`` engine's ``scheduler``, say).
     - ``read_all_columns``: keep every input column on the result's rows (``--save-filtered-table``).
     - ``annotate``: lab annotation tables (``--annotate``), tab-separated files joined to the rows on
       the columns they share with the summary (:mod:`amiga_heatmap.pipeline.annotation`).
@@ -98,6 +106,7 @@ class HeatmapSpec:
     contrast: str | None = None
     keep_reference: bool = False
     engine: str | None = None
+    engine_options: Mapping[str, str] = field(default_factory=dict)
     read_all_columns: bool = False
     annotate: tuple[str | os.PathLike[str], ...] = ()
     allow_duplicate_wells: bool = False
@@ -131,6 +140,8 @@ class HeatmapSpec:
             raise TypeError(f"heatmap() got unexpected keyword arguments: {', '.join(unknown)}")
         if "transforms" in options:
             options["transforms"] = _as_tuple(options["transforms"])
+        if "engine_options" in options:
+            options["engine_options"] = parse_engine_options(options["engine_options"])
         if "annotate" in options:
             annotate = options["annotate"]
             options["annotate"] = (annotate,) if isinstance(annotate, (str, os.PathLike)) else tuple(annotate or ())

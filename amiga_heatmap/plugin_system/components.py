@@ -316,7 +316,9 @@ class Engine:
       that asked for it), ``run.annotations`` (the :class:`Annotation` lookup tables to join to the rows,
       in order, after reading and before the subset: :func:`amiga_heatmap.pipeline.annotation.annotate`
       does it for pandas), ``run.selection`` (the parsed subset), ``run.aggregator`` and
-      ``run.aggregator_arguments`` (None when every cell must hold one value). It must report the same
+      ``run.aggregator_arguments`` (None when every cell must hold one value); its settings are
+      ``run.spec.engine_options`` (``--engine-option KEY=VALUE``, ``{key: text}``), which it checks (an
+      engine with settings refuses a key it does not know with a UsageError). It must report the same
       errors as the ``pandas`` engine (missing column with the closest names, non-numeric values naming
       samples, replicates without ``-p``, an empty selection); one it cannot run (an aggregator it cannot
       translate) is a :class:`~amiga_heatmap.errors.UsageError` naming both and suggesting another engine.
