@@ -3,6 +3,8 @@ numbers and labels look (the fast writer of amiga_heatmap/builtin/table_renderer
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -48,4 +50,4 @@ def test_a_rendered_tsv_is_the_matrix_as_pandas_writes_it(data_dir, tmp_path) ->
     result = heatmap(data_dir / "ER_all_summary_normalized.txt", value="norm(auc_lin)", x="Isolate",
                      y="Substrate", operation="mean", missing="keep")
     [path] = result.save(tmp_path / "matrix.tsv")
-    assert path.read_bytes() == pandas_bytes(result.matrix, "Substrate", tmp_path / "pandas.tsv")
+    assert Path(path).read_bytes() == pandas_bytes(result.matrix, "Substrate", tmp_path / "pandas.tsv")
