@@ -6,9 +6,9 @@ Labels are written as the text they were read as (``01``, ``1.0``, ``NA`` stay a
 holding a tab, a double quote or a line break is quoted as in CSV, so a CSV reader gets it back whole.
 
 The bytes are those of ``DataFrame.to_csv(sep="\\t", na_rep="", lineterminator="\\n")``, written faster:
-the numbers are turned into text for the whole matrix at once (numpy's shortest round-trip text, what
-pandas writes too) and the lines by the csv module, instead of pandas' per-column formatting, which
-took 6 s for a 586 x 4,000 matrix.
+the numbers are turned into text for the whole matrix at once (:mod:`amiga_heatmap.float_texts`: the
+text of ``repr``, which pandas writes too) and the lines joined by pyarrow, instead of pandas' per-column
+formatting, which took 6 s for a 586 x 4,000 matrix.
 """
 
 from __future__ import annotations
@@ -49,31 +49,16 @@ def write_matrix(matrix: pd.DataFrame, index_label: str, path: str) -> None:
 
 def _row_texts(values: np.ndarray) -> list[str]:
     """Each row of the 2-D float array ``values`` as its cells' texts joined by tabs: ``repr`` of each
-    float (``1.0``, ``1e-05``, ``inf``), a NaN empty.
-
-    pyarrow turns the floats into text in C++ with the same shortest round-trip digits as ``repr``; its
-    text equals ``repr``'s for a number with a fraction between 1e-4 and 1e16 written without an exponent,
-    the common case. Every other cell (whole numbers, exponents, infinities, NaN) is written by Python.
-    """
-    import math
-
+    float (``1.0``, ``1e-05``, ``inf``), a NaN empty (:func:`~amiga_heatmap.float_texts.float_texts`)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    flat = np.ascontiguousarray(values).ravel()
-    texts = pc.cast(pa.array(flat), pa.string())
-    magnitude = np.abs(flat)
-    with np.errstate(invalid="ignore"):
-        plain = (magnitude >= 1e-4) & (magnitude < 1e16)
-    plain &= pc.match_substring(texts, ".").to_numpy(zero_copy_only=False)
-    plain &= ~pc.match_substring(texts, "e").to_numpy(zero_copy_only=False)
-    others = np.flatnonzero(~plain)
-    if len(others):
-        written = ["" if math.isnan(number) else repr(number) for number in flat[others].tolist()]
-        texts = pc.replace_with_mask(texts, pa.array(~plain), pa.array(written, pa.string()))
+    from ..float_texts import float_texts
+
+    texts = float_texts(values.ravel())
     width = values.shape[1]
-    rows = pa.ListArray.from_arrays(pa.array(np.arange(0, len(flat) + 1, width, dtype=np.int32)), texts)
+    rows = pa.ListArray.from_arrays(pa.array(np.arange(0, values.size + 1, width, dtype=np.int32)), texts)
     return pc.binary_join(rows, "\t").to_pylist()
 
 
