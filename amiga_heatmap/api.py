@@ -55,6 +55,7 @@ def heatmap(
     read_all_columns: bool = False,
     annotate: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] = (),
     allow_duplicate_wells: bool = False,
+    no_cache: bool = False,
 ) -> HeatmapResult:
     """Build the heatmap matrix of ``value`` with ``y`` as rows and ``x`` as columns.
 
@@ -106,6 +107,8 @@ def heatmap(
         plate map's columns (``biolog_class``, ...) need no table.
     :param allow_duplicate_wells: accept input files that hold the same wells (the same plate and well
         id, or a file most of whose rows are in another); by default that is a DataError naming the files.
+    :param no_cache: neither read from nor add to the parsed-input cache, where the columns read from
+        text inputs are kept as Parquet for the next run on the same file (``--no-cache``).
     :return: a :class:`HeatmapResult` with the rows used, the matrix and the per-cell replicate counts.
     :raises UsageError: for malformed subset, filter, colour or highlight text, or unknown operation,
         clustering method or metric.
@@ -125,5 +128,6 @@ def heatmap(
         test=test, test_against=test_against, reference=reference, contrast=contrast,
         keep_reference=keep_reference, engine=engine,
         read_all_columns=read_all_columns, annotate=annotate, allow_duplicate_wells=allow_duplicate_wells,
+        no_cache=no_cache,
     )
     return Pipeline(spec, plugins).run(data)

@@ -366,6 +366,7 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
         "convert", plate_folder(c, "plate1.txt", "plate1.csv"), c.tmp_path / "copies"),
     "usage.convert-mixed-decimal-marks": lambda c: c.raw(
         "convert", decimal_marks_folder(c), c.tmp_path / "all.parquet"),
+    "usage.cache-size": lambda c: (c.monkeypatch.setenv("AMIGA_HEATMAP_CACHE_SIZE", "lots"), c.heatmap())[1],
     "usage.unknown-format": lambda c: c.heatmap("--format", "jpeg"),
     "usage.renderer-format": lambda c: c.heatmap("--renderer", "table", "--format", "pdf"),
     "usage.several-renderers": lambda c: plugin_run(c, "--format", "pdf", one="""

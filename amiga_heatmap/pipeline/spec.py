@@ -71,6 +71,8 @@ class HeatmapSpec:
       the columns they share with the summary (:mod:`amiga_heatmap.pipeline.annotation`).
     - ``allow_duplicate_wells``: read input files that hold the same wells (``--allow-duplicate-wells``;
       see :mod:`amiga_heatmap.pipeline.duplicate_wells`).
+    - ``no_cache``: neither read from nor add to the parsed-input cache (``--no-cache``; see
+      :mod:`amiga_heatmap.pipeline.input_cache`).
     """
 
     value: str
@@ -95,6 +97,7 @@ class HeatmapSpec:
     read_all_columns: bool = False
     annotate: tuple[str | os.PathLike[str], ...] = ()
     allow_duplicate_wells: bool = False
+    no_cache: bool = False
 
     @classmethod
     def build(cls, value: str, x: str, y: str, **options: Any) -> HeatmapSpec:
