@@ -188,3 +188,26 @@ def test_a_bad_size_bound_is_a_usage_error(cache, data_dir, run_cli, monkeypatch
     monkeypatch.setenv(input_cache.SIZE_VARIABLE, "lots")
     outcome = run_cli("cache", "info")
     assert outcome.exit_code == 2 and "is not a size" in outcome.stderr
+
+
+def test_the_provenance_record_and_the_cache_hash_the_input_once(cache, data_dir, run_cli, monkeypatch,
+                                                                 tmp_path) -> None:
+    from amiga_heatmap.output import provenance
+
+    source = data_dir / "ER_all_summary.txt"
+    hashed = []
+    original = provenance.sha256
+
+    def counting(path):
+        hashed.append(Path(path).resolve())
+        return original(path)
+
+    monkeypatch.setattr(provenance, "sha256", counting)
+    monkeypatch.setattr(provenance, "SETTLED_SECONDS", -1.0)  # the copy is fresh: remember its hash anyway
+    outcome = run_cli("-i", source, "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "tsv",
+                      "--output-dir", tmp_path, "-o", "once")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert hashed.count(source.resolve()) == 1
+    assert len(entries(cache)) == 1
+    record = provenance.read_provenance(tmp_path / "once.provenance.json")
+    assert record["inputs"][0]["sha256"] == original(source)

@@ -150,3 +150,25 @@ def test_damaged_and_empty_parquet_files_are_data_errors(tmp_path) -> None:
     pq.write_table(pa.table({"Isolate": pa.array([], pa.string()), "gr": pa.array([], pa.float64())}), empty)
     with pytest.raises(DataError, match="has columns but no rows"):
         heatmap(empty, value="gr", x="Isolate", y="Substrate")
+
+
+def test_convert_shows_a_progress_bar_on_a_terminal_only(data_dir, tmp_path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "amiga_heatmap", "convert", str(data_dir / "per-plate")]
+    controller, terminal = pty.openpty()
+    try:
+        on_terminal = subprocess.run([*command, str(tmp_path / "tty")], stderr=terminal, stdout=subprocess.PIPE,
+                                     timeout=120, check=True)
+        shown = os.read(controller, 1 << 20).decode(errors="replace")
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    piped = subprocess.run([*command, str(tmp_path / "pipe")], capture_output=True, text=True, timeout=120,
+                           check=True)
+    assert "Converting" in shown and "100%" in shown
+    assert "Converting" not in piped.stderr
+    assert on_terminal.stdout.decode().count("Wrote ") == piped.stdout.count("Wrote ") == 16

@@ -53,16 +53,24 @@ def sha256(path: str | os.PathLike[str]) -> str:
 
 
 _DIGESTS: dict[tuple[str, int, int, int, int], str] = {}
-_HASHING: dict[tuple[str, int, int, int, int], Any] = {}
+_HASHING: dict[tuple[str, int, int, int, int], threading.Lock] = {}
 _DIGESTS_LOCK = threading.Lock()
+SETTLED_SECONDS = 2.0
+"""A hash is remembered only when it began this long after the file was last changed: a change in the
+same clock tick as an earlier one leaves the times as they were, but not two seconds later."""
 
 
 def shared_sha256(path: str | os.PathLike[str]) -> str:
-    """:func:`sha256` of ``path``, computed once per process for one state of the file (its resolved
-    path, size, inode, modification and change times: writing the file or setting its times changes
-    the change time), so that the provenance record and the parsed-input cache
-    (:mod:`amiga_heatmap.pipeline.input_cache`) share one hash; a caller asking while another thread
-    hashes the file waits for that hash."""
+    """:func:`sha256` of ``path``, computed once per process for one state of the file, so that the
+    provenance record and the parsed-input cache (:mod:`amiga_heatmap.pipeline.input_cache`) share one
+    hash; a caller asking while another thread hashes the file waits for that hash.
+
+    A state is the resolved path, size, inode, and modification and change times (writing the file or
+    setting its times changes the change time). A hash that began within :data:`SETTLED_SECONDS` of the
+    file's last change is not remembered, since a second change within the file system's clock tick
+    would keep those times."""
+    import time
+
     status = os.stat(path)
     key = (os.path.realpath(path), status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
     with _DIGESTS_LOCK:
@@ -70,12 +78,16 @@ def shared_sha256(path: str | os.PathLike[str]) -> str:
             return _DIGESTS[key]
         lock = _HASHING.setdefault(key, threading.Lock())
     with lock:
-        if key not in _DIGESTS:
-            digest = sha256(path)
-            with _DIGESTS_LOCK:
+        with _DIGESTS_LOCK:
+            if key in _DIGESTS:
+                return _DIGESTS[key]
+        started = time.time()
+        digest = sha256(path)
+        with _DIGESTS_LOCK:
+            _HASHING.pop(key, None)
+            if started - max(status.st_mtime, status.st_ctime) > SETTLED_SECONDS:
                 _DIGESTS[key] = digest
-                _HASHING.pop(key, None)
-    return _DIGESTS[key]
+    return digest
 
 
 def file_record(path: str | os.PathLike[str], digest: str | None = None) -> dict[str, Any]:
