@@ -160,15 +160,25 @@ def test_convert_shows_a_progress_bar_on_a_terminal_only(data_dir, tmp_path) -> 
 
     command = [sys.executable, "-m", "amiga_heatmap", "convert", str(data_dir / "per-plate")]
     controller, terminal = pty.openpty()
+    shown = b""
     try:
-        on_terminal = subprocess.run([*command, str(tmp_path / "tty")], stderr=terminal, stdout=subprocess.PIPE,
-                                     timeout=120, check=True)
-        shown = os.read(controller, 1 << 20).decode(errors="replace")
-    finally:
+        on_terminal = subprocess.Popen([*command, str(tmp_path / "tty")], stderr=terminal, stdout=subprocess.PIPE)
         os.close(terminal)
+        while True:  # read the terminal as the bar is drawn, as a terminal does
+            try:
+                chunk = os.read(controller, 1 << 16)
+            except OSError:  # the program ended: the terminal is closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        standard_output = on_terminal.stdout.read().decode()
+        assert on_terminal.wait(timeout=120) == 0
+    finally:
         os.close(controller)
+    shown = shown.decode(errors="replace")
     piped = subprocess.run([*command, str(tmp_path / "pipe")], capture_output=True, text=True, timeout=120,
                            check=True)
     assert "Converting" in shown and "100%" in shown
     assert "Converting" not in piped.stderr
-    assert on_terminal.stdout.decode().count("Wrote ") == piped.stdout.count("Wrote ") == 16
+    assert standard_output.count("Wrote ") == piped.stdout.count("Wrote ") == 16
