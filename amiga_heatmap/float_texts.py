@@ -5,7 +5,7 @@ a column of text is exactly its numbers written so.
 pyarrow turns floats into text in C++ with the same shortest round-trip digits as ``repr``, about four
 times faster; its text equals ``repr``'s for a number with a fraction between 1e-4 and 1e16 written
 without an exponent, the common case. Every other number (whole numbers, exponents, infinities, NaN)
-is written by Python's ``repr``.
+is written by Python's ``repr``, each distinct one once.
 """
 
 from __future__ import annotations
@@ -32,8 +32,12 @@ def float_texts(values: np.ndarray, nan_text: str = "") -> pa.StringArray:
         plain = (magnitude >= 1e-4) & (magnitude < 1e16)
     plain &= pc.match_substring(texts, ".").to_numpy(zero_copy_only=False)
     plain &= ~pc.match_substring(texts, "e").to_numpy(zero_copy_only=False)
-    others = np.flatnonzero(~plain)
+    others = values[~plain]
     if len(others):
-        written = [nan_text if math.isnan(number) else repr(number) for number in values[others].tolist()]
-        texts = pc.replace_with_mask(texts, pa.array(~plain), pa.array(written, pa.string()))
+        # each distinct number once (by its bits, so that -0.0 and 0.0 stay apart): columns of whole
+        # numbers repeat a few values
+        distinct, where = np.unique(others.view(np.int64), return_inverse=True)
+        written = [nan_text if math.isnan(number) else repr(number) for number in distinct.view(float).tolist()]
+        others_texts = pa.array(written, pa.string()).take(pa.array(where.ravel()))
+        texts = pc.replace_with_mask(texts, pa.array(~plain), others_texts)
     return texts
