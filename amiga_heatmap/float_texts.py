@@ -29,8 +29,7 @@ def float_texts(values: np.ndarray, nan_text: str = "") -> pa.StringArray:
     texts = pc.cast(pa.array(values), pa.string())
     magnitude = np.abs(values)
     with np.errstate(invalid="ignore"):
-        plain = (magnitude >= 1e-4) & (magnitude < 1e16)
-    plain &= pc.match_substring(texts, ".").to_numpy(zero_copy_only=False)
+        plain = (magnitude >= 1e-4) & (magnitude < 1e16) & (values != np.trunc(values))  # pyarrow: "1", repr "1.0"
     plain &= ~pc.match_substring(texts, "e").to_numpy(zero_copy_only=False)
     others = values[~plain]
     if len(others):

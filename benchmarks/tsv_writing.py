@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     from amiga_heatmap import heatmap
 
     rows = generate_summary(args.isolates, args.wells, n_replicates=1)
-    result = heatmap(rows, value="norm(auc_lin)", x="Isolate", y="Substrate", missing="keep")
+    result = heatmap(rows, value="norm(auc_lin)", x="Isolate", y="Substrate", operation="mean", missing="keep")
     ours, theirs = [], []
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(args.repeat):
