@@ -211,3 +211,13 @@ def test_the_provenance_record_and_the_cache_hash_the_input_once(cache, data_dir
     assert len(entries(cache)) == 1
     record = provenance.read_provenance(tmp_path / "once.provenance.json")
     assert record["inputs"][0]["sha256"] == original(source)
+
+
+def test_the_warnings_of_a_refused_file_still_come_before_the_error(cache, tmp_path, run_cli) -> None:
+    source = tmp_path / "ragged.txt"
+    source.write_bytes("Sample_ID\tIsolate\tSubstrate\tgr\n1\tER1\tGlucos\xe9\t0.5\n2\tER1\n".encode("cp1252"))
+    outcome = run_cli("-i", source, "-x", "Isolate", "-y", "Substrate", "-v", "gr", "--format", "tsv")
+    assert outcome.exit_code == 1
+    assert outcome.stderr.index("Warning: ") < outcome.stderr.index("Error: ")
+    assert "is not UTF-8" in outcome.stderr and "number of cells differs" in outcome.stderr
+    assert entries(cache) == []

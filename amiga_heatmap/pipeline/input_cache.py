@@ -140,13 +140,28 @@ def cached_read(path: Path, reader: str, request: Request, read: Callable[[Reque
             warnings.warn(message, _category(category), stacklevel=4)
         return _asked(frame, request)
     wider = request.widened(entry)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        frame = read(wider)
-    for warning in caught:
-        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    before = _state(path)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            frame = read(wider)
+    finally:  # the reader's warnings reach the user, also when it refuses the file
+        for warning in caught:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    if _state(path) != before:
+        log.info("not caching %s: it changed while it was read", path)
+        return _asked(frame, request)
     _store(place, frame, path, reader, wider, digest.value(), caught)
     return _asked(frame, request)
+
+
+def _state(path: Path) -> tuple[int, int, int] | None:
+    """The size, modification and change time of ``path`` (None when it cannot be seen)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns
 
 
 class _Digest:
