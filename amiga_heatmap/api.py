@@ -58,6 +58,7 @@ def heatmap(
     allow_duplicate_wells: bool = False,
     split_x_by: str | None = None,
     split_y_by: str | None = None,
+    no_cache: bool = False,
 ) -> HeatmapResult:
     """Build the heatmap matrix of ``value`` with ``y`` as rows and ``x`` as columns.
 
@@ -114,6 +115,8 @@ def heatmap(
     :param split_x_by, split_y_by: draw the columns / rows in blocks, one per value of this metadata column
         (natural order; each label must have one value), each block sorted or clustered on its own; the
         result's ``column_blocks`` / ``row_blocks`` say which block each label is in.
+    :param no_cache: neither read from nor add to the parsed-input cache, where the columns read from
+        text inputs are kept as Parquet for the next run on the same file (``--no-cache``).
     :return: a :class:`HeatmapResult` with the rows used, the matrix and the per-cell replicate counts.
     :raises UsageError: for malformed subset, filter, colour or highlight text, or unknown operation,
         clustering method or metric.
@@ -134,5 +137,6 @@ def heatmap(
         keep_reference=keep_reference, engine=engine, engine_options=engine_options,
         read_all_columns=read_all_columns, annotate=annotate, allow_duplicate_wells=allow_duplicate_wells,
         split_x_by=split_x_by, split_y_by=split_y_by,
+        no_cache=no_cache,
     )
     return Pipeline(spec, plugins).run(data)

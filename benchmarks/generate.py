@@ -45,7 +45,13 @@ SIZES = {
     "small": (16, 96, 2),
     "medium": (200, 190, 2),
     "large": (2000, 384, 2),
+    "huge": (2604, 960, 4),  # 9,999,360 wells, 10 PM plates, 4 replicates: about 3.5 GB of text
+    "screen": (13021, 1920, 4),  # 100,001,280 wells, 20 PM plates (PM1-PM20), 4 replicates
 }
+FORMATS = {"small": "text", "medium": "text", "large": "text", "huge": "text", "screen": "parquet"}
+"""The format each size is written in by default (``--format`` overrides it)."""
+PARQUET_METADATA = {b"amiga-heatmap": b'{"decimal": "."}'}
+"""What ``amiga-heatmap convert`` records in a Parquet file: the decimal mark of its numbers."""
 DEFAULT_OUT = Path(__file__).parent / "data"
 NAMES_FILE = Path(__file__).parent / "substrate_names.txt"
 
@@ -413,23 +419,79 @@ def write_summary(
     """
     with open(path, "wb") as handle:
         handle.write(("\t".join(COLUMNS) + "\n").encode())
-        for block in iter_summary(n_isolates, n_substrates, n_replicates, seed):
-            handle.write(_as_text(block))
+        handle.writelines(_as_text(block) for block in iter_summary(n_isolates, n_substrates, n_replicates, seed))
     return n_isolates * n_substrates * n_replicates
 
 
+def _as_arrow(block: pd.DataFrame) -> pa.Table:
+    """A block as ``amiga-heatmap convert`` stores the text file: labels as text (dictionary-encoded
+    in the file), whole-number columns as int64, ``K_Error > 20%`` as the text ``True``/``False``, the
+    other parameters as float64 (the numbers of the text; where the text spells a number otherwise
+    than ``repr``, such as ``1e-07`` written ``0.0000001``, convert would keep that column as text of the
+    same numbers)."""
+    arrays = {}
+    for name, column in block.items():
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            arrays[name] = pa.array(column.astype(str).to_numpy(), pa.string())
+        elif column.dtype == np.bool_:
+            arrays[name] = pa.array(np.where(column.to_numpy(), "True", "False"), pa.string())
+        else:
+            arrays[name] = pa.array(column.to_numpy(), from_pandas=True)
+    return pa.table(arrays)
+
+
+def write_parquet_summary(
+    path: Path | str, n_isolates: int, n_substrates: int, n_replicates: int = 2, seed: int = 0
+) -> int:
+    """Write the summary table to ``path`` as Parquet (zstd, one row group per block); return the row
+    count. The rows are those of :func:`write_summary`; memory use is bounded by one block. The file
+    appears under its name only when complete."""
+    from pyarrow import parquet
+
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.part")
+    writer = None
+    try:
+        for block in iter_summary(n_isolates, n_substrates, n_replicates, seed):
+            table = _as_arrow(block)
+            if writer is None:
+                schema = table.schema.with_metadata(PARQUET_METADATA)
+                writer = parquet.ParquetWriter(partial, schema, compression="zstd")
+            writer.write_table(table.replace_schema_metadata(PARQUET_METADATA))
+        writer.close()
+        partial.replace(path)
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return n_isolates * n_substrates * n_replicates
+
+
+def data_file(folder: Path, size: str, file_format: str | None = None, n_isolates: int | None = None) -> Path:
+    """Where ``generate.py`` writes ``size``: ``synthetic_{size}.txt`` or ``.parquet``
+    (``synthetic_{size}_{n}isolates...`` when the number of isolates is overridden)."""
+    suffix = ".parquet" if (file_format or FORMATS[size]) == "parquet" else ".txt"
+    return folder / f"synthetic_{size}{'' if n_isolates is None else f'_{n_isolates}isolates'}{suffix}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``generate.py {small,medium,large} [--out DIR] [--seed N]``."""
+    """Command line: ``generate.py SIZE [--out DIR] [--seed N] [--format text|parquet] [--isolates N]``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("size", choices=SIZES, help="isolates x substrates x replicates preset")
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help="output directory (default: %(default)s)"
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    parser.add_argument("--format", choices=("text", "parquet"), dest="file_format",
+                        help="file format (default: parquet for screen, text otherwise)")
+    parser.add_argument("--isolates", type=int, help="fewer (or more) isolates than the preset, e.g. to "
+                        "try the screen generator at a small size; the file name says how many")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"synthetic_{args.size}.txt"
-    rows = write_summary(path, *SIZES[args.size], seed=args.seed)
+    n_isolates, n_substrates, n_replicates = SIZES[args.size]
+    n_isolates = args.isolates or n_isolates
+    path = data_file(args.out, args.size, args.file_format, args.isolates)
+    write = write_parquet_summary if path.suffix == ".parquet" else write_summary
+    rows = write(path, n_isolates, n_substrates, n_replicates, seed=args.seed)
     print(f"wrote {rows} rows to {path}", file=sys.stderr)
     return 0
 

@@ -8,8 +8,10 @@ with the ``amiga_heatmap_plugin`` fixture (amiga_heatmap/testing.py).
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +24,10 @@ from .input_guard import input_paths, inputs_unchanged
 
 os.environ["AMIGA_HEATMAP_PLUGINS"] = ""
 os.environ.pop("AMIGA_HEATMAP_PLUGINS_DIR", None)
+# the parsed-input cache of the suite's runs goes to a folder of its own, never the user's
+os.environ["AMIGA_HEATMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="amiga-heatmap-test-cache-")
+atexit.register(shutil.rmtree, os.environ["AMIGA_HEATMAP_CACHE_DIR"], True)
+os.environ.pop("AMIGA_HEATMAP_CACHE_SIZE", None)
 
 # The amiga_heatmap_plugin fixture; installed copies of amiga-heatmap also provide it as a pytest11
 # entry point of the same name, which pytest then does not load twice.

@@ -161,6 +161,28 @@ def replay_after_a_change(context: Context) -> tuple[int, str]:
     return context.raw("replay", context.tmp_path / "out" / "figure.provenance.json")
 
 
+def plate_folder(context: Context, *names: str) -> Path:
+    """A folder of summaries: the example's PM 1 and PM 2 rows, as ``names`` (two .txt files)."""
+    rows = context.rows()
+    for name, plate in zip(names or ("pm1.txt", "pm2.txt"), (1, 2)):
+        separator = "," if name.endswith(".csv") else "\t"
+        context.file(f"plates/{name}", rows[rows.PM == plate].to_csv(sep=separator, index=False))
+    return context.tmp_path / "plates"
+
+
+def decimal_marks_folder(context: Context) -> Path:
+    """A folder of two summaries, one written with decimal points, the other with decimal commas."""
+    context.file("marks/points.txt", "Sample_ID\tIsolate\tSubstrate\tgr\n1\tER1\tGlucose\t0.5\n")
+    context.file("marks/commas.txt", "Sample_ID\tIsolate\tSubstrate\tgr\n2\tER2\tGlucose\t0,5\n")
+    return context.tmp_path / "marks"
+
+
+def empty_parquet(context: Context) -> Path:
+    """A Parquet file with the columns of a summary and no rows."""
+    context.rows().head(0).to_parquet(context.tmp_path / "empty.parquet", index=False)
+    return context.tmp_path / "empty.parquet"
+
+
 def rowless_result(context: Context):
     """A result computed by an engine that keeps no rows, as a database engine would."""
     from amiga_heatmap import heatmap, hookimpl
@@ -371,6 +393,14 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.output-is-input": lambda c: c.raw(
         "-i", c.file("plate.tsv", c.rows().to_csv(sep="\t", index=False)), "-o", "plate", "--format", "tsv",
         "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean"),
+    "usage.convert-not-parquet": lambda c: c.raw("convert", c.summary, c.tmp_path / "copy.txt"),
+    "usage.convert-inside-input": lambda c: c.raw("convert", plate_folder(c), c.tmp_path / "plates" / "copy"),
+    "usage.convert-output-is-file": lambda c: c.raw("convert", plate_folder(c), c.file("copy", "x")),
+    "usage.convert-same-target": lambda c: c.raw(
+        "convert", plate_folder(c, "plate1.txt", "plate1.csv"), c.tmp_path / "copies"),
+    "usage.convert-mixed-decimal-marks": lambda c: c.raw(
+        "convert", decimal_marks_folder(c), c.tmp_path / "all.parquet"),
+    "usage.cache-size": lambda c: (c.monkeypatch.setenv("AMIGA_HEATMAP_CACHE_SIZE", "lots"), c.heatmap())[1],
     "usage.unknown-format": lambda c: c.heatmap("--format", "jpeg"),
     "usage.renderer-format": lambda c: c.heatmap("--renderer", "table", "--format", "pdf"),
     "usage.several-renderers": lambda c: plugin_run(c, "--format", "pdf", one="""
@@ -452,6 +482,8 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
         os.symlink("/proc/self/mem", c.tmp_path / "memory.txt"), c.heatmap(source=c.tmp_path / "memory.txt"))[1],
     "data.empty-file": lambda c: c.heatmap(source=c.file("empty.txt", b"")),
     "data.header-only": lambda c: c.heatmap(source=c.file("header.txt", c.rows().head(0).to_csv(sep="\t"))),
+    "data.parquet-unreadable": lambda c: c.heatmap(source=c.file("cut.parquet", b"PAR1 cut short")),
+    "data.parquet-no-rows": lambda c: c.heatmap(source=empty_parquet(c)),
     "data.binary-file": lambda c: c.heatmap(source=c.file("workbook.txt", b"PK\x03\x04\x14\x00\x06\x00")),
     "data.no-line-break": lambda c: c.heatmap(source=c.file("long.txt", b"a" * (17 << 20))),
     "data.header-unreadable": lambda c: c.heatmap(source=c.file("quote.txt", 'Isolate\t"Substrate\tgr\nER1\tx\t1\n')),

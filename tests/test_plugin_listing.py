@@ -20,7 +20,7 @@ def listed(run_cli, *args: str) -> dict:
 
 def test_json_lists_every_builtin_with_what_it_provides(run_cli) -> None:
     plugins = listed(run_cli)
-    assert list(plugins) == ["builtin.readers", "builtin.aggregators", "builtin.filters",
+    assert list(plugins) == ["builtin.readers", "builtin.parquet_reader", "builtin.aggregators", "builtin.filters",
                              "builtin.seaborn_renderer", "builtin.table_renderer", "builtin.gct_renderer",
                              "builtin.pandas_engine", "builtin.transforms", "builtin.biolog", "builtin.stages"]
     assert {plugin["version"] for plugin in plugins.values()} == {__version__}

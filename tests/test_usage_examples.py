@@ -89,6 +89,10 @@ def test_usage_example_runs(command, run_cli, workspace, tmp_path, monkeypatch) 
             assert done.stdout.startswith("amiga-heatmap ")
         elif "docs" in command:
             assert "usage.md" in done.stdout
+        elif command[0] == "convert":
+            assert done.stdout.startswith("Wrote ")
+        elif command[0] == "cache":
+            assert done.stdout.startswith(("Cache folder:", "Removed "))
         else:
             assert "builtin.aggregators" in done.stdout
         if "--json" in command:

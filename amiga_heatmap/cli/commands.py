@@ -299,6 +299,8 @@ def _attach(command: Callable[..., Any], parameter: click.Parameter) -> Callable
     cls=HeatmapCommand,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Other commands: 'amiga-heatmap plugins' lists the installed plugins and their renderers' options; "
+           "'amiga-heatmap convert INPUT OUTPUT.parquet' writes summaries as Parquet; 'amiga-heatmap cache "
+           "info|clear' shows or empties the parsed-input cache; "
            "'amiga-heatmap docs' says where the guides are; 'amiga-heatmap --version' prints the versions to cite.",
 )
 @declared_options

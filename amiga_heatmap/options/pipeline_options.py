@@ -31,6 +31,9 @@ PIPELINE_OPTIONS: tuple[Option, ...] = (
     Option("allow_duplicate_wells", "accept input files that hold the same wells (e.g. a merged and a per-plate "
            "summary)", flags=("--allow-duplicate-wells",), is_flag=True, default=False, section=INPUT,
            reads="read"),
+    Option("no_cache", "neither use nor fill the parsed-input cache (the columns read from text inputs, kept "
+           "as Parquet in the user's cache folder; 'amiga-heatmap cache info')", flags=("--no-cache",),
+           is_flag=True, default=False, section=INPUT, reads="read"),
     Option("value", "the growth parameter to show, e.g. 'norm(auc_lin)'; repeat it for panels side by side "
            "in one row order", flags=("-v", "--value"), required=True, multiple=True, section=MATRIX,
            metavar="COLUMN", reads="cells"),

@@ -147,12 +147,13 @@ def _longest_name(folder: Path) -> int:
         return 255
 
 
-def write_atomically(path: str | os.PathLike[str], write: Callable[[str], None]) -> None:
+def write_atomically(path: str | os.PathLike[str], write: Callable[[str], None], record: bool = True) -> None:
     """Call ``write(temporary_path)``, then move the finished file to ``path`` in one step.
 
     The temporary file sits in ``path``'s folder (so the final rename is atomic) and is removed if
     ``write`` fails; an existing file at ``path`` is only replaced by a complete one. The finished file
-    is recorded as ours (:mod:`amiga_heatmap.output.own_outputs`), so folder inputs never read it back.
+    is recorded as ours (:mod:`amiga_heatmap.output.own_outputs`), so folder inputs never read it back,
+    unless ``record`` is False (a Parquet copy of a summary is meant to be read as input).
 
     Raises DataError when the folder does not exist or is not writable, when ``path`` is a folder, and
     when the system fails while writing (a full disk, a file-size limit, a refused permission: an OSError
@@ -171,7 +172,8 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[str], None])
         os.chmod(temporary, 0o666 & ~_current_umask())
         with deferred():
             os.replace(temporary, path)
-            record_output(path)
+            if record:
+                record_output(path)
     except BaseException as error:
         if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import platform
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -51,6 +52,44 @@ def sha256(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
+_DIGESTS: dict[tuple[str, int, int, int, int], str] = {}
+_HASHING: dict[tuple[str, int, int, int, int], threading.Lock] = {}
+_DIGESTS_LOCK = threading.Lock()
+SETTLED_SECONDS = 2.0
+"""A hash is remembered only when it began this long after the file was last changed: a change in the
+same clock tick as an earlier one leaves the times as they were, but not two seconds later."""
+
+
+def shared_sha256(path: str | os.PathLike[str]) -> str:
+    """:func:`sha256` of ``path``, computed once per process for one state of the file, so that the
+    provenance record and the parsed-input cache (:mod:`amiga_heatmap.pipeline.input_cache`) share one
+    hash; a caller asking while another thread hashes the file waits for that hash.
+
+    A state is the resolved path, size, inode, and modification and change times (writing the file or
+    setting its times changes the change time). A hash that began within :data:`SETTLED_SECONDS` of the
+    file's last change is not remembered, since a second change within the file system's clock tick
+    would keep those times."""
+    import time
+
+    status = os.stat(path)
+    key = (os.path.realpath(path), status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
+    with _DIGESTS_LOCK:
+        if key in _DIGESTS:
+            return _DIGESTS[key]
+        lock = _HASHING.setdefault(key, threading.Lock())
+    with lock:
+        with _DIGESTS_LOCK:
+            if key in _DIGESTS:
+                return _DIGESTS[key]
+        started = time.time()
+        digest = sha256(path)
+        with _DIGESTS_LOCK:
+            _HASHING.pop(key, None)
+            if started - max(status.st_mtime, status.st_ctime) > SETTLED_SECONDS:
+                _DIGESTS[key] = digest
+    return digest
+
+
 def file_record(path: str | os.PathLike[str], digest: str | None = None) -> dict[str, Any]:
     """``{"path", "size", "sha256"}`` of one file (the path absolute); ``digest`` when already known."""
     path = Path(path)
@@ -64,8 +103,6 @@ class InputHashes:
     thread is a daemon: a run that fails or is interrupted never waits for it."""
 
     def __init__(self, files: Sequence[Path]):
-        import threading
-
         self.files = list(files)
         self._digests: dict[Path, str | None] = {}
         self._thread = threading.Thread(target=self._hash_all, name="amiga-heatmap-hash", daemon=True)
@@ -74,7 +111,7 @@ class InputHashes:
     def _hash_all(self) -> None:
         for file in self.files:
             try:
-                self._digests[file] = sha256(file)
+                self._digests[file] = shared_sha256(file)
             except OSError:  # gone or unreadable since it was read: recorded without a hash
                 self._digests[file] = None
 

@@ -51,7 +51,8 @@ class Sources:
     def read(self, run: Run) -> pd.DataFrame:
         """The summary rows, as the registered readers read them: only the columns ``run`` reads
         (``run.input_columns``, and the sample id) unless ``run.spec.read_all_columns``, the value column
-        as numbers and every other column as text, exactly as written; the frame itself (never copied)
+        as numbers and every other column as text, exactly as written, through the parsed-input cache
+        unless ``run.spec.no_cache`` (:mod:`.input_cache`); the frame itself (never copied)
         for an in-memory input. Raises DataError naming the closest column names for a column the input
         lacks. Annotations are not applied here. For engines that read through amiga-heatmap's readers."""
         from .reading import check_columns, read_summaries
@@ -62,7 +63,7 @@ class Sources:
             return self.frame
         wanted = None if run.spec.read_all_columns else frozenset(columns) | {self.sample_column}
         rows = read_summaries(self.files, run.plugins, wanted, numbers=frozenset({run.spec.value}),
-                              allow_duplicate_wells=run.spec.allow_duplicate_wells)
+                              allow_duplicate_wells=run.spec.allow_duplicate_wells, cache=not run.spec.no_cache)
         check_columns(rows, columns, list(self.files), run.plugins)
         return rows
 

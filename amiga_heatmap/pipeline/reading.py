@@ -137,12 +137,15 @@ def read_summaries(
     files: Iterable[Path], plugins: PluginSet, columns: frozenset[str] | None,
     numbers: frozenset[str] = frozenset(),
     allow_duplicate_wells: bool = False,
+    cache: bool = False,
 ) -> pd.DataFrame:
     """Read ``files`` with their readers and concatenate them (union of columns, rows in file order).
 
     ``columns`` is passed to the readers (None reads every column), and ``numbers`` (the growth
     parameters; every other column is metadata, read as text) to the readers that take it. Files that
     repeat each other's wells are a DataError unless ``allow_duplicate_wells`` (:mod:`.duplicate_wells`).
+    With ``cache``, what is read from files other than Parquet is kept in, and served from, the
+    parsed-input cache (:mod:`.input_cache`).
     """
     import pandas as pd
 
@@ -150,12 +153,8 @@ def read_summaries(
     frames = []
     for file in files:
         reader = reader_of(file, plugins)
-        read = partial(reader.read, numbers=numbers) if takes_numbers(reader) else reader.read
         try:
-            frame = call_guarded(
-                plugins.readers.plugin_of(reader.name), f"reading {file}", read, str(file),
-                columns_for_check(columns, len(files)),
-            )
+            frame = _read_file(file, reader, plugins, columns_for_check(columns, len(files)), numbers, cache)
         except OSError as error:  # the system's fault (call_guarded passes only those)
             raise read_fault(file, error) from error
         log.info("read %s: %d rows, %d columns (reader %s)", file, len(frame), frame.shape[1], reader.name)
@@ -164,6 +163,23 @@ def read_summaries(
     if len(frames) == 1:
         return frames[0]
     return pd.concat(frames, ignore_index=True, sort=False)
+
+
+def _read_file(file: Path, reader: Reader, plugins: PluginSet, columns: frozenset[str] | None,
+               numbers: frozenset[str], cache: bool) -> pd.DataFrame:
+    """What ``reader`` gives for ``file``, through the parsed-input cache when ``cache`` (Parquet files
+    are read directly: that is what the cache would do)."""
+    from .input_cache import PARQUET_SUFFIXES, Request, cached_read
+
+    def read(request: Request) -> pd.DataFrame:
+        call = partial(reader.read, numbers=request.numbers) if takes_numbers(reader) else reader.read
+        return call_guarded(plugins.readers.plugin_of(reader.name), f"reading {file}", call, str(file),
+                            request.columns)
+
+    request = Request(columns, numbers)
+    if not cache or str(file).lower().endswith(PARQUET_SUFFIXES):
+        return read(request)
+    return cached_read(file, reader.name, request, read)
 
 
 def takes_numbers(reader: Reader) -> bool:

@@ -85,6 +85,8 @@ class HeatmapSpec:
       see :mod:`amiga_heatmap.pipeline.duplicate_wells`).
     - ``values``: with several values side by side (``-v`` repeated), every one of them in panel order,
       ``value`` being the first; empty for one value (:mod:`amiga_heatmap.pipeline.panels`).
+    - ``no_cache``: neither read from nor add to the parsed-input cache (``--no-cache``; see
+      :mod:`amiga_heatmap.pipeline.input_cache`).
     """
 
     value: str
@@ -111,6 +113,7 @@ class HeatmapSpec:
     annotate: tuple[str | os.PathLike[str], ...] = ()
     allow_duplicate_wells: bool = False
     values: tuple[str, ...] = ()
+    no_cache: bool = False
 
     @classmethod
     def build(cls, value: str | Sequence[str], x: str, y: str, **options: Any) -> HeatmapSpec:

@@ -30,6 +30,7 @@ from .registry import Registry
 
 DEFAULT_PLUGINS = (
     "amiga_heatmap.builtin.readers",
+    "amiga_heatmap.builtin.parquet_reader",
     "amiga_heatmap.builtin.aggregators",
     "amiga_heatmap.builtin.filters",
     "amiga_heatmap.builtin.seaborn_renderer",

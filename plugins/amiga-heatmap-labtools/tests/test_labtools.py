@@ -270,7 +270,7 @@ def test_approximate_equality_tolerance_and_missing_cells() -> None:
     assert approximately_equal(values, 0.0).tolist() == [False, False, False, False, True, True]
 
 
-# ---------------------------------------------------------------------------------------- reader
+# ------------------------------------------- Parquet: built into amiga-heatmap since labtools 0.3
 
 
 def test_parquet_file_gives_the_same_heatmap_as_the_text_file(labtools, normalized, tmp_path) -> None:
@@ -297,7 +297,7 @@ def test_folder_of_parquet_and_text_files(labtools, summary, tmp_path) -> None:
 
 
 def test_parquet_reader_reads_only_the_needed_columns_and_names_missing_ones(labtools, summary, tmp_path) -> None:
-    from amiga_heatmap_labtools.parquet_reader import parquet_header, read_parquet
+    from amiga_heatmap.builtin.parquet_reader import parquet_header, read_parquet
 
     parquet = tmp_path / "summary.parquet"
     pd.read_csv(summary, sep="\t").to_parquet(parquet)

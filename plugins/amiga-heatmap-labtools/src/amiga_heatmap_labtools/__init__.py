@@ -3,8 +3,9 @@
 - aggregators (``-p``): ``geomean``, ``trimmed(proportion)``, ``min``, ``max``, ``sd``, ``cv``, ``count``;
 - filter quantifiers (``-f``): ``none``, ``most``, the statistics ``mean`` and ``median``, and
   ``atleast(k)``;
-- the filter operator ``~=`` (equal up to floating-point rounding);
-- a reader for Parquet files (``.parquet``, ``.pq``).
+- the filter operator ``~=`` (equal up to floating-point rounding).
+
+Its Parquet reader of versions up to 0.2 is now built into amiga-heatmap (``amiga-heatmap convert``).
 
 Importing this package imports neither pandas nor numpy nor pyarrow: they load when a heatmap is built.
 """
@@ -13,10 +14,9 @@ from amiga_heatmap import hookimpl
 
 from .aggregators import AGGREGATORS
 from .operators import OPERATORS
-from .parquet_reader import PARQUET_READER
 from .quantifiers import QUANTIFIERS
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 
 @hookimpl
@@ -39,8 +39,3 @@ def register_operators(register):
     for operator in OPERATORS:
         register(operator)
 
-
-@hookimpl
-def register_readers(register):
-    """Register the Parquet reader."""
-    register(PARQUET_READER)

@@ -1,0 +1,223 @@
+"""The parsed-input cache: a second run on an unchanged file reads the cached columns and gives the same
+result; a changed file is never served stale; the cache stays within its bound; ``cache info|clear``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from amiga_heatmap import heatmap
+from amiga_heatmap.builtin.readers import GuessedEncodingWarning
+from amiga_heatmap.pipeline import input_cache
+
+from .conftest import REPOSITORY, natural
+
+SERVED = "from the cache"
+
+
+@pytest.fixture
+def cache(tmp_path_factory, monkeypatch) -> Path:
+    """An empty cache folder of the test's own (apart from its inputs); returns the folder holding the
+    entries."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv(input_cache.DIRECTORY_VARIABLE, str(folder))
+    monkeypatch.delenv(input_cache.SIZE_VARIABLE, raising=False)
+    return folder / input_cache.ENTRIES
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.cache")) if folder.is_dir() else []
+
+
+def served(caplog) -> bool:
+    return any(SERVED in record.getMessage() for record in caplog.records)
+
+
+def mean_matrix(path: Path, value: str, x: str = "Isolate", y: str = "Substrate") -> pd.DataFrame:
+    rows = pd.read_csv(path, sep="\t", dtype={x: str, y: str})
+    return natural(rows.groupby([y, x])[value].mean().unstack(x))
+
+
+@pytest.mark.parametrize(("value", "x", "y", "subset"), [
+    ("norm(auc_lin)", "Strain", "Substrate", None),
+    ("norm(gr)", "Isolate", "Substrate", "PM:1"),
+    ("norm(k_lin)", "Substrate", "Well", "Isolate:ER2"),
+])
+def test_results_are_identical_with_and_without_the_cache(cache, data_dir, caplog, value, x, y, subset) -> None:
+    source = data_dir / "ER_all_summary_normalized.txt"
+    keywords = {"value": value, "x": x, "y": y, "operation": "mean", "subset": subset, "missing": "keep"}
+    caplog.set_level(logging.INFO, "amiga_heatmap")
+    first = heatmap(source, **keywords)
+    assert not served(caplog) and len(entries(cache)) == 1
+    caplog.clear()
+    second = heatmap(source, **keywords)
+    assert served(caplog)
+    uncached = heatmap(source, no_cache=True, **keywords)
+    for result in (first, second):
+        pd.testing.assert_frame_equal(result.matrix, uncached.matrix, check_exact=True)
+        pd.testing.assert_frame_equal(result.counts, uncached.counts, check_exact=True)
+        pd.testing.assert_frame_equal(result.rows.reset_index(drop=True), uncached.rows.reset_index(drop=True),
+                                      check_exact=True)
+    expected = mean_matrix(source, value, x, y)
+    if subset:
+        column, label = subset.split(":")
+        rows = pd.read_csv(source, sep="\t", dtype=str)
+        rows = rows[rows[column] == label].assign(**{value: lambda frame: frame[value].astype(float)})
+        expected = natural(rows.groupby([y, x])[value].mean().unstack(x))
+    np.testing.assert_allclose(second.matrix.to_numpy(), expected.to_numpy(), rtol=1e-12)
+
+
+def test_a_changed_file_of_the_same_size_and_time_is_never_served_stale(cache, data_dir, caplog) -> None:
+    source = data_dir / "ER_all_summary.txt"
+    keywords = {"value": "auc_lin", "x": "Isolate", "y": "Substrate", "operation": "mean"}
+    before = heatmap(source, **keywords).matrix
+    status = source.stat()
+    text = source.read_text(encoding="utf-8")
+    first_value = text.split("\n")[1].split("\t")[18]  # auc_lin of the first well
+    changed = first_value.replace(first_value[0], "9" if first_value[0] != "9" else "8", 1)
+    assert len(changed) == len(first_value) and changed != first_value
+    source.write_text(text.replace(first_value, changed, 1), encoding="utf-8")
+    os.utime(source, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert source.stat().st_size == status.st_size and source.stat().st_mtime_ns == status.st_mtime_ns
+    caplog.set_level(logging.INFO, "amiga_heatmap")
+    after = heatmap(source, **keywords).matrix
+    assert not served(caplog)
+    pd.testing.assert_frame_equal(after, mean_matrix(source, "auc_lin"), rtol=1e-12)
+    assert not after.equals(before)
+
+
+def test_a_run_needing_more_columns_reads_the_file_and_the_entry_then_serves_both(cache, data_dir, caplog) -> None:
+    source = data_dir / "ER_all_summary.txt"
+    caplog.set_level(logging.INFO, "amiga_heatmap")
+    heatmap(source, value="gr", x="Isolate", y="Substrate", operation="mean")
+    caplog.clear()
+    widened = heatmap(source, value="auc_lin", x="Isolate", y="Substrate", operation="mean", sort_x="Strain")
+    assert not served(caplog)
+    pd.testing.assert_frame_equal(widened.matrix.sort_index().sort_index(axis=1),
+                                  mean_matrix(source, "auc_lin").sort_index().sort_index(axis=1), rtol=1e-12)
+    for value in ("gr", "auc_lin"):
+        caplog.clear()
+        again = heatmap(source, value=value, x="Isolate", y="Substrate", operation="mean")
+        assert served(caplog)
+        pd.testing.assert_frame_equal(again.matrix, mean_matrix(source, value), rtol=1e-12)
+    assert len(entries(cache)) == 1
+
+
+def test_the_oldest_entries_are_evicted_beyond_the_bound(cache, data_dir, monkeypatch) -> None:
+    plates = sorted((data_dir / "per-plate").glob("*.txt"))[:3]
+    for plate in plates:
+        heatmap(plate, value="gr", x="Isolate", y="Substrate")
+    sizes = [place.stat().st_size for place in entries(cache)]
+    assert len(sizes) == 3
+    monkeypatch.setenv(input_cache.SIZE_VARIABLE, str(max(sizes) * 2))
+    heatmap(plates[0], value="gr", x="Isolate", y="Substrate")  # served: now the most recently used
+    heatmap(sorted((data_dir / "per-plate").glob("*.txt"))[3], value="gr", x="Isolate", y="Substrate")
+    kept = {input_cache.source_of(place) for place in entries(cache)}
+    assert kept == {str(plates[0].resolve()), str(sorted((data_dir / "per-plate").glob("*.txt"))[3].resolve())}
+
+
+def test_no_cache_and_a_size_of_zero_store_nothing(cache, data_dir, monkeypatch) -> None:
+    heatmap(data_dir / "ER_all_summary.txt", value="gr", x="Isolate", y="Substrate", operation="mean",
+            no_cache=True)
+    assert entries(cache) == []
+    monkeypatch.setenv(input_cache.SIZE_VARIABLE, "0")
+    heatmap(data_dir / "ER_all_summary.txt", value="gr", x="Isolate", y="Substrate", operation="mean")
+    assert entries(cache) == []
+
+
+def test_the_cache_is_never_written_next_to_the_input(data_dir, monkeypatch) -> None:
+    monkeypatch.setenv(input_cache.DIRECTORY_VARIABLE, str(data_dir / "cache"))
+    result = heatmap(data_dir / "ER_all_summary.txt", value="gr", x="Isolate", y="Substrate", operation="mean")
+    assert not (data_dir / "cache").exists()
+    assert result.matrix.shape[1] == 4
+
+
+def test_a_folder_search_never_reads_a_cache_entry(data_dir, monkeypatch) -> None:
+    monkeypatch.setenv(input_cache.DIRECTORY_VARIABLE, str(data_dir / "inner"))
+    heatmap(data_dir / "per-plate" / "ER1_PM1-1_summary.txt", value="gr", x="Isolate", y="Substrate")
+    assert len(entries(data_dir / "inner" / input_cache.ENTRIES)) == 1  # inside the folder searched below
+    result = heatmap(data_dir, value="gr", x="Isolate", y="Substrate", operation="mean",
+                     allow_duplicate_wells=True)
+    assert len(result.rows) == sum(len(pd.read_csv(summary, sep="\t")) for summary in data_dir.rglob("*.txt"))
+
+
+def test_the_warnings_of_a_read_are_shown_again_when_served(cache, tmp_path) -> None:
+    source = tmp_path / "windows.txt"
+    source.write_bytes("Sample_ID\tIsolate\tSubstrate\tgr\n1\tER1\tD-Glucos\xe9\t0.5\n".encode("cp1252"))
+    for _ in range(2):
+        with pytest.warns(GuessedEncodingWarning, match="is not UTF-8"):
+            result = heatmap(source, value="gr", x="Isolate", y="Substrate")
+    assert list(result.matrix.index) == ["D-Glucosé"]
+    assert len(entries(cache)) == 1
+
+
+def test_cache_info_and_clear(cache, data_dir, run_cli) -> None:
+    heatmap(data_dir / "ER_all_summary.txt", value="gr", x="Isolate", y="Substrate", operation="mean")
+    info = run_cli("cache", "info")
+    assert info.exit_code == 0
+    assert f"Cache folder: {cache}" in info.stdout and "Entries: 1," in info.stdout
+    assert str((data_dir / "ER_all_summary.txt").resolve()) in info.stdout
+    cleared = run_cli("cache", "clear")
+    assert cleared.exit_code == 0 and "Removed 1 cache entries" in cleared.stdout
+    assert entries(cache) == []
+    assert "Entries: 0," in run_cli("cache", "info").stdout
+
+
+def test_two_runs_at_once_both_succeed_with_the_same_output(cache, data_dir, tmp_path) -> None:
+    command = [sys.executable, "-m", "amiga_heatmap", "-i", str(data_dir / "ER_all_summary.txt"), "-x", "Isolate",
+               "-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "tsv", "--no-provenance",
+               "--output-dir", str(tmp_path)]
+    environment = {**os.environ, input_cache.DIRECTORY_VARIABLE: str(cache.parent)}
+    runs = [subprocess.Popen([*command, "-o", f"run{number}"], cwd=REPOSITORY, env=environment,
+                             stderr=subprocess.PIPE, text=True) for number in (1, 2)]
+    for run in runs:
+        assert run.wait(timeout=120) == 0, run.stderr.read()
+    assert (tmp_path / "run1.tsv").read_bytes() == (tmp_path / "run2.tsv").read_bytes()
+    assert len(entries(cache)) == 1
+    assert not list(cache.glob(".*.part"))
+
+
+def test_a_bad_size_bound_is_a_usage_error(cache, data_dir, run_cli, monkeypatch) -> None:
+    monkeypatch.setenv(input_cache.SIZE_VARIABLE, "lots")
+    outcome = run_cli("cache", "info")
+    assert outcome.exit_code == 2 and "is not a size" in outcome.stderr
+
+
+def test_the_provenance_record_and_the_cache_hash_the_input_once(cache, data_dir, run_cli, monkeypatch,
+                                                                 tmp_path) -> None:
+    from amiga_heatmap.output import provenance
+
+    source = data_dir / "ER_all_summary.txt"
+    hashed = []
+    original = provenance.sha256
+
+    def counting(path):
+        hashed.append(Path(path).resolve())
+        return original(path)
+
+    monkeypatch.setattr(provenance, "sha256", counting)
+    monkeypatch.setattr(provenance, "SETTLED_SECONDS", -1.0)  # the copy is fresh: remember its hash anyway
+    outcome = run_cli("-i", source, "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "tsv",
+                      "--output-dir", tmp_path, "-o", "once")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert hashed.count(source.resolve()) == 1
+    assert len(entries(cache)) == 1
+    record = provenance.read_provenance(tmp_path / "once.provenance.json")
+    assert record["inputs"][0]["sha256"] == original(source)
+
+
+def test_the_warnings_of_a_refused_file_still_come_before_the_error(cache, tmp_path, run_cli) -> None:
+    source = tmp_path / "ragged.txt"
+    source.write_bytes("Sample_ID\tIsolate\tSubstrate\tgr\n1\tER1\tGlucos\xe9\t0.5\n2\tER1\n".encode("cp1252"))
+    outcome = run_cli("-i", source, "-x", "Isolate", "-y", "Substrate", "-v", "gr", "--format", "tsv")
+    assert outcome.exit_code == 1
+    assert outcome.stderr.index("Warning: ") < outcome.stderr.index("Error: ")
+    assert "is not UTF-8" in outcome.stderr and "number of cells differs" in outcome.stderr
+    assert entries(cache) == []
