@@ -6,7 +6,7 @@ friendly keywords and runs it through the :class:`~amiga_heatmap.pipeline.pipeli
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .options.pipeline_options import default_of
@@ -52,6 +52,7 @@ def heatmap(
     contrast: str | None = None,
     keep_reference: bool = False,
     engine: str | None = None,
+    engine_options: Sequence[str] | Mapping[str, object] = (),
     read_all_columns: bool = False,
     annotate: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] = (),
     allow_duplicate_wells: bool = False,
@@ -98,7 +99,11 @@ def heatmap(
     :param contrast: ``"ratio"``, ``"difference"`` or ``"log2ratio"``: show each cell relative to the
         ``reference`` cell of its row (column) (``--contrast``); the reference is dropped unless
         ``keep_reference``. Applied before ``transforms``.
-    :param engine: the engine computing the cells (``--engine``); default ``pandas``.
+    :param engine: the engine computing the cells (``--engine``): ``"auto"`` (the default: ``pandas``
+        for small text inputs and DataFrames, ``duckdb`` for large inputs and Parquet), ``"pandas"``,
+        ``"duckdb"`` or a plugin's.
+    :param engine_options: the engine's settings (``--engine-option``), e.g. ``{"memory_limit": "2GB",
+        "threads": 2}`` or ``["memory_limit=2GB"]`` for ``duckdb``.
     :param read_all_columns: read every input column, so that ``result.rows`` holds whole input rows
         (needed by :meth:`HeatmapResult.save_filtered_table`).
     :param annotate: lab annotation tables (``--annotate``): tab-separated files joined to the rows on the
@@ -123,7 +128,7 @@ def heatmap(
         color_scheme_x=color_scheme_x, color_scheme_y=color_scheme_y, color_file_x=color_file_x,
         color_file_y=color_file_y, missing_color=missing_color, highlight=highlight, transforms=transforms,
         test=test, test_against=test_against, reference=reference, contrast=contrast,
-        keep_reference=keep_reference, engine=engine,
+        keep_reference=keep_reference, engine=engine, engine_options=engine_options,
         read_all_columns=read_all_columns, annotate=annotate, allow_duplicate_wells=allow_duplicate_wells,
     )
     return Pipeline(spec, plugins).run(data)

@@ -446,7 +446,7 @@ def hostile_but_readable(plate, folder):
 def test_fast_and_careful_tiers_give_the_same_table(plate, tmp_path, columns):
     for path in hostile_but_readable(plate, tmp_path):
         layout = sniff(str(path), "\t")
-        positions = readers._positions(str(path), layout, columns)
+        positions = readers.column_positions(str(path), layout, columns)
         text = [position for position in positions if layout.names[position] != VALUE]
         fast = readers._read_fast(str(path), layout, positions, text)
         careful = readers._read_careful(str(path), layout, positions, text)

@@ -62,8 +62,13 @@ PIPELINE_OPTIONS: tuple[Option, ...] = (
            reads="transform"),
     Option("keep_reference", "keep the reference column (or row) of --contrast in the figure",
            flags=("--keep-reference",), is_flag=True, default=False, section=STATISTICS, reads="transform"),
-    Option("engine", "engine computing the cells from the input (default: pandas; 'amiga-heatmap plugins' "
-           "lists them)", flags=("--engine",), section=MATRIX, metavar="NAME", reads="cells"),
+    Option("engine", "engine computing the cells from the input: auto (the default: pandas for small text "
+           "inputs, duckdb for large ones and Parquet), pandas, duckdb; 'amiga-heatmap plugins' lists them",
+           flags=("--engine",), section=MATRIX, metavar="NAME", reads="cells"),
+    Option("engine_options", "a setting of the engine (repeatable), e.g. memory_limit=2GB, threads=2 or "
+           "temp_directory=DIR for duckdb; 'amiga-heatmap plugins' lists each engine's",
+           flags=("--engine-option",), multiple=True, default=(), section=MATRIX, metavar="KEY=VALUE",
+           reads="cells"),
     Option("read_all_columns", "also write the input rows behind the plotted cells to NAME_filtered.txt "
            "(tab-separated)", flags=("--save-filtered-table",), is_flag=True, default=False, section=OUTPUT,
            reads="cells"),
@@ -151,6 +156,7 @@ def spec_keywords(values: Mapping[str, Any], kwargs_options: MutableMapping[str,
             if not isinstance(value, bool):
                 raise UsageError(f"{option.kwargs_alias} in --kwargs must be true or false, not {value!r}.")
             keywords[option.name] = keywords.get(option.name) or value
-    if keywords.get("transforms") is not None:
-        keywords["transforms"] = tuple(keywords["transforms"])
+    for name in ("transforms", "engine_options"):
+        if keywords.get(name) is not None:
+            keywords[name] = tuple(keywords[name])
     return keywords

@@ -65,7 +65,9 @@ class HeatmapSpec:
       against the reference cell of its row (column) with Welch's t-test.
     - ``contrast``: show each cell relative to the ``reference`` cell of its row (column): ``ratio``,
       ``difference`` or ``log2ratio``; the reference itself is dropped unless ``keep_reference``.
-    - ``engine``: the engine computing the cells (None: the default, ``pandas``).
+    - ``engine``: the engine computing the cells (None: the default, ``auto``).
+    - ``engine_options``: the engine's settings, ``("memory_limit=2GB",)`` or ``{"memory_limit": "2GB"}``
+      (checked against the engine's declared options).
     - ``read_all_columns``: keep every input column on the result's rows (``--save-filtered-table``).
     - ``annotate``: lab annotation tables (``--annotate``), tab-separated files joined to the rows on
       the columns they share with the summary (:mod:`amiga_heatmap.pipeline.annotation`).
@@ -92,6 +94,7 @@ class HeatmapSpec:
     contrast: str | None = None
     keep_reference: bool = False
     engine: str | None = None
+    engine_options: tuple[str, ...] | Mapping[str, object] = ()
     read_all_columns: bool = False
     annotate: tuple[str | os.PathLike[str], ...] = ()
     allow_duplicate_wells: bool = False
@@ -115,6 +118,8 @@ class HeatmapSpec:
             raise TypeError(f"heatmap() got unexpected keyword arguments: {', '.join(unknown)}")
         if "transforms" in options:
             options["transforms"] = _as_tuple(options["transforms"])
+        if isinstance(options.get("engine_options"), (str, os.PathLike)):
+            options["engine_options"] = (options["engine_options"],)
         if "annotate" in options:
             annotate = options["annotate"]
             options["annotate"] = (annotate,) if isinstance(annotate, (str, os.PathLike)) else tuple(annotate or ())
