@@ -211,7 +211,7 @@ def test_auto_chooses_by_kind_and_size(tmp_path, caplog, amiga_heatmap_plugin, m
 
     spec = {"value": "gr", "x": "Isolate", "y": "Substrate", "operation": "mean"}
     with caplog.at_level(logging.INFO, logger="amiga_heatmap"):
-        small = heatmap(SUMMARY, **spec)
+        small = heatmap(SUMMARY, engine="auto", **spec)
     assert small.cell_table.engine == "pandas"
     assert "engine auto: pandas (1 MB of text, under the 200 MB threshold)" in caplog.text
     monkeypatch.setattr(auto_engine, "DUCKDB_FROM_BYTES", 1000)
@@ -220,10 +220,10 @@ def test_auto_chooses_by_kind_and_size(tmp_path, caplog, amiga_heatmap_plugin, m
         large = heatmap(SUMMARY, engine="auto", engine_options={"threads": "1"}, **spec)
     assert large.cell_table.engine == "duckdb"
     assert "engine auto: duckdb (1 MB of text, at or above the 0 MB threshold)" in caplog.text
-    assert heatmap(pd.read_csv(SUMMARY, sep="\t"), **spec).cell_table.engine == "pandas"
+    assert heatmap(pd.read_csv(SUMMARY, sep="\t"), engine="auto", **spec).cell_table.engine == "pandas"
     amiga_heatmap_plugin(Forms())
-    assert heatmap(SUMMARY, **{**spec, "operation": "test_python"}).cell_table.engine == "pandas"
-    assert heatmap(SUMMARY, **{**spec, "operation": "test_max"}).cell_table.engine == "duckdb"
+    assert heatmap(SUMMARY, engine="auto", **{**spec, "operation": "test_python"}).cell_table.engine == "pandas"
+    assert heatmap(SUMMARY, engine="auto", **{**spec, "operation": "test_max"}).cell_table.engine == "duckdb"
 
 
 def bad_file(tmp_path, name: str, change) -> str:

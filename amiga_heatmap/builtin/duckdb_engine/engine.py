@@ -82,14 +82,15 @@ def compute(sources: Sources, run: Run) -> CellTable:
 
 
 def _reads_rows_again(sources: Sources, run: Run) -> bool:
-    """Whether the rows are read once into a table: when the run reads text more than once, and when it
-    returns the rows (in input order, which only a table keeps)."""
+    """Whether the rows are read once into a table: when the run reads text (or a DataFrame) more than
+    once, and when it returns the rows (in input order, which only a table keeps). Parquet is read
+    again instead: it reads only the columns asked for, and fast."""
     spec = run.spec
     extra_labels = set(spec.label_columns()) - {spec.x.column, spec.y.column}
     several = bool(run.selection) + bool(run.annotations) + bool(extra_labels) + spec.read_all_columns + (
         len(sources.files) > 1 and not spec.allow_duplicate_wells)
-    text = sources.frame is None and any(not str(file).lower().endswith((".parquet", ".pq")) for file in sources.files)
-    return spec.read_all_columns or (several > 0 and text)
+    parquet = sources.frame is None and all(str(file).lower().endswith((".parquet", ".pq")) for file in sources.files)
+    return spec.read_all_columns or (several > 0 and not parquet)
 
 
 class Session:
@@ -99,6 +100,7 @@ class Session:
         self.sources, self.run, self.encodings = sources, run, encodings
         self.connection: duckdb.DuckDBPyConnection | None = None
         self.source: Source | None = None
+        self.ordered = False  # whether the rows carry their input order (ROW_NUMBER)
 
     def __enter__(self) -> Self:
         self._folder = work_folder(self.run.engine_options)
@@ -138,17 +140,19 @@ class Session:
 
         check_columns(pd.DataFrame(columns=self.source.columns), columns, list(self.sources.files), run.plugins)
         if materialize:
-            self.query(f"CREATE TABLE {SOURCE} AS {self.source.select}", "reading")
+            self.ask(f"CREATE TABLE {SOURCE} AS {self.source.select}", "reading")
         else:
             self.connection.execute(f"CREATE TEMP VIEW {SOURCE} AS {self.source.select}")
+        self.ordered = materialize
         self.connection.execute(f"CREATE TEMP VIEW {ROWS} AS {self._annotated(ordered=materialize)}")
         if check:
             self._refuse_duplicate_wells()
         predicate = sql.subset_predicate(run.selection, self.source.numeric_labels)
         self.connection.execute(f"CREATE TEMP VIEW {SELECTED} AS SELECT * FROM {ROWS} WHERE {predicate}")
 
-    def query(self, text: str, doing: str, fetch: Callable[[Any], Any] | None = None) -> Any:
-        """Run ``text`` (progress shown as ``doing``), DuckDB's reading errors in the built-in reader's words."""
+    def ask(self, text: str, doing: str, fetch: Callable[[Any], Any] | None = None) -> Any:
+        """Run the SQL ``text`` (progress shown as ``doing``), DuckDB's reading errors in the built-in reader's
+        words. Every name and text from the user in it is quoted (:func:`.sql.name`, :func:`.sql.text`)."""
         try:
             return run_query(self.connection, text, doing, *(fetch,) if fetch else ())
         except Exception as error:
@@ -168,7 +172,7 @@ class Session:
 
     def frame(self, text: str, doing: str) -> pd.DataFrame:
         """The result of ``text`` as a DataFrame (text columns with the built-in readers' dtype)."""
-        return self.query(text, doing, frame_of)
+        return self.ask(text, doing, frame_of)
 
     # --------------------------------------------------------------------------------- annotations
 
@@ -236,11 +240,13 @@ class Session:
                 f"{value} IS NULL" for value in placed)
             joined = f"FROM {SOURCE} AS s {' '.join(joins)}"
             if total is None:
-                total = self.query(f"SELECT count(*) FROM {SOURCE}", "annotating")[0][0]
+                total = self.ask(f"SELECT count(*) FROM {SOURCE}", "annotating")[0][0]
             keys = ", ".join(f"s.{sql.name(key)}" for key in annotation.keys)
-            count = self.query(f"SELECT count(*) {joined} WHERE {unmatched}", "annotating")[0][0]
+            count = self.ask(f"SELECT count(*) {joined} WHERE {unmatched}", "annotating")[0][0]
             if count:
-                combinations = self.frame(f"SELECT DISTINCT {keys} {joined} WHERE {unmatched}", "annotating")
+                first = "ORDER BY min(s.rowid)" if self.ordered else ""
+                combinations = self.frame(f"SELECT {keys} {joined} WHERE {unmatched} GROUP BY ALL {first}",
+                                          "annotating")
                 warn_unmatched(annotation, combinations, int(count), int(total))
 
     # -------------------------------------------------------------------------------------- checks
@@ -256,20 +262,24 @@ class Session:
         )
 
         files = list(self.sources.files)
-        if not set(WELL_COLUMNS) <= set(self.source.labels):
-            frames = [self.frame(f"SELECT * EXCLUDE ({FILE_INDEX}, {sql.VALUE_TEXT}) FROM {ROWS} "
-                                 f"WHERE {FILE_INDEX} = {index}", "checking wells") for index in range(len(files))]
+        plate, well = (sql.name(column) for column in WELL_COLUMNS)
+        with_ids = set(WELL_COLUMNS) <= set(self.source.labels) and self.ask(
+            f"SELECT bool_and(plates > 0 AND wells > 0) FROM (SELECT count({plate}) AS plates, count({well}) AS wells "
+            f"FROM {ROWS} GROUP BY {FILE_INDEX})", "checking wells")[0][0]
+        if not with_ids:
+            internal = ", ".join([FILE_INDEX, sql.VALUE_TEXT, *([ROW_NUMBER] if self.ordered else [])])
+            frames = [self.frame(f"SELECT * EXCLUDE ({internal}) FROM {ROWS} WHERE {FILE_INDEX} = {index}",
+                                 "checking wells") for index in range(len(files))]
             refuse_copied_files(frames, files)
             return
-        plate, well = (sql.name(column) for column in WELL_COLUMNS)
         shared = (f"SELECT {plate}, {well} FROM {ROWS} WHERE {plate} IS NOT NULL AND {well} IS NOT NULL "
                   f"GROUP BY ALL HAVING count(DISTINCT {FILE_INDEX}) > 1")
-        found = self.query(f"SELECT count(*) FROM ({shared})", "checking wells")[0][0]
+        found = self.ask(f"SELECT count(*) FROM ({shared})", "checking wells")[0][0]
         if not found:
             return
-        holding = self.query(f"SELECT DISTINCT {FILE_INDEX} FROM {ROWS} WHERE ({plate}, {well}) IN ({shared}) "
+        holding = self.ask(f"SELECT DISTINCT {FILE_INDEX} FROM {ROWS} WHERE ({plate}, {well}) IN ({shared}) "
                              f"ORDER BY 1", "checking wells")
-        example = self.query(f"SELECT {plate}, {well} FROM {ROWS} WHERE ({plate}, {well}) IN ({shared}) "
+        example = self.ask(f"SELECT {plate}, {well} FROM {ROWS} WHERE ({plate}, {well}) IN ({shared}) "
                              f"ORDER BY {FILE_INDEX} LIMIT 1", "checking wells")[0]
         raise shared_wells_error(SharedWells(int(found), [int(row[0]) for row in holding], 0), example, files)
 
@@ -288,12 +298,12 @@ class Session:
                 probes.append(f"bool_or({sql.matches(column, [value], column in numeric)})")
                 keys.append((column, value, isinstance(values, Excluded)))
         kept = f"count(*) FILTER (WHERE {sql.subset_predicate(selection, numeric)})"
-        found = self.query(f"SELECT {kept}, {', '.join(probes)} FROM {ROWS}", "selecting")[0]
+        found = self.ask(f"SELECT {kept}, {', '.join(probes)} FROM {ROWS}", "selecting")[0]
         present: dict[str, set[str]] = {}
 
         def texts_of(column: str) -> set[str]:
             if column not in present:
-                rows = self.query(f"SELECT DISTINCT CAST({sql.name(column)} AS VARCHAR) FROM {ROWS} "
+                rows = self.ask(f"SELECT DISTINCT CAST({sql.name(column)} AS VARCHAR) FROM {ROWS} "
                                   f"WHERE {sql.name(column)} IS NOT NULL", "selecting")
                 present[column] = {row[0] for row in rows}
             return present[column]
@@ -320,23 +330,23 @@ class Session:
             f"SELECT {y}, {x}, {aggregate} AS {VALUE}, count({sql.VALUE}) AS {COUNT}, count(*) AS __rows, "
             f"count_if({sql.text_cell()}) AS __text FROM {SELECTED} GROUP BY ALL", "aggregating")
         if grouped["__text"].sum():
-            text_cells = self.query(f"SELECT count({sql.VALUE_TEXT}) FROM {SELECTED}", "checking values")[0][0]
+            text_cells = self.ask(f"SELECT count({sql.VALUE_TEXT}) FROM {SELECTED}", "checking values")[0][0]
             sample = sql.name(self.sources.sample_column) if self.sources.sample_column in self.source.labels \
                 else "NULL"
-            found = self.query(f"SELECT CAST({sample} AS VARCHAR), {sql.VALUE_TEXT} FROM {SELECTED} "
+            found = self.ask(f"SELECT CAST({sample} AS VARCHAR), {sql.VALUE_TEXT} FROM {SELECTED} "
                                f"WHERE {sql.VALUE_TEXT} IS NOT NULL LIMIT {EXAMPLES_SHOWN}", "checking values")
             raise not_numeric(spec.value, text_cells, [(label, value) for label, value in found])
         grouped = grouped[grouped[spec.y.column].notna() & grouped[spec.x.column].notna()]
-        missing_keys = int(self.query(f"SELECT count(*) FROM {SELECTED} WHERE {y} IS NULL OR {x} IS NULL",
+        missing_keys = int(self.ask(f"SELECT count(*) FROM {SELECTED} WHERE {y} IS NULL OR {x} IS NULL",
                                       "counting")[0][0]) if log.isEnabledFor(logging.INFO) else 0
         if missing_keys:
             log.info("left out %d rows whose %s or %s is missing", missing_keys, spec.x.column, spec.y.column)
         if run.aggregator is None:
             repeated = int((grouped["__rows"] > 1).sum())
             if repeated:
-                self.query(f"CREATE TEMP TABLE __pairs AS SELECT {x}, {y} FROM {SELECTED} "
+                self.ask(f"CREATE TEMP TABLE __pairs AS SELECT {x}, {y} FROM {SELECTED} "
                            f"WHERE {y} IS NOT NULL AND {x} IS NOT NULL", "checking replicates")
-                first = self.query(f"SELECT {x}, {y}, count(*) FROM __pairs GROUP BY ALL HAVING count(*) > 1 "
+                first = self.ask(f"SELECT {x}, {y}, count(*) FROM __pairs GROUP BY ALL HAVING count(*) > 1 "
                                    f"ORDER BY min(rowid) LIMIT {EXAMPLES_SHOWN}", "checking replicates")
                 raise repeated_pairs(spec.x.column, spec.y.column, first, repeated)
         cells = grouped.set_index([spec.y.column, spec.x.column])[[VALUE, COUNT]]

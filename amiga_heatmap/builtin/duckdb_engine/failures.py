@@ -39,8 +39,9 @@ def is_reading_failure(error: BaseException) -> bool:
 
 def reading_failure(error: BaseException, tables: Iterable[TextFile]) -> Exception:
     """What to raise for DuckDB's ``error`` while reading ``tables``: the built-in reader's DataError for
-    the first table its checks refuse, :class:`OtherEncoding` for tables that are not UTF-8, or a
-    DataError quoting DuckDB when every table passes the checks."""
+    the first table its checks (or its own parse) refuse, :class:`OtherEncoding` for tables that are not
+    UTF-8, or a DataError quoting DuckDB when the built-in reader reads every table."""
+    from ..readers import read_delimited
     from .sources import checked_encoding
 
     tables = [table for table in tables if table.read_from == table.path]
@@ -51,6 +52,8 @@ def reading_failure(error: BaseException, tables: Iterable[TextFile]) -> Excepti
             encodings[table.path] = encoding
     if encodings:
         return OtherEncoding(encodings)
+    for table in tables:  # the built-in reader's own parse, with its message for what it refuses
+        read_delimited(table.path, frozenset(table.layout.names[:1]), table.layout.separator)
     reason = str(error).split("\n")[0].removeprefix("Invalid Input Error: ").strip()
     names = ", ".join(table.path for table in tables[:3]) + (" and more" if len(tables) > 3 else "")
     return DataError(

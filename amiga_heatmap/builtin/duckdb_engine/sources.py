@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ summary row)."""
 FILE_INDEX = "__file"
 """The position of each row's file among the input files, when a run needs it (the duplicate-wells check)."""
 TRANSCODE_CHUNK = 1 << 22
+LINE_BREAK = re.compile(rb"[\r\n]")
 
 
 @dataclass(frozen=True)
@@ -228,14 +230,18 @@ def _utf8_copy(path: str, encoding: str, folder: str) -> str:
 
 
 def _holds_rows(path: str) -> bool:
-    """Whether the UTF-8 table ``path`` has a non-blank line after its header (read until one is found)."""
-    lines = 0
+    """Whether the UTF-8 table ``path`` holds anything but line breaks after its header line (whatever
+    the line endings), read until something is found."""
     with open(path, "rb") as handle:
-        for line in handle:
-            if line.strip():
-                lines += 1
-                if lines > 1:
-                    return True
+        header_ended = False
+        for chunk in iter(lambda: handle.read(TRANSCODE_CHUNK), b""):
+            if not header_ended:
+                found = LINE_BREAK.search(chunk)
+                if found is None:
+                    continue
+                header_ended, chunk = True, chunk[found.start():]
+            if chunk.strip(b"\r\n"):
+                return True
     return False
 
 
@@ -245,7 +251,7 @@ def _check_parquet(connection: duckdb.DuckDBPyConnection, files: Sequence[str]) 
 
     for file in files:
         try:
-            connection.execute(f"SELECT * FROM parquet_schema({sql.text(file)}) LIMIT 0")
+            connection.execute(f"SELECT count(*) FROM parquet_schema({sql.text(file)})").fetchall()
         except duckdb.Error as error:
             reason = str(error).splitlines()[0]
             raise DataError(

@@ -57,10 +57,9 @@ def value_columns(column: str, kind: str, decimal: str = ".") -> str:
     """
     if kind == "number":
         return f"nullif(CAST({name(column)} AS DOUBLE), 'NaN'::DOUBLE) AS {VALUE}, NULL::VARCHAR AS {VALUE_TEXT}"
-    cast = number_from_text(column, decimal)
+    cast = number_from_text(column, decimal)  # no missing-value word reads as a number but NaN
     return (
-        f"CASE WHEN {name(column)} IN {texts(sorted(MISSING_TOKENS))} THEN NULL "
-        f"ELSE nullif({cast}, 'NaN'::DOUBLE) END AS {VALUE}, "
+        f"nullif({cast}, 'NaN'::DOUBLE) AS {VALUE}, "
         f"CASE WHEN {name(column)} IS NOT NULL AND ({cast} IS NULL OR isnan({cast})) THEN {name(column)} END "
         f"AS {VALUE_TEXT}"
     )
