@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from contextlib import suppress
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self
 
@@ -53,6 +54,7 @@ ROW_NUMBER = "__row"
 """The input order of the rows (when the source is a table), for returning the rows themselves in it:
 joins do not keep it."""
 EXAMPLES_SHOWN = 5
+CLOSE_ATTEMPTS = 100
 
 
 def compute(sources: Sources, run: Run) -> CellTable:
@@ -110,7 +112,8 @@ class Session:
     def __exit__(self, *failure: object) -> None:
         try:
             if self.connection is not None:
-                self.connection.close()
+                _close(self.connection)
+                _close(self.database)
         finally:
             self._folder.__exit__(*failure)
 
@@ -126,7 +129,7 @@ class Session:
         database = os.path.join(self.folder, "rows.duckdb") if materialize else ":memory:"
         if materialize and os.path.exists(database):
             os.remove(database)
-        self.connection = connect(run.engine_options, self.folder, database)
+        self.database, self.connection = connect(run.engine_options, self.folder, database)
         columns = run.input_columns
         check = len(self.sources.files) > 1 and not spec.allow_duplicate_wells
         wanted = None if spec.read_all_columns else frozenset(columns) | {self.sources.sample_column} - {None}
@@ -336,9 +339,9 @@ class Session:
             found = self.ask(f"SELECT CAST({sample} AS VARCHAR), {sql.VALUE_TEXT} FROM {SELECTED} "
                                f"WHERE {sql.VALUE_TEXT} IS NOT NULL LIMIT {EXAMPLES_SHOWN}", "checking values")
             raise not_numeric(spec.value, text_cells, [(label, value) for label, value in found])
-        grouped = grouped[grouped[spec.y.column].notna() & grouped[spec.x.column].notna()]
-        missing_keys = int(self.ask(f"SELECT count(*) FROM {SELECTED} WHERE {y} IS NULL OR {x} IS NULL",
-                                      "counting")[0][0]) if log.isEnabledFor(logging.INFO) else 0
+        keyed = grouped[spec.y.column].notna() & grouped[spec.x.column].notna()
+        missing_keys = int(grouped.loc[~keyed, "__rows"].sum())
+        grouped = grouped[keyed]
         if missing_keys:
             log.info("left out %d rows whose %s or %s is missing", missing_keys, spec.x.column, spec.y.column)
         if run.aggregator is None:
@@ -371,6 +374,23 @@ class Session:
         rows = rows.set_index(ROW_NUMBER).rename_axis(None)  # numbered as the pandas engine numbers them
         order = [column for column in self.source.columns if column in rows.columns]
         return rows[order + [column for column in rows.columns if column not in order]]
+
+
+def _close(connection: duckdb.DuckDBPyConnection) -> None:
+    """Close ``connection``, interrupting what it still runs (a query Ctrl-C left in a worker thread)."""
+    import time
+
+    import duckdb
+
+    for _ in range(CLOSE_ATTEMPTS):
+        try:
+            connection.close()
+            return
+        except duckdb.Error:
+            with suppress(duckdb.Error):
+                connection.interrupt()
+            time.sleep(0.05)
+    connection.close()
 
 
 class DeferredReplicates(Replicates):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Callable
 from time import monotonic
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,8 @@ POLL_SECONDS = 0.2
 SHOW_AFTER_SECONDS = 1.0
 """A query quicker than this shows no progress bar."""
 BAR_WIDTH = 30
+BUSY_RETRIES = 50
+"""How often a query refused because the main thread was asking for its progress is tried again."""
 
 
 def all_rows(connection: duckdb.DuckDBPyConnection, query: str) -> list[tuple]:
@@ -34,28 +37,49 @@ def run_query(connection: duckdb.DuckDBPyConnection, query: str, doing: str,
     default :func:`all_rows`), in a worker thread.
     ``doing`` (``"aggregating"``) names the work on the progress bar, shown on standard error after
     :data:`SHOW_AFTER_SECONDS` when that is a terminal. DuckDB's errors are raised as they are."""
+    import duckdb
+
+    busy = getattr(duckdb, "ResourceInUseException", ())
     outcome: dict[str, Any] = {}
 
     def work() -> None:
+        for attempt in range(BUSY_RETRIES):
+            try:
+                outcome["result"] = fetch(connection, query)
+                return
+            except busy:  # the main thread was asking for the progress at that instant: ask again
+                if attempt == BUSY_RETRIES - 1:
+                    raise
+                time.sleep(POLL_SECONDS / 10)
+
+    def guarded() -> None:
         try:
-            outcome["result"] = fetch(connection, query)
+            work()
         except BaseException as error:  # noqa: BLE001 - handed to the waiting thread, raised there
             outcome["error"] = error
 
-    worker = threading.Thread(target=work, name="amiga-heatmap-duckdb", daemon=True)
+    worker = threading.Thread(target=guarded, name="amiga-heatmap-duckdb", daemon=True)
     started = monotonic()
     shown = False
     terminal = sys.stderr.isatty()
-    worker.start()
     try:
+        worker.start()
         while worker.is_alive():
             worker.join(POLL_SECONDS)
             if terminal and worker.is_alive() and monotonic() - started >= SHOW_AFTER_SECONDS:
-                _draw(doing, connection.query_progress(), monotonic() - started)
+                try:
+                    percent = connection.query_progress()
+                except duckdb.Error:
+                    continue
+                _draw(doing, percent, monotonic() - started)
                 shown = True
     except KeyboardInterrupt:
-        connection.interrupt()
-        worker.join()
+        while worker.is_alive():  # stop DuckDB; it may be between two calls, so ask until it stops
+            try:
+                connection.interrupt()
+            except duckdb.Error:
+                pass
+            worker.join(POLL_SECONDS / 4)
         raise
     finally:
         if shown:

@@ -110,9 +110,13 @@ def work_folder(settings: Mapping[str, Any]) -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def connect(settings: Mapping[str, Any], folder: str, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection bounded by ``settings`` (memory limit, threads), spilling into ``folder``.
-    DuckDB's own progress bar stays off: the engine draws its own on standard error."""
+def connect(settings: Mapping[str, Any], folder: str,
+            database: str = ":memory:") -> tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]:
+    """A DuckDB database bounded by ``settings`` (memory limit, threads), spilling into ``folder``, and
+    the cursor to work through: a query runs on the cursor in a worker thread while the main thread
+    asks the same cursor for its progress or interrupts it (DuckDB refuses a second call on a
+    connection that is busy, but not on its cursor). DuckDB tracks progress without printing it: the
+    engine draws its own line on standard error."""
     import duckdb
 
     memory = settings.get("memory_limit") or default_memory_limit()
@@ -124,5 +128,6 @@ def connect(settings: Mapping[str, Any], folder: str, database: str = ":memory:"
     if settings.get("threads"):
         config["threads"] = int(settings["threads"])
     connection = duckdb.connect(database, config=config)
-    connection.execute("SET enable_progress_bar = false")
-    return connection
+    cursor = connection.cursor()
+    cursor.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
+    return connection, cursor
