@@ -22,7 +22,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,7 +76,6 @@ class Source:
     select: str
     labels: dict[str, str]
     columns: list[str]
-    files: list[str] = field(default_factory=list)
 
     @property
     def numeric_labels(self) -> frozenset[str]:
@@ -138,7 +137,7 @@ def input_source(
         labels.update({column: kind for column, kind in typed.labels.items() if column not in labels})
         columns.update(dict.fromkeys(typed.columns))
     select = " UNION ALL BY NAME ".join(f"({select})" for select in selects)
-    return Source(select, labels, list(columns), files)
+    return Source(select, labels, list(columns))
 
 
 def _text_source(
