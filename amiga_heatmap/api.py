@@ -52,7 +52,7 @@ def heatmap(
     contrast: str | None = None,
     keep_reference: bool = False,
     engine: str | None = None,
-    engine_options: Mapping[str, object] | Sequence[str] | None = None,
+    engine_options: Sequence[str] | Mapping[str, object] = (),
     read_all_columns: bool = False,
     annotate: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] = (),
     allow_duplicate_wells: bool = False,
@@ -102,9 +102,12 @@ def heatmap(
     :param contrast: ``"ratio"``, ``"difference"`` or ``"log2ratio"``: show each cell relative to the
         ``reference`` cell of its row (column) (``--contrast``); the reference is dropped unless
         ``keep_reference``. Applied before ``transforms``.
-    :param engine: the engine computing the cells (``--engine``); default ``pandas``.
-    :param engine_options: the engine's settings, ``{"scheduler": "tcp://10.0.0.5:8786"}`` or
-        ``["scheduler=tcp://10.0.0.5:8786"]`` (``--engine-option``); the engine checks them.
+    :param engine: the engine computing the cells (``--engine``): ``"auto"`` (the default: ``pandas``
+        for small text inputs and DataFrames, ``duckdb`` for large inputs and Parquet), ``"pandas"``,
+        ``"duckdb"`` or a plugin's.
+    :param engine_options: the engine's settings (``--engine-option``), e.g. ``{"memory_limit": "2GB",
+        "threads": 2}`` or ``["memory_limit=2GB"]`` for ``duckdb``, ``{"scheduler": "tcp://10.0.0.5:8786"}``
+        for the ``dask`` plugin's.
     :param read_all_columns: read every input column, so that ``result.rows`` holds whole input rows
         (needed by :meth:`HeatmapResult.save_filtered_table`).
     :param annotate: lab annotation tables (``--annotate``): tab-separated files joined to the rows on the

@@ -133,6 +133,18 @@ QUANTILE = """
 def register_aggregators(register):
     register(Aggregator("quantile", form="quantile", parameters=("q",)))
 """
+LAB_READER = """
+@hookimpl
+def register_readers(register):
+    register(Reader("lab", (".lab",), print, lambda path: ["Isolate", "Substrate", "gr"]))
+"""
+PARQUET_READER = """
+from amiga_heatmap_labtools.parquet_reader import PARQUET_READER
+
+@hookimpl
+def register_readers(register):
+    register(PARQUET_READER)
+"""
 LOCK_FILES = """
 import os
 
@@ -344,8 +356,15 @@ def annotated(context: Context, table: str | bytes, *args: object) -> tuple[int,
     return context.cli("-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "tsv", "--annotate", path, *args)
 
 
-def plugin_run(context: Context, *args: object, **files: str) -> tuple[int, str]:
-    return context.heatmap("--plugins-dir", context.plugins(**files), *args)
+def parquet_folder(context: Context) -> Path:
+    """A folder holding a Parquet copy of the example summary and, after it, a file cut short."""
+    context.file("screen/b.parquet", b"PAR1")
+    context.rows().astype({"PM": str, "Replicate": str}).to_parquet(context.tmp_path / "screen" / "a.parquet")
+    return context.tmp_path / "screen"
+
+
+def plugin_run(context: Context, *args: object, source: object = None, **files: str) -> tuple[int, str]:
+    return context.heatmap("--plugins-dir", context.plugins(**files), *args, source=source)
 
 
 DASK_ENGINE = "from amiga_heatmap_dask import register_engines  # noqa: F401\n"
@@ -368,8 +387,6 @@ def unused_port() -> int:
 
 
 SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
-    "usage.engine-option-syntax": lambda c: c.heatmap("--engine-option", "tcp://10.0.0.5:8786"),
-    "usage.dask-setting-unknown": lambda c: dask_run(c, "--engine-option", "schedular=tcp://127.0.0.1:1"),
     "usage.dask-scheduler-address": lambda c: dask_run(c, "--engine-option", "scheduler=127.0.0.1:8786"),
     "usage.dask-workers": lambda c: dask_run(c, "--engine-option", "workers=0"),
     "usage.dask-blocksize": lambda c: dask_run(c, "--engine-option", "blocksize=large"),
@@ -468,6 +485,20 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "usage.highlight-axis": lambda c: figure(c, "--highlight-labels", "z:ER1"),
     "usage.filter-syntax": lambda c: c.heatmap("-f", "row anny > 1"),
     "usage.filter-decimal-comma": lambda c: c.heatmap("-f", "row any >= 1,2"),
+    "usage.engine-option-syntax": lambda c: c.heatmap("--engine-option", "2GB"),
+    "usage.engine-option-unknown": lambda c: c.heatmap("--engine", "duckdb", "--engine-option", "memory=2GB"),
+    "usage.engine-option-none": lambda c: c.heatmap("--engine", "pandas", "--engine-option", "threads=2"),
+    "usage.engine-memory-limit": lambda c: c.heatmap("--engine-option", "memory_limit=lots"),
+    "usage.engine-memory-too-little": lambda c: c.heatmap("--engine-option", "memory_limit=1MB"),
+    "usage.engine-threads": lambda c: c.heatmap("--engine", "duckdb", "--engine-option", "threads=none"),
+    "usage.engine-temp-directory": lambda c: c.heatmap("--engine-option", f"temp_directory={c.tmp_path / 'none'}"),
+    "usage.engine-cannot-aggregate": lambda c: plugin_run(c, "-p", "last", "--engine", "duckdb", last="""
+        @hookimpl
+        def register_aggregators(register):
+            register(Aggregator("last", lambda values, groups, n_groups: values[:n_groups]))
+    """),
+    "usage.engine-cannot-read": lambda c: plugin_run(c, "--engine", "duckdb", source=c.file("plate.lab", "x"),
+                                                     lab=LAB_READER),
     "usage.figure-of-file-renderer": lambda c: raised(lambda: __import__("amiga_heatmap").heatmap(
         c.summary, value="gr", x="Isolate", y="Substrate", operation="mean").figure("table")),
     # data
@@ -513,6 +544,9 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "data.transform-leaves-nothing": lambda c: c.heatmap("--transform", "log2", source=c.file(
         "no_growth.txt", c.rows().assign(gr=0.0).to_csv(sep="\t", index=False))),
     "data.engine-keeps-no-rows": lambda c: raised(lambda: rowless_result(c).rows),
+    "data.duckdb-cannot-read": lambda c: (
+        c.monkeypatch.setattr(importlib.import_module("amiga_heatmap.builtin.duckdb_engine.sources"),
+                              "MAX_LINE_BYTES", 200), c.heatmap("--engine", "duckdb"))[1],
     "data.not-numeric": lambda c: c.heatmap("-v", "Plate_ID"),
     "data.replicates-without-operation": lambda c: c.cli("-x", "Isolate", "-y", "Substrate", "-v", "gr"),
     "data.no-x-y-pairs": lambda c: c.heatmap(source=c.file("nokeys.txt", "Isolate\tSubstrate\tgr\n\tA\t1\nER1\t\t2\n")),

@@ -249,7 +249,7 @@ class MaximumEngine:
 
 def test_register_engines_replaces_the_computation_of_the_cells(amiga_heatmap_plugin, summary) -> None:
     plugins = amiga_heatmap_plugin(MaximumEngine())
-    assert sorted(plugins.engines.names()) == ["largest", "pandas"]
+    assert sorted(plugins.engines.names()) == ["auto", "duckdb", "largest", "pandas"]
     result = heatmap(summary, value="gr", x="Isolate", y="Substrate", operation="max", engine="largest",
                      subset={"PM": [2]})
     rows = read(summary)

@@ -22,7 +22,8 @@ def test_json_lists_every_builtin_with_what_it_provides(run_cli) -> None:
     plugins = listed(run_cli)
     assert list(plugins) == ["builtin.readers", "builtin.parquet_reader", "builtin.aggregators", "builtin.filters",
                              "builtin.seaborn_renderer", "builtin.table_renderer", "builtin.gct_renderer",
-                             "builtin.pandas_engine", "builtin.transforms", "builtin.biolog", "builtin.stages"]
+                             "builtin.pandas_engine", "builtin.duckdb_engine", "builtin.auto_engine",
+                             "builtin.transforms", "builtin.biolog", "builtin.stages"]
     assert {plugin["version"] for plugin in plugins.values()} == {__version__}
     assert {plugin["source"] for plugin in plugins.values()} == {"built-in"}
     readers = plugins["builtin.readers"]["provides"]["readers"]
@@ -44,6 +45,10 @@ def test_json_lists_every_builtin_with_what_it_provides(run_cli) -> None:
     assert plugins["builtin.table_renderer"]["provides"]["renderers"][0]["capabilities"] == ["blocks", "panels"]
     assert plugins["builtin.aggregators"]["overrides"] == []
     assert [engine["name"] for engine in plugins["builtin.pandas_engine"]["provides"]["engines"]] == ["pandas"]
+    duckdb_engine = plugins["builtin.duckdb_engine"]["provides"]["engines"][0]
+    assert duckdb_engine["name"] == "duckdb"
+    assert [option["name"] for option in duckdb_engine["options"]] == ["memory_limit", "threads", "temp_directory"]
+    assert [engine["name"] for engine in plugins["builtin.auto_engine"]["provides"]["engines"]] == ["auto"]
     transforms = plugins["builtin.transforms"]["provides"]["transforms"]
     assert [(item["name"], item["parameters"]) for item in transforms] == [
         ("center", ["axis"]), ("log2", []), ("zscore", ["axis"])

@@ -1,4 +1,5 @@
-"""``--help``, importing the package and listing plugins stay light: no pandas, matplotlib or seaborn."""
+"""``--help``, importing the package and listing plugins stay light: no pandas, matplotlib, seaborn or
+duckdb."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sys
 
 from .conftest import REPOSITORY
 
-HEAVY = ("pandas", "matplotlib", "seaborn", "numpy", "scipy", "pyarrow", "plotly")
+HEAVY = ("pandas", "matplotlib", "seaborn", "numpy", "scipy", "pyarrow", "plotly", "duckdb")
 MARKER = "MODULES LOADED:"
 
 

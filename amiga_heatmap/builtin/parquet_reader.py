@@ -56,6 +56,30 @@ def unreadable(path: str, error: Exception) -> DataError:
     )
 
 
+def without_rows(path: str) -> DataError:
+    """The error for a Parquet file with columns but no rows."""
+    return DataError(
+        f"The Parquet file {path} has columns but no rows, so it holds no wells. Convert the summary "
+        "again, or remove the file from the input folder."
+    )
+
+
+def checked_decimal_mark(path: str) -> str:
+    """The decimal mark of the Parquet file ``path`` (:func:`decimal_mark`), after the checks :func:`read`
+    makes before reading: DataError for a file that is not whole Parquet or holds no rows (the same
+    messages, for every engine reading Parquet)."""
+    from pyarrow import parquet
+
+    schema = _schema(path)
+    try:
+        rows = parquet.ParquetFile(path).metadata.num_rows
+    except Exception as error:  # pyarrow raises its own and OSError subclasses for a cut file
+        raise unreadable(path, error) from error
+    if rows == 0:
+        raise without_rows(path)
+    return decimal_mark(schema)
+
+
 def parquet_header(path: str) -> list[str]:
     """The file's column names in order, without an unnamed saved index."""
     return [name for name in _schema(path).names if not name.startswith(UNNAMED_INDEX_PREFIX)]
@@ -88,10 +112,7 @@ def read_parquet(path: str, columns: frozenset[str] | None, numbers: frozenset[s
     except pa.ArrowException as error:
         raise unreadable(path, error) from error
     if table.num_rows == 0:
-        raise DataError(
-            f"The Parquet file {path} has columns but no rows, so it holds no wells. Convert the summary "
-            "again, or remove the file from the input folder."
-        )
+        raise without_rows(path)
     decimal = decimal_mark(schema)
     arrays = {
         name: _number_column(table.column(name), decimal) if name in numbers else _label_column(table.column(name))

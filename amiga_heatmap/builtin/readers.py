@@ -97,12 +97,17 @@ def read_delimited(
     parsed = [layout.names[position] for position in positions if position not in text]
     frame = _missing_tokens_in_numbers(frame, layout.decimal, parsed)
     if len(frame) == 0:
-        raise DataError(
-            f"The file {path} has a header row but no data rows, so it holds no wells. If it should "
-            "hold data, the program that wrote it was probably interrupted: write it again. Otherwise "
-            "remove it from the input folder."
-        )
+        raise header_without_rows(path)
     return frame
+
+
+def header_without_rows(path: str) -> DataError:
+    """The error of a file with a header row and no data rows."""
+    return DataError(
+        f"The file {path} has a header row but no data rows, so it holds no wells. If it should "
+        "hold data, the program that wrote it was probably interrupted: write it again. Otherwise "
+        "remove it from the input folder."
+    )
 
 
 def column_positions(path: str, layout: Layout, columns: frozenset[str] | None) -> list[int]:
@@ -189,14 +194,8 @@ def _read_careful(path: str, layout: Layout, positions: list[int], text: list[in
     import pandas as pd
 
     encoding = whole_file_encoding(path, layout)
-    if encoding not in UTF8_ENCODINGS + ("utf-16",):
-        warnings.warn(
-            f"{path} is not UTF-8; it was read as {ENCODING_NAMES[encoding]}, as Excel on Windows writes. "
-            "If labels look wrong, save the file as UTF-8.",
-            GuessedEncodingWarning,
-            stacklevel=2,
-        )
-    _check_row_lengths(path, layout, encoding)
+    warn_guessed_encoding(path, encoding)
+    check_row_lengths(path, layout, encoding)
     try:
         frame = pd.read_csv(
             path,
@@ -221,6 +220,18 @@ def _read_careful(path: str, layout: Layout, positions: list[int], text: list[in
     return frame
 
 
+def warn_guessed_encoding(path: str, encoding: str) -> None:
+    """Warn (:class:`GuessedEncodingWarning`) when ``path`` is read in an encoding inferred because it
+    is not UTF-8 (Windows-1252 or Latin-1); nothing for UTF-8 and UTF-16."""
+    if encoding not in UTF8_ENCODINGS + ("utf-16",):
+        warnings.warn(
+            f"{path} is not UTF-8; it was read as {ENCODING_NAMES[encoding]}, as Excel on Windows writes. "
+            "If labels look wrong, save the file as UTF-8.",
+            GuessedEncodingWarning,
+            stacklevel=3,
+        )
+
+
 def _missing_tokens_in_numbers(frame: pd.DataFrame, decimal: str, numbers: list[str]) -> pd.DataFrame:
     """Turn each of the ``numbers`` columns read as text whose cells are all numbers or
     :data:`MISSING_TOKENS` into numbers, with those cells missing; other columns are left as read."""
@@ -243,7 +254,7 @@ def _missing_tokens_in_numbers(frame: pd.DataFrame, decimal: str, numbers: list[
     return frame.assign(**converted) if converted else frame
 
 
-def _check_row_lengths(path: str, layout: Layout, encoding: str) -> None:
+def check_row_lengths(path: str, layout: Layout, encoding: str) -> None:
     """Raise DataError listing the rows of ``path`` whose number of cells differs from the header's."""
     import pyarrow as pa
     import pyarrow.csv as pa_csv

@@ -11,12 +11,12 @@ keywords :meth:`HeatmapSpec.build` takes; it is the only place a flag is not sim
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import click
 
-from ..errors import UsageError, shortened
+from ..errors import UsageError
 from ..pipeline.missing_cells import MISSING_MODES
 from .declaration import Option, by_name, option_label, per_axis
 from .sections import COLOURS, DRAWING, INPUT, LAYOUT, MATRIX, MISSING, ORDER, OUTPUT, STATISTICS
@@ -66,11 +66,14 @@ PIPELINE_OPTIONS: tuple[Option, ...] = (
            reads="transform"),
     Option("keep_reference", "keep the reference column (or row) of --contrast in the figure",
            flags=("--keep-reference",), is_flag=True, default=False, section=STATISTICS, reads="transform"),
-    Option("engine", "engine computing the cells from the input (default: pandas; 'amiga-heatmap plugins' "
-           "lists them)", flags=("--engine",), section=MATRIX, metavar="NAME", reads="cells"),
-    Option("engine_options", "a setting of the engine (repeatable), e.g. scheduler=tcp://HOST:8786 for the dask "
-           "engine; docs/scale.md", flags=("--engine-option",), multiple=True,
-           default=(), section=MATRIX, metavar="KEY=VALUE", reads="cells"),
+    Option("engine", "engine computing the cells from the input: auto (the default: pandas for small text "
+           "inputs, duckdb for large ones and Parquet), pandas, duckdb; 'amiga-heatmap plugins' lists them",
+           flags=("--engine",), section=MATRIX, metavar="NAME", reads="cells"),
+    Option("engine_options", "a setting of the engine (repeatable), e.g. memory_limit=2GB, threads=2 or "
+           "temp_directory=DIR for duckdb, scheduler=tcp://HOST:8786 for dask; 'amiga-heatmap plugins' lists "
+           "each engine's",
+           flags=("--engine-option",), multiple=True, default=(), section=MATRIX, metavar="KEY=VALUE",
+           reads="cells"),
     Option("read_all_columns", "also write the input rows behind the plotted cells to NAME_filtered.txt "
            "(tab-separated)", flags=("--save-filtered-table",), is_flag=True, default=False, section=OUTPUT,
            reads="cells"),
@@ -149,28 +152,6 @@ def missing_mode(keep_rows: bool, keep_columns: bool) -> str:
     return "drop-columns" if keep_rows else default_of("missing")
 
 
-def parse_engine_options(given: Mapping[str, object] | Iterable[str] | None) -> dict[str, str]:
-    """The engine options as ``{key: value}`` texts, from a mapping or from ``KEY=VALUE`` texts (the
-    repeatable ``--engine-option``; a later key wins). Raises UsageError for a text without ``=`` or
-    with nothing before it."""
-    if given is None:
-        return {}
-    if isinstance(given, Mapping):
-        return {str(key): str(value) for key, value in given.items()}
-    if isinstance(given, str):
-        given = (given,)
-    options = {}
-    for text in given:
-        key, equals, value = str(text).partition("=")
-        if not equals or not key.strip():
-            raise UsageError(
-                f"{option_name('engine_options')} takes KEY=VALUE settings, not {shortened(str(text))!r}; for "
-                "example scheduler=tcp://10.0.0.5:8786 for the dask engine."
-            )
-        options[key.strip()] = value.strip()
-    return options
-
-
 def spec_keywords(values: Mapping[str, Any], kwargs_options: MutableMapping[str, Any]) -> dict[str, Any]:
     """The :meth:`HeatmapSpec.build` keywords (all but ``value``, ``x`` and ``y``) of the pipeline
     options' command-line ``values`` (by option name).
@@ -186,6 +167,7 @@ def spec_keywords(values: Mapping[str, Any], kwargs_options: MutableMapping[str,
             if not isinstance(value, bool):
                 raise UsageError(f"{option.kwargs_alias} in --kwargs must be true or false, not {value!r}.")
             keywords[option.name] = keywords.get(option.name) or value
-    if keywords.get("transforms") is not None:
-        keywords["transforms"] = tuple(keywords["transforms"])
+    for name in ("transforms", "engine_options"):
+        if keywords.get(name) is not None:
+            keywords[name] = tuple(keywords[name])
     return keywords

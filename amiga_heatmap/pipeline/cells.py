@@ -40,21 +40,34 @@ def numeric_values(rows: pd.DataFrame, value: str, sample_column: str | None) ->
                 offenders[sample_column].astype(str) if sample_column in rows.columns else offenders.index.astype(str)
             )
             examples = list(zip(labels, offenders[value].astype(str)))[:EXAMPLES_SHOWN]
-            raise non_numeric_error(value, int(bad.sum()) or len(rows), examples)
+            raise not_numeric(value, int(bad.sum()) or len(rows), examples)
         rows = rows.assign(**{value: converted.astype(float)})
     elif column.dtype != float:
         rows = rows.assign(**{value: column.astype(float)})
     return rows
 
 
-def non_numeric_error(value: str, count: int, examples: list[tuple[str, str]]) -> DataError:
-    """The DataError of a value column holding text in ``count`` cells; ``examples`` are the first few
-    ``(sample, text)`` pairs (every engine reports non-numeric values with it)."""
+def not_numeric(value: str, count: int, examples: list[tuple[str, str]]) -> DataError:
+    """The error of a value column holding text: ``count`` cells, ``examples`` a few ``(sample, text)``
+    pairs. Shared by every engine."""
     shown = ", ".join(f"{shortened(label)} ({shortened(text)!r})" for label, text in examples[:EXAMPLES_SHOWN])
     return DataError(
         f"The value column {value!r} (given to -v/--value) is not numeric: {count} "
         f"cells hold text, for example samples {shown}. Choose a numeric growth parameter "
         "such as 'auc_lin', 'gr' or 'norm(auc_lin)', or fix those cells."
+    )
+
+
+def repeated_pairs(x: str, y: str, examples: list[tuple[object, object, int]], count: int) -> DataError:
+    """The error of replicates without an aggregator: ``count`` (x, y) pairs with several rows,
+    ``examples`` a few ``(x value, y value, rows)``. Shared by every engine."""
+    shown = ", ".join(
+        f"{x}={shortened(xv)!r} {y}={shortened(yv)!r} ({n} rows)" for xv, yv, n in examples[:EXAMPLES_SHOWN]
+    )
+    return DataError(
+        f"{count} (x, y) pairs have more than one row (replicates), for example {shown}, "
+        "but no -p/--operation was given to combine them. Add -p mean or -p median, or narrow "
+        "the rows with --subset."
     )
 
 
@@ -112,15 +125,8 @@ def refuse_replicates(sizes: pd.Series, x: str, y: str) -> None:
     pairs) that have more than one row, when no aggregator was given (every engine checks with it)."""
     repeated = sizes[sizes > 1]
     if len(repeated):
-        examples = ", ".join(
-            f"{x}={shortened(xv)!r} {y}={shortened(yv)!r} ({n} rows)"
-            for (yv, xv), n in repeated.head(EXAMPLES_SHOWN).items()
-        )
-        raise DataError(
-            f"{len(repeated)} (x, y) pairs have more than one row (replicates), for example {examples}, "
-            "but no -p/--operation was given to combine them. Add -p mean or -p median, or narrow "
-            "the rows with --subset."
-        )
+        raise repeated_pairs(x, y, [(xv, yv, n) for (yv, xv), n in repeated.head(EXAMPLES_SHOWN).items()],
+                             len(repeated))
 
 
 def _codes_and_values(groups: SeriesGroupBy) -> tuple[np.ndarray, np.ndarray]:

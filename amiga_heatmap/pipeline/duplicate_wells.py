@@ -69,7 +69,7 @@ def refuse_duplicate_wells(
         if all(set(WELL_COLUMNS) <= set(frame.columns) for frame in frames):
             _refuse_repeated_plate_wells(frames, files)
         else:
-            _refuse_copied_files(frames, files)
+            refuse_copied_files(frames, files)
     if columns is None:
         return list(frames)
     return [frame.drop(columns=[name for name in WELL_COLUMNS if name in frame and name not in columns])
@@ -87,8 +87,14 @@ def _refuse_repeated_plate_wells(frames: Sequence[pd.DataFrame], files: Sequence
     shared = _files_sharing(hashes[known], origin[known])
     if shared is None:
         return
-    plate, well = keys.iloc[int(known.nonzero()[0][shared.first_row])]
-    raise DataError(
+    raise shared_wells_error(shared, keys.iloc[int(known.nonzero()[0][shared.first_row])], files)
+
+
+def shared_wells_error(shared: SharedWells, example: Sequence[object], files: Sequence[Path]) -> DataError:
+    """The error of files sharing wells: ``example`` is the (plate, well) of one such row. Shared by
+    every engine."""
+    plate, well = example
+    return DataError(
         f"The same wells are read more than once: {shared.wells:,} wells (plate and well id, e.g. plate "
         f"{shortened(plate)!r} well {shortened(well)!r}) are in more than one of the {len(files)} input "
         "files, so each would count once per file. Files that share wells: "
@@ -97,8 +103,9 @@ def _refuse_repeated_plate_wells(frames: Sequence[pd.DataFrame], files: Sequence
     )
 
 
-def _refuse_copied_files(frames: Sequence[pd.DataFrame], files: Sequence[Path]) -> None:
-    """File by file, for files without plate and well ids: most rows of a file are also in another."""
+def refuse_copied_files(frames: Sequence[pd.DataFrame], files: Sequence[Path]) -> None:
+    """File by file, for files without plate and well ids: raise DataError when most rows of a file are
+    also in another."""
     import numpy as np
     import pandas as pd
 

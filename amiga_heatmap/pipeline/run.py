@@ -8,6 +8,7 @@ input is read, so mistakes fail fast.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .subset import Selection
     from .transforms import TransformCall
 
-DEFAULT_ENGINE = "pandas"
+DEFAULT_ENGINE = "auto"
+ENGINE_VARIABLE = "AMIGA_HEATMAP_ENGINE"
+"""The environment variable naming the engine of runs that choose none (unset: :data:`DEFAULT_ENGINE`);
+the test suite runs once with it set to ``duckdb``."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,8 @@ class Run:
     - ``spec``: the :class:`~amiga_heatmap.pipeline.spec.HeatmapSpec` as given.
     - ``plugins``: the :class:`~amiga_heatmap.plugins.PluginSet` the run uses (its name tables, and
       ``plugins.manager.hook`` to call other hooks).
-    - ``engine``: the chosen :class:`~amiga_heatmap.components.Engine`.
+    - ``engine``: the chosen :class:`~amiga_heatmap.components.Engine`; ``engine_options`` its checked
+      settings (``--engine-option``), by name.
     - ``aggregator`` and ``aggregator_arguments``: the parsed ``-p`` (None: one value per cell).
     - ``selection``: the parsed subset (column -> accepted value texts).
     - ``expression``: the parsed filter, or None.
@@ -65,6 +70,7 @@ class Run:
     palettes: dict[str, dict[str, str] | None] = field(default_factory=dict)
     missing_color: str | None = None
     cell_test: CellTest | None = None
+    engine_options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def operation_text(self) -> str | None:
@@ -99,6 +105,7 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
     """
     from .annotation import needed_annotations, read_lab_table
     from .clustering import check_method_and_metric
+    from .engine_options import parse_engine_options
     from .filtering.language import parse_filter
     from .labels.colors import check_color, given_colors
     from .labels.highlight import parse_highlight
@@ -107,7 +114,9 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
     from .subset import parse_subset
     from .transforms import parse_transforms
 
-    engine = plugins.engines.get(spec.engine or DEFAULT_ENGINE, option=option_name("engine"))
+    engine = plugins.engines.get(spec.engine or os.environ.get(ENGINE_VARIABLE) or DEFAULT_ENGINE,
+                                 option=option_name("engine"))
+    engine_options = parse_engine_options(engine, spec.engine_options)
     aggregator, arguments = parse_operation(spec.operation, plugins.aggregators) if spec.operation else (None, ())
     selection = parse_subset(spec.subset)
     expression = (
@@ -154,6 +163,7 @@ def prepare(spec: HeatmapSpec, plugins: PluginSet) -> Run:
         palettes=palettes,
         missing_color=missing_color,
         cell_test=cell_test,
+        engine_options=engine_options,
         annotations=annotations,
         lab_tables=lab_tables,
     )

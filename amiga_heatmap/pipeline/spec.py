@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from ..options.pipeline_options import (
@@ -21,7 +21,6 @@ from ..options.pipeline_options import (
     PIPELINE_OPTION,
     default_of,
     option_name,
-    parse_engine_options,
 )
 
 SubsetArgument = str | Mapping[str, Sequence[object] | object] | None
@@ -75,9 +74,9 @@ class HeatmapSpec:
       against the reference cell of its row (column) with Welch's t-test.
     - ``contrast``: show each cell relative to the ``reference`` cell of its row (column): ``ratio``,
       ``difference`` or ``log2ratio``; the reference itself is dropped unless ``keep_reference``.
-    - ``engine``: the engine computing the cells (None: the default, ``pandas``).
-    - ``engine_options``: the engine's settings, ``{key: value}`` texts (``--engine-option KEY=VALUE``);
-      the engine checks them (the ``dask`` engine's ``scheduler``, say).
+    - ``engine``: the engine computing the cells (None: the default, ``auto``).
+    - ``engine_options``: the engine's settings, ``("memory_limit=2GB",)`` or ``{"memory_limit": "2GB"}``
+      (checked against the engine's declared options).
     - ``read_all_columns``: keep every input column on the result's rows (``--save-filtered-table``).
     - ``annotate``: lab annotation tables (``--annotate``), tab-separated files joined to the rows on
       the columns they share with the summary (:mod:`amiga_heatmap.pipeline.annotation`).
@@ -108,7 +107,7 @@ class HeatmapSpec:
     contrast: str | None = None
     keep_reference: bool = False
     engine: str | None = None
-    engine_options: Mapping[str, str] = field(default_factory=dict)
+    engine_options: tuple[str, ...] | Mapping[str, object] = ()
     read_all_columns: bool = False
     annotate: tuple[str | os.PathLike[str], ...] = ()
     allow_duplicate_wells: bool = False
@@ -143,8 +142,8 @@ class HeatmapSpec:
             raise TypeError(f"heatmap() got unexpected keyword arguments: {', '.join(unknown)}")
         if "transforms" in options:
             options["transforms"] = _as_tuple(options["transforms"])
-        if "engine_options" in options:
-            options["engine_options"] = parse_engine_options(options["engine_options"])
+        if isinstance(options.get("engine_options"), (str, os.PathLike)):
+            options["engine_options"] = (options["engine_options"],)
         if "annotate" in options:
             annotate = options["annotate"]
             options["annotate"] = (annotate,) if isinstance(annotate, (str, os.PathLike)) else tuple(annotate or ())

@@ -96,8 +96,8 @@ def apply_subset(rows: pd.DataFrame, selection: Selection) -> pd.DataFrame:
     import pandas as pd
 
     keep = np.ones(len(rows), dtype=bool)
-    unmatched: list[tuple[str, str, set[str]]] = []
-    unmatched_excluded: list[tuple[str, str, set[str]]] = []
+    unmatched: list[Unmatched] = []
+    unmatched_excluded: list[Unmatched] = []
     for column, values in selection.items():
         if column not in rows.columns:
             suggestion = closest_names(column, rows.columns)
@@ -118,30 +118,45 @@ def apply_subset(rows: pd.DataFrame, selection: Selection) -> pd.DataFrame:
         (unmatched_excluded if excluded else unmatched).extend(
             (column, value, present) for value, hit in zip(values, hits) if not hit
         )
+    warn_unmatched_values(unmatched, unmatched_excluded)
+    if not keep.any():
+        raise nothing_selected(selection)
+    return rows.loc[keep]
+
+
+Unmatched = tuple[str, str, set[str]]
+"""A subset value that matches no row: its column, the value, and the texts the column holds."""
+
+
+def warn_unmatched_values(unmatched: list[Unmatched], unmatched_excluded: list[Unmatched]) -> None:
+    """One warning for the listed values to keep that match no row, one for those to leave out, each
+    value with the closest texts its column holds. Shared by every engine."""
     if unmatched:
         warnings.warn(
             "These --subset values match no row and select nothing: "
             + listed(unmatched, text=_with_closest, separator="; ") + ".",
-            stacklevel=2,
+            stacklevel=3,
         )
     if unmatched_excluded:
         warnings.warn(
             "These --subset values to leave out match no row, so they leave out nothing: "
             + listed([(column, f"!{value}", present) for column, value, present in unmatched_excluded],
                      text=_with_closest, separator="; ") + ".",
-            stacklevel=2,
+            stacklevel=3,
         )
-    if not keep.any():
-        raise DataError(
-            "The subset selects no rows: no row has all of "
-            + "; ".join(
-                f"{shortened(column)} {'not in' if isinstance(values, Excluded) else 'in'} "
-                f"[{listed(values, text=repr)}]"
-                for column, values in selection.items()
-            )
-            + ". Check the spelling of the values (they are compared as text) or widen the subset."
+
+
+def nothing_selected(selection: Selection) -> DataError:
+    """The error of a subset that keeps no row. Shared by every engine."""
+    return DataError(
+        "The subset selects no rows: no row has all of "
+        + "; ".join(
+            f"{shortened(column)} {'not in' if isinstance(values, Excluded) else 'in'} "
+            f"[{listed(values, text=repr)}]"
+            for column, values in selection.items()
         )
-    return rows.loc[keep]
+        + ". Check the spelling of the values (they are compared as text) or widen the subset."
+    )
 
 
 def _with_closest(unmatched: tuple[str, str, set[str]]) -> str:

@@ -323,11 +323,20 @@ class Engine:
       samples, replicates without ``-p``, an empty selection); one it cannot run (an aggregator it cannot
       translate) is a :class:`~amiga_heatmap.errors.UsageError` naming both and suggesting another engine.
     - ``description``: one line for ``amiga-heatmap plugins``.
+    - ``options``: the :class:`~amiga_heatmap.options.Option` declarations of the settings it takes
+      (``--engine-option KEY=VALUE``, ``engine_options={...}`` in Python), each with a ``check``
+      converting the text given; ``compute`` finds the checked values in ``run.engine_options``. The
+      core refuses other keys before any data is read, listing these.
     """
 
     name: str
     compute: Callable[[Sources, Run], CellTable]
     description: str = ""
+    options: tuple[Option, ...] = ()
+
+    def option(self, name: str) -> Option | None:
+        """The declaration of the option ``name``, or None when the engine does not take it."""
+        return next((option for option in self.options if option.name == name), None)
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,10 @@ def component_record(component: Any) -> dict[str, Any]:
     elif isinstance(component, Annotation):
         record["keys"] = list(component.keys)
         record["adds"] = list(component.adds)
-    elif not isinstance(component, Engine):
+    elif isinstance(component, Engine):
+        record["options"] = [{"name": option.name, "description": option.help, "flags": ["--engine-option"]}
+                             for option in component.options]
+    else:
         raise TypeError(f"not a plugin component: {component!r}")
     return record
 
@@ -126,6 +129,14 @@ def renderer_lines(record: dict[str, Any]) -> list[str]:
     return lines
 
 
+def engine_lines(record: dict[str, Any]) -> list[str]:
+    """The lines under an engine in the text listing: each of its settings with its explanation."""
+    if not record["options"]:
+        return []
+    return [f"      {record['name']} settings (--engine-option KEY=VALUE):",
+            *(f"        {option['name']}: {option['description']}" for option in record["options"])]
+
+
 def format_plugins(description: dict[str, Any]) -> str:
     """The text listing of :func:`describe_plugins`'s data: one block per plugin, then what was
     disabled, the problems and the conflicts."""
@@ -137,6 +148,8 @@ def format_plugins(description: dict[str, Any]) -> str:
             lines.append(f"    {kind}: {', '.join(component_text(kind, record) for record in records)}")
             if kind == "renderers":
                 lines.extend(line for record in records for line in renderer_lines(record))
+            if kind == "engines":
+                lines.extend(line for record in records for line in engine_lines(record))
         stages = [hook for hook in STAGE_HOOKS if hook in plugin["hooks"]]
         if stages:
             lines.append(f"    stage hooks: {', '.join(stages)}")

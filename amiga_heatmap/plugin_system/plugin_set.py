@@ -37,6 +37,8 @@ DEFAULT_PLUGINS = (
     "amiga_heatmap.builtin.table_renderer",
     "amiga_heatmap.builtin.gct_renderer",
     "amiga_heatmap.builtin.pandas_engine",
+    "amiga_heatmap.builtin.duckdb_engine",
+    "amiga_heatmap.builtin.auto_engine",
     "amiga_heatmap.builtin.transforms",
     "amiga_heatmap.builtin.biolog",
     "amiga_heatmap.builtin.stages",

@@ -290,10 +290,15 @@ def test_folder_of_parquet_and_text_files(labtools, summary, tmp_path) -> None:
     rows = pd.read_csv(summary, sep="\t")
     rows[rows.PM == 1].set_index("Sample_ID").to_parquet(folder / "pm1.pq")
     rows[rows.PM == 2].to_csv(folder / "pm2.txt", sep="\t", index=False)
-    result = heatmap(folder, value="auc_lin", x="Isolate", y="Substrate", operation="mean")
+    # the pandas engine reads with the plugin's reader (auto would hand Parquet to duckdb, which reads it itself)
+    result = heatmap(folder, value="auc_lin", x="Isolate", y="Substrate", operation="mean", engine="pandas")
     expected = natural(rows.groupby(["Substrate", "Isolate"])["auc_lin"].mean().unstack("Isolate"))
     pd.testing.assert_frame_equal(result.matrix, expected, rtol=1e-13)
     assert len(result.rows) == len(rows)
+    duckdb = heatmap(folder, value="auc_lin", x="Isolate", y="Substrate", operation="mean")
+    assert duckdb.cell_table.engine == "duckdb"
+    pd.testing.assert_frame_equal(duckdb.matrix, expected, rtol=1e-12, check_index_type=False,
+                                  check_column_type=False)
 
 
 def test_parquet_reader_reads_only_the_needed_columns_and_names_missing_ones(labtools, summary, tmp_path) -> None:

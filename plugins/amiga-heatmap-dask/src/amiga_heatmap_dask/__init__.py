@@ -11,6 +11,8 @@ Importing this package imports neither pandas nor dask: they load when a heatmap
 from amiga_heatmap import hookimpl
 from amiga_heatmap.components import Engine
 
+from .settings import SETTINGS
+
 __version__ = "0.1.0"
 
 
@@ -24,4 +26,4 @@ def _compute(sources, run):
 def register_engines(register):
     """Register the ``dask`` engine."""
     register(Engine("dask", _compute, "reads and aggregates the input on a Dask cluster (local, or "
-                                      "--engine-option scheduler=tcp://HOST:PORT)"))
+                                      "--engine-option scheduler=tcp://HOST:PORT)", options=SETTINGS))

@@ -34,7 +34,7 @@ log = logging.getLogger("amiga_heatmap")
 
 def compute(sources: Sources, run: Run) -> CellTable:
     """The cell table of ``sources`` for ``run`` (see :class:`amiga_heatmap.components.Engine`)."""
-    settings = DaskSettings.of(run.spec.engine_options)
+    settings = DaskSettings.of(run.engine_options)
     form = dask_form(run.aggregator, run.aggregator_plugin)
     with connected(settings) as client:
         workers = len(client.scheduler_info().get("workers", {})) or settings.workers
@@ -112,7 +112,7 @@ def _refuse_text(kept: DataFrame, computed: dict, value: str, sample_column: str
     """Raise the pandas engine's DataError when value cells of the kept rows hold text: other text, or a
     missing-number word in a file whose value column holds other text too (as the built-in readers judge
     it); the examples are the first offending rows in input order."""
-    from amiga_heatmap.pipeline.cells import EXAMPLES_SHOWN, non_numeric_error
+    from amiga_heatmap.pipeline.cells import EXAMPLES_SHOWN, not_numeric
 
     kinds, text_files = computed["kinds"], set(computed["text_files"].tolist())
     count = sum(int(n) for (file, kind), n in kinds.items()
@@ -122,7 +122,7 @@ def _refuse_text(kept: DataFrame, computed: dict, value: str, sample_column: str
     bad = (kept[KIND] == OTHER_TEXT) | ((kept[KIND] == MISSING_WORD) & kept[FILE].isin(sorted(text_files)))
     label = sample_column if sample_column in kept.columns else TEXT
     offenders = kept[bad][[label, TEXT]].head(EXAMPLES_SHOWN, npartitions=-1)
-    raise non_numeric_error(value, count, list(zip(offenders[label].astype(str), offenders[TEXT].astype(str))))
+    raise not_numeric(value, count, list(zip(offenders[label].astype(str), offenders[TEXT].astype(str))))
 
 
 def annotated(rows: DataFrame, run: Run) -> DataFrame:
