@@ -209,13 +209,35 @@ def test_auto_chooses_by_kind_and_size(tmp_path, caplog, amiga_heatmap_plugin, m
     monkeypatch.setattr(auto_engine, "DUCKDB_FROM_BYTES", 1000)
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="amiga_heatmap"):
-        large = heatmap(SUMMARY, engine="auto", engine_options={"threads": "1"}, **spec)
+        large = heatmap(SUMMARY, engine="auto", engine_options={"threads": "1"}, no_cache=True, **spec)
     assert large.cell_table.engine == "duckdb"
     assert "engine auto: duckdb (1 MB of text, at or above the 0 MB threshold)" in caplog.text
     assert heatmap(pd.read_csv(SUMMARY, sep="\t"), engine="auto", **spec).cell_table.engine == "pandas"
     amiga_heatmap_plugin(Forms())
     assert heatmap(SUMMARY, engine="auto", **{**spec, "operation": "test_python"}).cell_table.engine == "pandas"
-    assert heatmap(SUMMARY, engine="auto", **{**spec, "operation": "test_max"}).cell_table.engine == "duckdb"
+    assert heatmap(SUMMARY, engine="auto", no_cache=True, **{**spec, "operation": "test_max"}).cell_table.engine \
+        == "duckdb"
+
+
+def test_auto_reads_a_large_file_through_pandas_when_the_cache_holds_its_columns(tmp_path, caplog,
+                                                                               monkeypatch) -> None:
+    from amiga_heatmap.builtin import auto_engine
+
+    monkeypatch.setenv("AMIGA_HEATMAP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(auto_engine, "DUCKDB_FROM_BYTES", 1000)
+    spec = {"value": "gr", "x": "Isolate", "y": "Substrate", "operation": "mean"}
+    assert heatmap(SUMMARY, engine="auto", **spec).cell_table.engine == "duckdb"  # fills no cache
+    filled = heatmap(SUMMARY, engine="pandas", **spec)
+    with caplog.at_level(logging.INFO, logger="amiga_heatmap"):
+        again = heatmap(SUMMARY, engine="auto", **spec)
+    assert again.cell_table.engine == "pandas"
+    assert "whose columns the parsed-input cache holds" in caplog.text and "from the cache" in caplog.text
+    pd.testing.assert_frame_equal(again.matrix, filled.matrix, check_exact=True)
+    wider = {**spec, "color_x_by": "Strain"}  # a column the entry lacks: duckdb again
+    assert heatmap(SUMMARY, engine="auto", **wider).cell_table.engine == "duckdb"
+    expected = pd.read_csv(SUMMARY, sep="\t").groupby(["Substrate", "Isolate"])["gr"].mean().unstack()
+    np.testing.assert_allclose(again.matrix.to_numpy(), expected.loc[again.matrix.index, again.matrix.columns],
+                               rtol=1e-12)
 
 
 def bad_file(tmp_path, name: str, change) -> str:

@@ -155,6 +155,23 @@ def cached_read(path: Path, reader: str, request: Request, read: Callable[[Reque
     return _asked(frame, request)
 
 
+def serves(path: Path, reader: str, request: Request) -> bool:
+    """Whether the cache holds an entry for the file ``path`` as it is now (its path, size and modification
+    time; the content hash is checked when the entry is read) that serves ``request``. Cheap: it reads
+    the entry's footer only, for choosing an engine before reading."""
+    import pyarrow as pa
+    from pyarrow import parquet
+
+    place = _entry_path(path, reader)
+    if place is None:
+        return False
+    try:
+        entry = json.loads(parquet.read_schema(place).metadata[METADATA_KEY])
+    except (OSError, KeyError, ValueError, TypeError, pa.ArrowException):
+        return False
+    return request.served_by(entry)
+
+
 def _state(path: Path) -> tuple[int, int, int] | None:
     """The size, modification and change time of ``path`` (None when it cannot be seen)."""
     try:
