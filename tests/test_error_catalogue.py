@@ -378,6 +378,17 @@ def dask_run(c: Context, *args: object, source: object = None, **plugins: str) -
                      source=source)
 
 
+def many_cells(context: Context, rows: int) -> Path:
+    """A summary of ``rows`` wells, two replicates per (Isolate, Substrate) cell: too many cells for the
+    running totals of the smallest DuckDB memory limit."""
+    import numpy as np
+
+    cell = np.arange(rows) // 2
+    frame = pd.DataFrame({"Sample_ID": np.arange(rows), "Isolate": np.char.add("ER", (cell % 1000).astype(str)),
+                          "Substrate": np.char.add("S", (cell // 1000).astype(str)), "gr": (cell % 7) / 7})
+    return context.file("many_cells.txt", frame.to_csv(sep="\t", index=False))
+
+
 def unused_port() -> int:
     import socket
 
@@ -544,6 +555,8 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     "data.transform-leaves-nothing": lambda c: c.heatmap("--transform", "log2", source=c.file(
         "no_growth.txt", c.rows().assign(gr=0.0).to_csv(sep="\t", index=False))),
     "data.engine-keeps-no-rows": lambda c: raised(lambda: rowless_result(c).rows),
+    "data.duckdb-out-of-memory": lambda c: c.heatmap(
+        "--engine", "duckdb", "--engine-option", "memory_limit=68MB", source=many_cells(c, 1_500_000)),
     "data.duckdb-cannot-read": lambda c: (
         c.monkeypatch.setattr(importlib.import_module("amiga_heatmap.builtin.duckdb_engine.sources"),
                               "MAX_LINE_BYTES", 200), c.heatmap("--engine", "duckdb"))[1],

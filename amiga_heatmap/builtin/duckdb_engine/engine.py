@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Self
 from ...pipeline.cell_table import COUNT, VALUE, CellTable, Replicates
 from ...timing import stage
 from . import sql
-from .failures import OtherEncoding, is_reading_failure, reading_failure
+from .failures import OtherEncoding, is_reading_failure, out_of_memory, reading_failure
 from .progress import run_query
 from .settings import connect, work_folder
 from .sources import FILE_INDEX, Source, frame_of, input_source
@@ -156,8 +156,12 @@ class Session:
     def ask(self, text: str, doing: str, fetch: Callable[[Any], Any] | None = None) -> Any:
         """Run the SQL ``text`` (progress shown as ``doing``), DuckDB's reading errors in the built-in reader's
         words. Every name and text from the user in it is quoted (:func:`.sql.name`, :func:`.sql.text`)."""
+        import duckdb
+
         try:
             return run_query(self.connection, text, doing, *(fetch,) if fetch else ())
+        except duckdb.OutOfMemoryException as error:
+            raise out_of_memory(self.run.engine_options, doing) from error
         except Exception as error:
             if is_reading_failure(error):
                 from .sources import prepared_text

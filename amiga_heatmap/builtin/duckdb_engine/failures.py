@@ -9,8 +9,8 @@ UTF-8 further on is read again from a UTF-8 copy (:class:`OtherEncoding`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ...errors import DataError
 from ..table_sniffing import UTF8_ENCODINGS
@@ -25,6 +25,21 @@ class OtherEncoding(Exception):
     def __init__(self, encodings: dict[str, str]):
         super().__init__(", ".join(encodings))
         self.encodings = encodings
+
+
+def out_of_memory(settings: Mapping[str, Any], doing: str) -> DataError:
+    """The error of DuckDB running out of the memory it may use (``settings``: the engine's checked
+    settings) while ``doing`` (``"aggregating"``), though it spills what it can to disk."""
+    from .settings import default_memory_limit
+
+    limit = settings.get("memory_limit") or default_memory_limit()
+    given = "memory_limit" in settings
+    return DataError(
+        f"DuckDB ran out of memory while {doing}: the {'given' if given else 'default'} limit of "
+        f"{limit / 1e6:,.0f} MB holds less than the cells' running totals need, even with the rest spilled "
+        "to disk. Give it more (--engine-option memory_limit=8GB), run on fewer threads "
+        "(--engine-option threads=1, each thread keeps its own totals), or draw fewer cells with --subset."
+    )
 
 
 def is_reading_failure(error: BaseException) -> bool:
