@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -28,6 +29,14 @@ os.environ.pop("AMIGA_HEATMAP_PLUGINS_DIR", None)
 os.environ["AMIGA_HEATMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="amiga-heatmap-test-cache-")
 atexit.register(shutil.rmtree, os.environ["AMIGA_HEATMAP_CACHE_DIR"], True)
 os.environ.pop("AMIGA_HEATMAP_CACHE_SIZE", None)
+
+# The runs the tests start and then signal get the signals' default actions, as from a terminal, also
+# when the suite itself was started with some ignored (a background job ignores SIGINT and SIGQUIT,
+# nohup SIGHUP): an ignored signal stays ignored in every child, and the tests of what a signal does
+# would wait for a run that never stops.
+for _number in (signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGTERM):
+    if signal.getsignal(_number) == signal.SIG_IGN:
+        signal.signal(_number, signal.default_int_handler if _number == signal.SIGINT else signal.SIG_DFL)
 
 # The amiga_heatmap_plugin fixture; installed copies of amiga-heatmap also provide it as a pytest11
 # entry point of the same name, which pytest then does not load twice.

@@ -408,10 +408,7 @@ def start_slow_run(summary: Path, out: Path, plugins: Path, **popen) -> subproce
 def test_every_signal_that_ends_a_run_removes_the_temporary_file(summary, out, tmp_path, name):
     number = getattr(signal, name)
     (out / "cut.slow").write_text("an older output", encoding="utf-8")
-    def default_action() -> None:  # as a terminal starts a run, even when the tests run under nohup
-        signal.signal(number, signal.SIG_DFL)
-
-    process = start_slow_run(summary, out, plugins_folder(tmp_path, slow=SLOW_RENDERER), preexec_fn=default_action)
+    process = start_slow_run(summary, out, plugins_folder(tmp_path, slow=SLOW_RENDERER))
     process.send_signal(number)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 128 + number, stderr
