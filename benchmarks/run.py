@@ -298,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="resolution for the pdftoppm check (default: 150, pdftoppm's own default)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write every measurement as JSON")
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="write the tables as markdown")
+    parser.add_argument("--max-ratio", type=float, metavar="R",
+                        help="exit with status 1 when ours takes more than R times the floor's wall time")
     args = parser.parse_args(argv)
     unknown = sorted(set(args.sizes) - set(SIZES))
     if unknown:
@@ -343,7 +345,25 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
     if args.markdown:
         args.markdown.write_text(text + "\n")
+    if args.max_ratio is not None:
+        slower = too_slow(results, args.max_ratio)
+        for line in slower:
+            print(line, file=sys.stderr)
+        return 1 if slower else 0
     return 0
+
+
+def too_slow(results: dict[str, dict[str, Side]], limit: float) -> list[str]:
+    """A line for every size where ours failed or took more than ``limit`` times the floor's median."""
+    lines = []
+    for size, sides in results.items():
+        floor, ours = sides["floor"], sides["ours"]
+        if ours.wall is None or floor.wall is None:
+            lines.append(f"{size}: a side failed, so the ratio cannot be checked")
+        elif ours.wall > limit * floor.wall:
+            lines.append(f"{size}: ours took {ours.wall:.2f} s, {ours.wall / floor.wall:.2f}x the floor's "
+                         f"{floor.wall:.2f} s; the limit is {limit:g}x. The stage table above shows where.")
+    return lines
 
 
 if __name__ == "__main__":

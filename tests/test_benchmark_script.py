@@ -1,7 +1,7 @@
 """The benchmark script works: ``benchmarks/run.py`` on the small generated table writes its report.
 
-The timing comparison itself is ``tests/test_performance.py`` (``python -m pytest -m performance``); this
-test compares no times, so a busy machine cannot fail it.
+The speed check itself is ``benchmarks/run.py medium --max-ratio 2``, run by hand on a quiet machine;
+these tests compare no times, so a busy machine cannot fail them.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 
 import pandas as pd
 
-from .test_performance import benchmark_module
+from .benchmark_scripts import benchmark_module
 
 
 def test_run_py_measures_both_sides_and_writes_its_report(tmp_path, capsys) -> None:
@@ -36,3 +36,11 @@ def test_run_py_measures_both_sides_and_writes_its_report(tmp_path, capsys) -> N
     assert text == capsys.readouterr().out
     assert f"| small | {len(generated):,} |" in text
     assert "| small | floor |" in text and "| small | ours |" in text
+
+
+def test_max_ratio_fails_the_run_when_ours_is_slower_than_allowed(tmp_path, capsys) -> None:
+    bench = benchmark_module("run")
+    data = tmp_path / "data"
+    # every run takes some time, so no ratio is at or below 0: the check must fail, whatever the machine
+    assert bench.main(["small", "--repeat", "1", "--data", str(data), "--max-ratio", "0"]) == 1
+    assert "small: ours took" in capsys.readouterr().err

@@ -15,8 +15,8 @@ from amiga_heatmap import heatmap
 from amiga_heatmap.builtin.parquet_reader import read_parquet
 from amiga_heatmap.builtin.readers import read_delimited
 
+from .benchmark_scripts import benchmark_module
 from .conftest import REPOSITORY
-from .test_performance import benchmark_module
 
 SHAPE = (3, 200, 4)  # isolates, wells per isolate and replicate (3 plates), replicates
 

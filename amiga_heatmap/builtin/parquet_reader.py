@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import pyarrow as pa
 
+PARQUET_SUFFIXES = (".parquet", ".pq")
+"""The file names this reader reads; every part that treats Parquet files apart uses these."""
 UNNAMED_INDEX_PREFIX = "__index_level_"
 METADATA_KEY = b"amiga-heatmap"
 """The key of the Parquet schema metadata ``convert`` writes: JSON with ``decimal``, the summary's
@@ -174,7 +176,7 @@ def register_readers(register):
     register(
         Reader(
             name="parquet",
-            suffixes=(".parquet", ".pq"),
+            suffixes=PARQUET_SUFFIXES,
             read=read_parquet,
             header=parquet_header,
             description="summary tables stored as Parquet files, e.g. by 'amiga-heatmap convert' (only the "

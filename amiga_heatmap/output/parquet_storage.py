@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..builtin.parquet_reader import METADATA_KEY
+from ..builtin.parquet_reader import METADATA_KEY, PARQUET_SUFFIXES
 from ..errors import UsageError, shown_path
 from .files import refuse_overwriting_inputs, write_atomically
 
@@ -36,7 +36,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..plugin_system.plugin_set import PluginSet
 
-PARQUET_SUFFIXES = (".parquet", ".pq")
 INT64_DIGITS = 18
 """Whole numbers of at most this many digits always fit in int64; longer ones are checked."""
 

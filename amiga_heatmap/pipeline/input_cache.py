@@ -54,7 +54,6 @@ SIZE_VARIABLE = "AMIGA_HEATMAP_CACHE_SIZE"
 DEFAULT_LIMIT = 2 << 30
 """Bytes: 2 GiB, about a hundred 1.5-million-well entries of three columns."""
 ENTRIES = "parsed-inputs"
-PARQUET_SUFFIXES = (".parquet", ".pq")
 """Files read directly, never cached: reading them is already what serving an entry does."""
 SUFFIX = ".cache"
 METADATA_KEY = b"amiga-heatmap-cache"

@@ -169,7 +169,8 @@ def cache_serves(files: Iterable[Path], plugins: PluginSet, columns: frozenset[s
                  numbers: frozenset[str] = frozenset()) -> bool:
     """Whether :func:`read_summaries` with ``cache`` would serve every one of ``files`` (none of them
     Parquet) from the parsed-input cache, asked for ``columns`` and ``numbers``; reads no input."""
-    from .input_cache import PARQUET_SUFFIXES, Request, serves
+    from ..builtin.parquet_reader import PARQUET_SUFFIXES
+    from .input_cache import Request, serves
 
     files = list(files)
     request = Request(columns_for_check(columns, len(files)), numbers)
@@ -183,7 +184,8 @@ def _read_file(file: Path, reader: Reader, plugins: PluginSet, columns: frozense
                numbers: frozenset[str], cache: bool) -> pd.DataFrame:
     """What ``reader`` gives for ``file``, through the parsed-input cache when ``cache`` (Parquet files
     are read directly: that is what the cache would do)."""
-    from .input_cache import PARQUET_SUFFIXES, Request, cached_read
+    from ..builtin.parquet_reader import PARQUET_SUFFIXES
+    from .input_cache import Request, cached_read
 
     def read(request: Request) -> pd.DataFrame:
         call = partial(reader.read, numbers=request.numbers) if takes_numbers(reader) else reader.read

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from ...pipeline.cell_table import COUNT, VALUE, CellTable, Replicates
 from ...timing import stage
+from ..parquet_reader import PARQUET_SUFFIXES
 from . import sql
 from .failures import OtherEncoding, is_reading_failure, out_of_memory, reading_failure
 from .progress import run_query
@@ -91,7 +92,7 @@ def _reads_rows_again(sources: Sources, run: Run) -> bool:
     extra_labels = set(spec.label_columns()) - {spec.x.column, spec.y.column}
     several = bool(run.selection) + bool(run.annotations) + bool(extra_labels) + spec.read_all_columns + (
         len(sources.files) > 1 and not spec.allow_duplicate_wells)
-    parquet = sources.frame is None and all(str(file).lower().endswith((".parquet", ".pq")) for file in sources.files)
+    parquet = sources.frame is None and all(str(file).lower().endswith(PARQUET_SUFFIXES) for file in sources.files)
     return spec.read_all_columns or (several > 0 and not parquet)
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import UsageError
 from ...pipeline.reading import reader_of
+from ..parquet_reader import PARQUET_SUFFIXES
 from ..readers import (
     check_row_lengths,
     column_positions,
@@ -46,7 +47,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 TEXT_READERS = {"amiga-text": "\t", "csv": ","}
 """The built-in readers whose files DuckDB reads as text, with the separator each expects."""
-PARQUET_SUFFIXES = (".parquet", ".pq")
 UNNAMED_INDEX_PREFIX = "__index_level_"
 MAX_LINE_BYTES = 1 << 26
 """The longest line DuckDB is allowed to read (the built-in reader has no limit; 64 MB is far past any
