@@ -5,7 +5,7 @@ Text files the built-in readers handle (``.txt``, ``.tsv``, ``.csv``) larger tha
 sniffed once here with the built-in reader's own rules (:func:`amiga_heatmap.builtin.table_sniffing.sniff`:
 encoding, separator, decimal mark, header), then cut into blocks of ``blocksize`` bytes at line ends;
 each block is parsed on a worker by pyarrow with those explicit parameters, metadata as text. Every other
-file (a smaller text file, Parquet with amiga-heatmap-labtools, a plugin's format) is read whole, one per
+file (a smaller text file, Parquet through the built-in reader, a plugin's format) is read whole, one per
 partition, by its own reader on a worker, so it is read, and refused, exactly as the pandas engine reads
 it. An in-memory DataFrame is split into partitions.
 
