@@ -50,12 +50,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger("amiga_heatmap")
 
-SOURCE, ROWS, SELECTED = "summary_source", "summary_rows", "selected_rows"
+SOURCE, ROWS, SELECTED, CELLS = "summary_source", "summary_rows", "selected_rows", "__cells"
 ROW_NUMBER = "__row"
 """The input order of the rows (when the source is a table), for returning the rows themselves in it:
 joins do not keep it."""
 EXAMPLES_SHOWN = 5
 CLOSE_ATTEMPTS = 100
+BATCH_ROWS = 1 << 20
+"""Cells read from DuckDB at a time."""
 
 
 def compute(sources: Sources, run: Run) -> CellTable:
@@ -328,45 +330,76 @@ class Session:
 
     def cells(self) -> pd.DataFrame:
         """The cells, indexed by (y, x): the aggregated ``value`` and the count ``n``. Raises the pandas
-        engine's errors for value cells holding text and, without an aggregator, for replicates."""
+        engine's errors for value cells holding text and, without an aggregator, for replicates.
+
+        The cells stay in DuckDB (a table it may spill) until they come back as numbers: each label
+        once, and each cell as the codes of its two labels, its value and its count, read a batch at a
+        time into arrays of their final size. A screen of 10^8 wells has 2.5 * 10^7 cells; as pairs of
+        texts in pandas they took 4 GB (docs/performance.md, "10^8 wells from Parquet")."""
         from ...pipeline.cells import not_numeric, repeated_pairs
 
         run, spec = self.run, self.run.spec
         x, y = sql.name(spec.x.column), sql.name(spec.y.column)
         aggregate = sql.reduction(run.aggregator, run.aggregator_arguments, run.aggregator_plugin)
-        grouped = self.frame(
-            f"SELECT {y}, {x}, {aggregate} AS {VALUE}, count({sql.VALUE}) AS {COUNT}, count(*) AS __rows, "
-            f"count_if({sql.text_cell()}) AS __text FROM {SELECTED} GROUP BY ALL", "aggregating")
-        if grouped["__text"].sum():
+        self.ask(
+            f"CREATE TEMP TABLE {CELLS} AS SELECT {y} AS __y, {x} AS __x, {aggregate} AS {VALUE}, "
+            f"count({sql.VALUE}) AS {COUNT}, count(*) AS __rows, count_if({sql.text_cell()}) AS __text "
+            f"FROM {SELECTED} GROUP BY ALL", "aggregating")
+        text_cells, missing_keys, repeated = self.ask(
+            f"SELECT sum(__text), sum(__rows) FILTER (WHERE __y IS NULL OR __x IS NULL), "
+            f"count(*) FILTER (WHERE __rows > 1 AND __y IS NOT NULL AND __x IS NOT NULL) FROM {CELLS}",
+            "aggregating")[0]
+        if text_cells:
             text_cells = self.ask(f"SELECT count({sql.VALUE_TEXT}) FROM {SELECTED}", "checking values")[0][0]
             sample = sql.name(self.sources.sample_column) if self.sources.sample_column in self.source.labels \
                 else "NULL"
             found = self.ask(f"SELECT CAST({sample} AS VARCHAR), {sql.VALUE_TEXT} FROM {SELECTED} "
                                f"WHERE {sql.VALUE_TEXT} IS NOT NULL LIMIT {EXAMPLES_SHOWN}", "checking values")
             raise not_numeric(spec.value, text_cells, [(label, value) for label, value in found])
-        keyed = grouped[spec.y.column].notna() & grouped[spec.x.column].notna()
-        missing_keys = int(grouped.loc[~keyed, "__rows"].sum())
-        grouped = grouped[keyed]
         if missing_keys:
             log.info("left out %d rows whose %s or %s is missing", missing_keys, spec.x.column, spec.y.column)
-        if run.aggregator is None:
-            repeated = int((grouped["__rows"] > 1).sum())
-            if repeated:
-                self.ask(f"CREATE TEMP TABLE __pairs AS SELECT {x}, {y} FROM {SELECTED} "
-                           f"WHERE {y} IS NOT NULL AND {x} IS NOT NULL", "checking replicates")
-                first = self.ask(f"SELECT {x}, {y}, count(*) FROM __pairs GROUP BY ALL HAVING count(*) > 1 "
-                                   f"ORDER BY min(rowid) LIMIT {EXAMPLES_SHOWN}", "checking replicates")
-                raise repeated_pairs(spec.x.column, spec.y.column, first, repeated)
-        cells = grouped.set_index([spec.y.column, spec.x.column])[[VALUE, COUNT]]
-        return cells.astype({VALUE: float, COUNT: "int64"})
+        if run.aggregator is None and repeated:
+            self.ask(f"CREATE TEMP TABLE __pairs AS SELECT {x}, {y} FROM {SELECTED} "
+                       f"WHERE {y} IS NOT NULL AND {x} IS NOT NULL", "checking replicates")
+            first = self.ask(f"SELECT {x}, {y}, count(*) FROM __pairs GROUP BY ALL HAVING count(*) > 1 "
+                               f"ORDER BY min(rowid) LIMIT {EXAMPLES_SHOWN}", "checking replicates")
+            raise repeated_pairs(spec.x.column, spec.y.column, first, int(repeated))
+        return self._keyed_cells()
+
+    def _keyed_cells(self) -> pd.DataFrame:
+        """The cells of the table :data:`CELLS` whose labels are both present, as numbers: a MultiIndex
+        built from each axis's labels and codes (no label repeated per cell) over ``value`` and ``n``."""
+        import pandas as pd
+
+        spec = self.run.spec
+        levels = []
+        for axis in ("y", "x"):
+            self.ask(f"CREATE TEMP TABLE __{axis}_labels AS SELECT label, CAST(row_number() OVER () - 1 AS INTEGER) "
+                     f"AS code FROM (SELECT DISTINCT __{axis} AS label FROM {CELLS} "
+                     f"WHERE __y IS NOT NULL AND __x IS NOT NULL)", "aggregating")
+            levels.append(self.frame(f"SELECT label FROM __{axis}_labels ORDER BY code", "aggregating")["label"])
+        total = self.ask(f"SELECT count(*) FROM {CELLS} WHERE __y IS NOT NULL AND __x IS NOT NULL", "aggregating")[0][0]
+        arrays = self.ask(
+            f"SELECT __y_labels.code, __x_labels.code, {VALUE}, {COUNT} FROM {CELLS} "
+            f"JOIN __y_labels ON {CELLS}.__y = __y_labels.label JOIN __x_labels ON {CELLS}.__x = __x_labels.label",
+            "collecting cells", lambda connection, query: _arrays(connection, query, total))
+        y_codes, x_codes, values, counts = arrays
+        index = pd.MultiIndex(levels=[pd.Index(level, name=None) for level in levels], codes=[y_codes, x_codes],
+                              names=[spec.y.column, spec.x.column], verify_integrity=False)
+        return pd.DataFrame({VALUE: values, COUNT: counts}, index=index, copy=False)
 
     def labels(self, cells: pd.DataFrame) -> pd.DataFrame:
-        """One row per distinct combination of the axis columns and the label columns (sorting, strips)."""
+        """One row per distinct combination of the axis columns and the label columns (sorting, strips);
+        with no label columns, the cells' own label pairs as categoricals (codes, not a text per cell)."""
+        import pandas as pd
+
         spec = self.run.spec
         columns = [spec.x.column, spec.y.column, *[column for column in spec.label_columns()
                                                    if column not in (spec.x.column, spec.y.column)]]
         if len(columns) == 2:
-            return cells.index.to_frame(index=False)[columns]
+            index = cells.index
+            return pd.DataFrame({name: pd.Categorical.from_codes(codes, level) for name, codes, level in
+                                 zip(index.names, index.codes, index.levels)})[columns]
         return self.frame(f"SELECT DISTINCT {', '.join(map(sql.name, columns))} FROM {SELECTED}", "labelling")
 
     def rows(self) -> pd.DataFrame:
@@ -379,6 +412,24 @@ class Session:
         rows = rows.set_index(ROW_NUMBER).rename_axis(None)  # numbered as the pandas engine numbers them
         order = [column for column in self.source.columns if column in rows.columns]
         return rows[order + [column for column in rows.columns if column not in order]]
+
+
+def _arrays(connection: duckdb.DuckDBPyConnection, query: str, total: int) -> list[np.ndarray]:
+    """The columns of ``query`` (``total`` rows of numbers: two label codes, a value and a count) as
+    numpy arrays, filled a batch at a time, so that no second copy of the result is ever held."""
+    import numpy as np
+
+    arrays = [np.empty(total, np.int32), np.empty(total, np.int32), np.empty(total, np.float64),
+              np.empty(total, np.int64)]
+    filled = 0
+    for batch in connection.sql(query).to_arrow_reader(BATCH_ROWS):
+        size = batch.num_rows
+        for array, column in zip(arrays, batch.columns):
+            array[filled:filled + size] = column.to_numpy(zero_copy_only=False)
+        filled += size
+    if filled != total:  # pragma: no cover - DuckDB gave another number of cells than it counted
+        raise RuntimeError(f"DuckDB returned {filled} cells, not the {total} it counted")
+    return arrays
 
 
 def _close(connection: duckdb.DuckDBPyConnection) -> None:

@@ -48,9 +48,10 @@ if TYPE_CHECKING:  # pragma: no cover
 TEXT_READERS = {"amiga-text": "\t", "csv": ","}
 """The built-in readers whose files DuckDB reads as text, with the separator each expects."""
 UNNAMED_INDEX_PREFIX = "__index_level_"
-MAX_LINE_BYTES = 1 << 26
-"""The longest line DuckDB is allowed to read (the built-in reader has no limit; 64 MB is far past any
-summary row)."""
+MAX_LINE_BYTES = 1 << 21
+"""The longest line DuckDB is allowed to read: DuckDB's own default, 2 MB, thousands of times a summary
+row (the built-in reader has no limit). DuckDB sizes its read buffers from it, one per thread: at 64 MB
+they took 1.4 GB of a 10^7-well run's 2.4 GB peak (docs/performance.md)."""
 FILE_INDEX = "__file"
 """The position of each row's file among the input files, when a run needs it (the duplicate-wells check)."""
 TRANSCODE_CHUNK = 1 << 22
