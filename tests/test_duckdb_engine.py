@@ -75,3 +75,18 @@ def test_a_terminal_sees_progress_and_a_pipe_does_not(screen, monkeypatch, termi
     assert result.matrix.shape[1] == 400
     assert ("amiga-heatmap: aggregating" in shown.getvalue()) is terminal
     assert shown.getvalue().endswith("\r\033[K") or not terminal
+
+
+def test_duckdb_is_held_to_one_gib_by_default_and_to_the_given_limit(tmp_path) -> None:
+    from amiga_heatmap.builtin.duckdb_engine.settings import connect
+
+    machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    expected = min(1 << 30, machine // 2)
+    for settings, limit in (({}, expected), ({"memory_limit": 300 << 20}, 300 << 20)):
+        database, cursor = connect(settings, str(tmp_path))
+        try:
+            held = cursor.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        finally:
+            database.close()
+        number, unit = held.split()
+        assert abs(float(number) * {"MiB": 1 << 20, "GiB": 1 << 30}[unit] - limit) <= 1 << 20, held

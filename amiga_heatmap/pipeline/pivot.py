@@ -7,35 +7,54 @@ from typing import TYPE_CHECKING
 from .label_order import natural_positions
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
 
 def pivot(reduced: pd.Series, counts: pd.Series, x: str, y: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Turn the (y, x)-indexed results of :func:`aggregate` into the y x x matrix of floats (missing
-    cells NaN), rows and columns sorted (:mod:`.label_order`), and the matching matrix of counts (0 where no value)."""
-    matrix = _grid(reduced.astype(float), float("nan"))
-    counts_matrix = _grid(counts.astype(int), 0)
+    cells NaN), rows and columns sorted (:mod:`.label_order`), and the matching matrix of counts (0 where
+    no value)."""
+    placement = _Placement(reduced.index)
+    counts_placement = placement if counts.index is reduced.index else _Placement(counts.index)
+    matrix = placement.grid(reduced.to_numpy(dtype=float), float("nan"))
+    counts_matrix = counts_placement.grid(counts.to_numpy(dtype=int), 0)
     for table in (matrix, counts_matrix):
         table.columns.name = x
         table.index.name = y
     return matrix, counts_matrix
 
 
-def _grid(cells: pd.Series, fill: float) -> pd.DataFrame:
-    """Place the values of a (y, x)-indexed Series in a y x x table (``fill`` where no value), rows and
-    columns in natural order (:mod:`.label_order`). Vectorised through the index's integer codes: ``unstack`` of an unsorted index
-    costs a sort of every cell."""
-    import numpy as np
-    import pandas as pd
+class _Placement:
+    """Where each cell of a (y, x)-indexed Series goes in the y x x table whose rows and columns are in
+    natural order (:mod:`.label_order`): its position in the flattened table, computed from the index's
+    integer codes (``unstack`` of an unsorted index costs a sort of every cell, and indexing a 2-D
+    table with two arrays of positions is several times slower than one flat position per cell)."""
 
-    index = cells.index.remove_unused_levels()
-    y_labels, x_labels = index.levels
-    y_order, x_order = natural_positions(y_labels), natural_positions(x_labels)
-    y_rank, x_rank = np.empty_like(y_order), np.empty_like(x_order)
-    y_rank[y_order], x_rank[x_order] = np.arange(len(y_order)), np.arange(len(x_order))
-    grid = np.full((len(y_labels), len(x_labels)), fill, dtype=cells.dtype)
-    grid[y_rank[index.codes[0]], x_rank[index.codes[1]]] = cells.to_numpy()
-    return pd.DataFrame(grid, index=y_labels[y_order], columns=x_labels[x_order])
+    def __init__(self, index: pd.MultiIndex):
+        import numpy as np
+
+        levels_and_codes = zip(index.levels, index.codes)
+        if not all(np.bincount(codes, minlength=len(level)).all() for level, codes in levels_and_codes):
+            index = index.remove_unused_levels()  # a label no cell has (pandas' own check is much slower)
+        y_labels, x_labels = index.levels
+        y_order, x_order = natural_positions(y_labels), natural_positions(x_labels)
+        y_rank, x_rank = np.empty_like(y_order), np.empty_like(x_order)
+        y_rank[y_order], x_rank[x_order] = np.arange(len(y_order)), np.arange(len(x_order))
+        self.rows, self.columns = y_labels[y_order], x_labels[x_order]
+        self.flat = y_rank[index.codes[0]]  # intp: no copy of the cells' positions is made below
+        self.flat *= len(x_labels)
+        self.flat += x_rank[index.codes[1]]
+
+    def grid(self, values: np.ndarray, fill: float) -> pd.DataFrame:
+        """The table holding ``values`` (in the index's order) at their cells and ``fill`` elsewhere."""
+        import numpy as np
+        import pandas as pd
+
+        grid = np.full(len(self.rows) * len(self.columns), fill, dtype=values.dtype)
+        grid[self.flat] = values
+        table = grid.reshape(len(self.rows), len(self.columns))
+        return pd.DataFrame(table, index=self.rows, columns=self.columns, copy=False)
 
 
 def order_single_column(matrix: pd.DataFrame, counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -8,8 +8,10 @@ A run makes, in the engine's own work folder (:func:`.settings.work_folder`):
    registered as relations), checked for files repeating wells;
 3. ``selected_rows``, the subset; its values that match nothing are warned about, and a subset keeping
    nothing is refused, as the pandas engine does;
-4. the cells: one ``GROUP BY`` of (y, x) computing the aggregator's standard form and the count of
-   non-missing values, and counting the value cells that hold text (refused, naming samples).
+4. the cells: one ``GROUP BY`` of (y, x) into a table, computing the aggregator's standard form, the
+   count of non-missing values and the count of value cells written as something other than a number;
+   only when there are such cells does a second pass tell missing-value words and NaN from text
+   (refused, naming samples). The cells then come back as label codes and numbers.
 
 A view is enough when the rows are read once (the common run). When a run reads them several times (a
 subset, annotations, label columns, several files, ``--save-filtered-table``) and they come from text,
@@ -343,14 +345,15 @@ class Session:
         aggregate = sql.reduction(run.aggregator, run.aggregator_arguments, run.aggregator_plugin)
         self.ask(
             f"CREATE TEMP TABLE {CELLS} AS SELECT {y} AS __y, {x} AS __x, {aggregate} AS {VALUE}, "
-            f"count({sql.VALUE}) AS {COUNT}, count(*) AS __rows, count_if({sql.text_cell()}) AS __text "
+            f"count({sql.VALUE}) AS {COUNT}, count(*) AS __rows, count({sql.VALUE_TEXT}) AS __texts "
             f"FROM {SELECTED} GROUP BY ALL", "aggregating")
         text_cells, missing_keys, repeated = self.ask(
-            f"SELECT sum(__text), sum(__rows) FILTER (WHERE __y IS NULL OR __x IS NULL), "
+            f"SELECT sum(__texts), sum(__rows) FILTER (WHERE __y IS NULL OR __x IS NULL), "
             f"count(*) FILTER (WHERE __rows > 1 AND __y IS NOT NULL AND __x IS NOT NULL) FROM {CELLS}",
             "aggregating")[0]
-        if text_cells:
-            text_cells = self.ask(f"SELECT count({sql.VALUE_TEXT}) FROM {SELECTED}", "checking values")[0][0]
+        if text_cells and self.ask(  # missing-value words and NaN are not text; another pass tells them apart
+                f"SELECT bool_or({sql.text_cell()}) FROM {SELECTED} WHERE {sql.VALUE_TEXT} IS NOT NULL",
+                "checking values")[0][0]:
             sample = sql.name(self.sources.sample_column) if self.sources.sample_column in self.source.labels \
                 else "NULL"
             found = self.ask(f"SELECT CAST({sample} AS VARCHAR), {sql.VALUE_TEXT} FROM {SELECTED} "
@@ -373,19 +376,21 @@ class Session:
 
         spec = self.run.spec
         levels = []
+        keyed = "__y IS NOT NULL AND __x IS NOT NULL"
         for axis in ("y", "x"):
-            self.ask(f"CREATE TEMP TABLE __{axis}_labels AS SELECT label, CAST(row_number() OVER () - 1 AS INTEGER) "
-                     f"AS code FROM (SELECT DISTINCT __{axis} AS label FROM {CELLS} "
-                     f"WHERE __y IS NOT NULL AND __x IS NOT NULL)", "aggregating")
+            self.ask(f"CREATE TEMP TABLE __{axis}_labels AS SELECT label, "
+                     f"CAST(row_number() OVER () - 1 AS INTEGER) AS code "
+                     f"FROM (SELECT DISTINCT __{axis} AS label FROM {CELLS} WHERE {keyed})", "aggregating")
             levels.append(self.frame(f"SELECT label FROM __{axis}_labels ORDER BY code", "aggregating")["label"])
-        total = self.ask(f"SELECT count(*) FROM {CELLS} WHERE __y IS NOT NULL AND __x IS NOT NULL", "aggregating")[0][0]
-        arrays = self.ask(
+        total = self.ask(f"SELECT count(*) FROM {CELLS} WHERE {keyed}", "aggregating")[0][0]
+        y_codes, x_codes, values, counts = self.ask(
             f"SELECT __y_labels.code, __x_labels.code, {VALUE}, {COUNT} FROM {CELLS} "
-            f"JOIN __y_labels ON {CELLS}.__y = __y_labels.label JOIN __x_labels ON {CELLS}.__x = __x_labels.label",
-            "collecting cells", lambda connection, query: _arrays(connection, query, total))
-        y_codes, x_codes, values, counts = arrays
-        index = pd.MultiIndex(levels=[pd.Index(level, name=None) for level in levels], codes=[y_codes, x_codes],
-                              names=[spec.y.column, spec.x.column], verify_integrity=False)
+            f"JOIN __y_labels ON {CELLS}.__y = __y_labels.label "
+            f"JOIN __x_labels ON {CELLS}.__x = __x_labels.label",
+            "collecting cells", lambda connection, query: _arrays(connection, query, total, *map(len, levels)))
+        index = pd.MultiIndex(levels=[pd.Index(level, name=None) for level in levels],
+                              codes=[y_codes, x_codes], names=[spec.y.column, spec.x.column],
+                              verify_integrity=False)
         return pd.DataFrame({VALUE: values, COUNT: counts}, index=index, copy=False)
 
     def labels(self, cells: pd.DataFrame) -> pd.DataFrame:
@@ -414,12 +419,16 @@ class Session:
         return rows[order + [column for column in rows.columns if column not in order]]
 
 
-def _arrays(connection: duckdb.DuckDBPyConnection, query: str, total: int) -> list[np.ndarray]:
-    """The columns of ``query`` (``total`` rows of numbers: two label codes, a value and a count) as
-    numpy arrays, filled a batch at a time, so that no second copy of the result is ever held."""
+def _arrays(connection: duckdb.DuckDBPyConnection, query: str, total: int, y_labels: int,
+            x_labels: int) -> list[np.ndarray]:
+    """The columns of ``query`` (``total`` rows of numbers: the codes of a y label and of an x label, a
+    value and a count) as numpy arrays, filled a batch at a time, so that no second copy of the result
+    is ever held; each code in the smallest integer type that holds its axis's number of labels (the
+    type pandas keeps a MultiIndex's codes in)."""
     import numpy as np
 
-    arrays = [np.empty(total, np.int32), np.empty(total, np.int32), np.empty(total, np.float64),
+    code_types = [np.min_scalar_type(-max(labels, 1)) for labels in (y_labels, x_labels)]
+    arrays = [np.empty(total, code_types[0]), np.empty(total, code_types[1]), np.empty(total, np.float64),
               np.empty(total, np.int64)]
     filled = 0
     for batch in connection.sql(query).to_arrow_reader(BATCH_ROWS):

@@ -1,9 +1,11 @@
 """The ``duckdb`` engine's settings (``--engine-option KEY=VALUE``) and the DuckDB connection they
 configure.
 
-- ``memory_limit``: the most memory DuckDB may hold before it spills to disk, e.g. ``2GB`` (default: half
-  of the machine's memory, or of the container's limit when that is lower: the rest is left to pandas,
-  the renderer and other programs).
+- ``memory_limit``: the most memory DuckDB may hold before it spills to disk, e.g. ``2GB`` (default:
+  :data:`DEFAULT_MEMORY`, 1 GiB, or half of the machine's memory or of the container's limit when that
+  is less). 1 GiB holds the running totals of millions of cells and spills the rest, so a screen of
+  10^8 wells is drawn in under 2 GB in all; a larger limit spills less and is somewhat faster on such
+  screens (docs/performance.md, "10^8 wells from Parquet").
 - ``threads``: how many threads DuckDB uses (default: one per core).
 - ``temp_directory``: the folder DuckDB spills to. The engine always works in a folder of its own,
   made under the system's temporary folder (or under this one) and removed when the run ends, even when
@@ -26,8 +28,10 @@ from ...options.declaration import Option
 if TYPE_CHECKING:  # pragma: no cover
     import duckdb
 
+DEFAULT_MEMORY = 1 << 30
+"""The memory DuckDB may use when ``memory_limit`` is not given (on a machine with at least twice as much)."""
 MEMORY_SHARE = 0.5
-"""The share of the machine's memory DuckDB may use when ``memory_limit`` is not given."""
+"""The largest share of the machine's memory DuckDB may use when ``memory_limit`` is not given."""
 MINIMUM_MEMORY = 64 << 20
 """The smallest ``memory_limit`` accepted: below it DuckDB cannot run a group-by at all."""
 UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
@@ -76,8 +80,8 @@ def spill_folder(label: str, value: object) -> str:
 
 
 SETTINGS = (
-    Option("memory_limit", "the most memory DuckDB may use before spilling to disk, e.g. 2GB (default: half of "
-           "the machine's)", check=memory_bytes, reads="engine duckdb"),
+    Option("memory_limit", "the most memory DuckDB may use before spilling to disk, e.g. 2GB (default: 1GiB, "
+           "or half of the machine's memory if less)", check=memory_bytes, reads="engine duckdb"),
     Option("threads", "how many threads DuckDB uses (default: one per core)", check=thread_count,
            reads="engine duckdb"),
     Option("temp_directory", "the folder DuckDB spills to (default: the system's temporary folder); a folder "
@@ -86,7 +90,8 @@ SETTINGS = (
 
 
 def default_memory_limit() -> int:
-    """:data:`MEMORY_SHARE` of the machine's memory, or of the container's limit when lower."""
+    """:data:`DEFAULT_MEMORY`, or :data:`MEMORY_SHARE` of the machine's memory (or of the container's limit)
+    when that is less."""
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     try:
         with open(CGROUP_LIMIT, encoding="ascii") as handle:
@@ -95,7 +100,7 @@ def default_memory_limit() -> int:
             total = min(total, int(limit))
     except OSError:
         pass
-    return max(MINIMUM_MEMORY, int(total * MEMORY_SHARE))
+    return max(MINIMUM_MEMORY, min(DEFAULT_MEMORY, int(total * MEMORY_SHARE)))
 
 
 @contextmanager
