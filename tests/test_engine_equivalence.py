@@ -257,6 +257,20 @@ def with_text_values(tmp_path) -> str:
     return path
 
 
+def test_missing_value_words_in_the_value_column_are_missing_not_text(tmp_path) -> None:
+    rows = pd.read_csv(SUMMARY, sep="\t", dtype=str, keep_default_na=False)
+    rows.loc[[3, 40, 41, 700], "gr"] = ["NA", "NaN", "n/a", "#N/A"]
+    path = tmp_path / "words.txt"
+    path.write_text(rows.to_csv(sep="\t", index=False), encoding="utf-8")
+    pandas_result, duckdb_result = both(path, value="gr", x="Isolate", y="Substrate", operation="mean")
+    assert_same(pandas_result, duckdb_result)
+    numbers = pd.to_numeric(rows["gr"].mask(rows.index.isin([3, 40, 41, 700])))
+    expected = numbers.groupby([rows["Substrate"], rows["Isolate"]]).agg(["mean", "count"])
+    cells = duckdb_result.cell_table.cells
+    np.testing.assert_allclose(cells["value"], expected["mean"].loc[cells.index], rtol=1e-12)
+    assert (cells["n"] == expected["count"].loc[cells.index]).all() and cells["n"].sum() == len(rows) - 4
+
+
 ERRORS = {
     "missing column": (lambda tmp: SUMMARY, {"value": "norm(gr)"}),
     "not numeric": (lambda tmp: SUMMARY, {"value": "Plate_ID"}),
