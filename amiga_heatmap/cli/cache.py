@@ -23,19 +23,24 @@ ENTRIES_SHOWN = 10
 @reports_errors
 def cache_command(action: str, verbose: bool) -> None:
     """Show (info) or empty (clear) the parsed-input cache: the columns runs read from text summaries,
-    kept as Parquet so that the next run on the same, unchanged file skips parsing.
+    kept as Parquet so that the next run on the same, unchanged file skips parsing, and the SHA-256 of
+    input files, remembered so that an unchanged file is not hashed again.
 
     \b
     The folder is $AMIGA_HEATMAP_CACHE_DIR/parsed-inputs, or the user's cache folder;
     $AMIGA_HEATMAP_CACHE_SIZE bounds it (default 2GB; 0 stores nothing).
     """
+    from ..output.known_hashes import SUFFIX, forget_all, hashes_folder
     from ..pipeline.input_cache import DEFAULT_LIMIT, cache_folder, clear, entries, size_limit, source_of
 
     folder = cache_folder()
     limit = size_limit()
+    hashes = hashes_folder()
     if action == "clear":
         count, size = clear(folder) if folder.is_dir() else (0, 0)
-        report(f"Removed {count} cache entries ({_size(size)}) from {folder}.")
+        forgotten = forget_all(hashes) if hashes.is_dir() else 0
+        report(f"Removed {count} cache entries ({_size(size)}) from {folder}, and {forgotten} remembered "
+               f"file hashes.")
         return
     found = entries(folder) if folder.is_dir() else []
     bound = "set by AMIGA_HEATMAP_CACHE_SIZE" if limit != DEFAULT_LIMIT else "the default"
@@ -47,6 +52,8 @@ def cache_command(action: str, verbose: bool) -> None:
         lines.extend(f"  {_size(size):>9}  {source_of(place) or '(unreadable entry)'}" for place, size, _ in newest)
     if len(found) > ENTRIES_SHOWN:
         lines.append(f"  and {len(found) - ENTRIES_SHOWN} more")
+    remembered = len(list(hashes.glob("*" + SUFFIX))) if hashes.is_dir() else 0
+    lines.append(f"Remembered file hashes: {remembered} (in {hashes}).")
     report("\n".join(lines))
 
 

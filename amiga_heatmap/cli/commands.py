@@ -369,7 +369,7 @@ def heatmap(
         refuse_overwriting_inputs(cell_table_path(target), inputs)
     check_output_folder(target)
 
-    hashes = None if no_provenance else InputHashes(inputs)
+    hashes = None if no_provenance else InputHashes(inputs, remember=not spec.no_cache)
     with recording() as times:
         result = Pipeline(spec, plugins).run(inputs)
         with stage("render"):

@@ -60,16 +60,19 @@ SETTLED_SECONDS = 2.0
 same clock tick as an earlier one leaves the times as they were, but not two seconds later."""
 
 
-def shared_sha256(path: str | os.PathLike[str]) -> str:
+def shared_sha256(path: str | os.PathLike[str], remember: bool = True) -> str:
     """:func:`sha256` of ``path``, computed once per process for one state of the file, so that the
     provenance record and the parsed-input cache (:mod:`amiga_heatmap.pipeline.input_cache`) share one
-    hash; a caller asking while another thread hashes the file waits for that hash.
+    hash; a caller asking while another thread hashes the file waits for that hash. With ``remember``,
+    also kept from one run to the next (:mod:`.known_hashes`), unless the cache stores nothing.
 
     A state is the resolved path, size, inode, and modification and change times (writing the file or
     setting its times changes the change time). A hash that began within :data:`SETTLED_SECONDS` of the
     file's last change is not remembered, since a second change within the file system's clock tick
     would keep those times."""
     import time
+
+    from . import known_hashes
 
     status = os.stat(path)
     key = (os.path.realpath(path), status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
@@ -81,11 +84,18 @@ def shared_sha256(path: str | os.PathLike[str]) -> str:
         with _DIGESTS_LOCK:
             if key in _DIGESTS:
                 return _DIGESTS[key]
-        started = time.time()
-        digest = sha256(path)
+        remember = remember and known_hashes.in_use()
+        digest = known_hashes.recalled(key) if remember else None
+        settled = digest is not None
+        if digest is None:
+            started = time.time()
+            digest = sha256(path)
+            settled = started - max(status.st_mtime, status.st_ctime) > SETTLED_SECONDS
+            if settled and remember:
+                known_hashes.remember(key, digest)
         with _DIGESTS_LOCK:
             _HASHING.pop(key, None)
-            if started - max(status.st_mtime, status.st_ctime) > SETTLED_SECONDS:
+            if settled:
                 _DIGESTS[key] = digest
     return digest
 
@@ -99,11 +109,12 @@ def file_record(path: str | os.PathLike[str], digest: str | None = None) -> dict
 class InputHashes:
     """The SHA-256 of the input files, computed in a background thread while the run reads and draws
     (hashlib releases the GIL on large blocks, and the files are in the page cache after reading), so
-    that the record costs a 1.5-million-well run almost no time. :meth:`records` waits for them. The
-    thread is a daemon: a run that fails or is interrupted never waits for it."""
+    that the record costs a 1.5-million-well run almost no time, or recalled from an earlier run
+    (``remember``, see :func:`shared_sha256`). :meth:`records` waits for them. The thread is a daemon: a
+    run that fails or is interrupted never waits for it."""
 
-    def __init__(self, files: Sequence[Path]):
-        self.files = list(files)
+    def __init__(self, files: Sequence[Path], remember: bool = True):
+        self.files, self.remember = list(files), remember
         self._digests: dict[Path, str | None] = {}
         self._thread = threading.Thread(target=self._hash_all, name="amiga-heatmap-hash", daemon=True)
         self._thread.start()
@@ -111,7 +122,7 @@ class InputHashes:
     def _hash_all(self) -> None:
         for file in self.files:
             try:
-                self._digests[file] = shared_sha256(file)
+                self._digests[file] = shared_sha256(file, self.remember)
             except OSError:  # gone or unreadable since it was read: recorded without a hash
                 self._digests[file] = None
 
