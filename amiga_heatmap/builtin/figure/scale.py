@@ -218,7 +218,7 @@ def _linear(low: float, high: float, ratios: bool, drawing: Drawing) -> ColourSc
 
 def _logarithmic(kind: str, low: float, high: float, ratios: bool, drawing: Drawing) -> ColourScale:
     """A log scale: symmetric around the centre (in ratios) unless ``vmin``/``vmax`` are given."""
-    from matplotlib.colors import LogNorm
+    from .norms import LogNorm
 
     center = drawing.center if drawing.center is not None else (1.0 if ratios else None)
     if center is not None and drawing.vmin is None and drawing.vmax is None:
@@ -235,7 +235,8 @@ def _logarithmic(kind: str, low: float, high: float, ratios: bool, drawing: Draw
 def _symlog(finite: np.ndarray, low: float, high: float, drawing: Drawing) -> ColourScale:
     """A symmetric log scale around ``center`` (default 0), linear within its ``linthresh``."""
     import numpy as np
-    from matplotlib.colors import SymLogNorm
+
+    from .norms import SymLogNorm
 
     center = drawing.center if drawing.center is not None else 0.0
     sizes = np.abs(finite - center)
