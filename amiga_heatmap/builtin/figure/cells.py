@@ -109,9 +109,9 @@ def draw_cells(
             yticklabels=False,
             **mesh_kws,
         )
-    if as_image:
+    if axes.images:  # seaborn's pcolormesh call drew the image
         bar = axes.images[0].colorbar
-    else:
+    else:  # a mesh (few cells, or annotated): shown as the same image when large
         mesh = _mesh(axes)
         bar = mesh.colorbar
         if large:
