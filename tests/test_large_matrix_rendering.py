@@ -148,3 +148,19 @@ def test_the_scale_norms_keep_set_limits_and_find_missing_ones_as_matplotlib_doe
     assert isinstance(fixed, matplotlib.colors.LogNorm) and type(fixed).__name__ == "LogNorm"
     copy = pickle.loads(pickle.dumps(fixed))
     assert type(copy) is norms.LogNorm and (copy.vmin, copy.vmax) == (0.5, 2.0)
+
+
+def test_the_renderer_benchmark_draws_a_saved_matrix_and_reports_each_stage(ratios, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from .conftest import REPOSITORY
+
+    [matrix] = ratios.save(tmp_path / "matrix.tsv")
+    done = subprocess.run(
+        [sys.executable, str(REPOSITORY / "benchmarks" / "renderer.py"), matrix, "--repeat", "1", "--value", "norm(v)"],
+        capture_output=True, text=True, check=True,
+    )
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"{ROWS} x {COLUMNS} matrix, 1 fresh processes, median seconds:"
+    assert [line.split()[0] for line in lines[1:]] == ["import", "import", "plan", "draw", "savefig", "close", "total"]
