@@ -22,13 +22,20 @@ the lines between cells and the annotations, with the user's seaborn keywords (`
   overlapping the neighbours by a quarter of a point at most; so is the colour bar, which stays vector
   (matplotlib would rasterise it, which allocates an image the size of the whole figure).
 
-Over :data:`VECTOR_CELLS` cells, seaborn's mesh is then drawn as one image with a pixel per cell
-(same values, colour map and norm; ``interpolation="none"``) instead of one rectangle per cell, so a
-2,000 x 400 heatmap is a small PDF that opens quickly; lines between cells stay vector lines.
+Over :data:`VECTOR_CELLS` cells, the cells are drawn as one image with a pixel per cell (same values,
+mask, colour map and norm; ``interpolation="none"``) instead of one rectangle per cell, so a 2,000 x 400
+heatmap is a small PDF that opens quickly; lines between cells stay vector lines. seaborn still draws
+them: while ``seaborn.heatmap`` runs, the panel's ``pcolormesh`` is :func:`_image_instead_of_mesh`, which
+shows seaborn's masked cell values as that image, and seaborn builds its colour bar from it. Building
+the mesh only to replace it cost more than the rest of the panel (1.3 s of mesh coordinates and data
+limits for a 569 x 13,021 screen). With ``annot``, seaborn reads the colours of its mesh to colour the
+annotations, so an annotated panel gets the mesh, which is then replaced by the same image.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from .options import Drawing
@@ -40,6 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.collections import QuadMesh
     from matplotlib.colorbar import Colorbar
+    from matplotlib.image import AxesImage
 
 VECTOR_CELLS = 5000
 ANNOTATION_FONT_LARGEST = 9.0
@@ -81,30 +89,35 @@ def draw_cells(
     annot_kws = dict(drawing.annot_kws)
     if drawing.annot and "size" not in annot_kws:
         annot_kws["size"] = _annotation_font(axes, values, drawing.fmt)
-    seaborn_module().heatmap(
-        values,
-        ax=axes,
-        cbar=colorbar_axes is not None,
-        cbar_ax=colorbar_axes,
-        cbar_kws=drawing.cbar_kws,
-        cmap=scale.cmap,
-        norm=scale.norm,
-        mask=hidden,
-        annot=drawing.annot,
-        fmt=drawing.fmt,
-        annot_kws=annot_kws,
-        linewidths=linewidths,
-        linecolor=linecolor,
-        xticklabels=False,
-        yticklabels=False,
-        **mesh_kws,
-    )
-    mesh = _mesh(axes)
-    bar = mesh.colorbar
-    if large:
-        _draw_as_image(axes, mesh, values.shape)
-        if lines:
-            _draw_lines(axes, values.shape, drawing)
+    as_image = large and not drawing.annot  # seaborn colours annotations from its mesh (module docstring)
+    with _image_instead_of_mesh(axes, values.shape) if as_image else nullcontext():
+        seaborn_module().heatmap(
+            values,
+            ax=axes,
+            cbar=colorbar_axes is not None,
+            cbar_ax=colorbar_axes,
+            cbar_kws=drawing.cbar_kws,
+            cmap=scale.cmap,
+            norm=scale.norm,
+            mask=hidden,
+            annot=drawing.annot,
+            fmt=drawing.fmt,
+            annot_kws=annot_kws,
+            linewidths=linewidths,
+            linecolor=linecolor,
+            xticklabels=False,
+            yticklabels=False,
+            **mesh_kws,
+        )
+    if axes.images:  # seaborn's pcolormesh call drew the image
+        bar = axes.images[0].colorbar
+    else:  # a mesh (few cells, or annotated): shown as the same image when large
+        mesh = _mesh(axes)
+        bar = mesh.colorbar
+        if large:
+            _draw_as_image(axes, mesh, values.shape)
+    if large and lines:
+        _draw_lines(axes, values.shape, drawing)
     layers = (
         (INFINITE_LAYER, infinite, drawing.infinite_cell_color, drawing.infinite_cell_hatch),
         (NONPOSITIVE_LAYER, nonpositive, drawing.nonpositive_cell_color, ""),
@@ -147,21 +160,38 @@ def _mesh(axes: Axes) -> QuadMesh:
     return next(artist for artist in axes.collections if isinstance(artist, QuadMesh))
 
 
+@contextmanager
+def _image_instead_of_mesh(axes: Axes, shape: tuple[int, int]) -> Iterator[None]:
+    """Within the block, ``axes.pcolormesh(cells, cmap=..., norm=..., alpha=...)`` (seaborn's call) shows
+    ``cells`` (rows x columns, masked where hidden) as one image a pixel per cell and returns it; its
+    other keywords, which shape a mesh's edges, have nothing to draw on an image."""
+
+    def as_image(cells, *, cmap, norm, alpha=None, **mesh_only: Any) -> AxesImage:
+        return _draw_image(axes, cells, cmap, norm, alpha, shape)
+
+    axes.pcolormesh = as_image  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del axes.pcolormesh
+
+
 def _draw_as_image(axes: Axes, mesh: QuadMesh, shape: tuple[int, int]) -> None:
     """Replace seaborn's ``mesh`` by an image of the same cells, a pixel each."""
-    rows, columns = shape
-    axes.imshow(
-        mesh.get_array().reshape(shape),
-        cmap=mesh.get_cmap(),
-        norm=mesh.norm,
-        alpha=mesh.get_alpha(),
-        interpolation="none",
-        aspect="auto",
-        extent=(0, columns, rows, 0),
-    )
+    _draw_image(axes, mesh.get_array().reshape(shape), mesh.get_cmap(), mesh.norm, mesh.get_alpha(), shape)
     mesh.remove()
+
+
+def _draw_image(axes: Axes, cells: np.ndarray, cmap: Any, norm: Any, alpha: float | None,
+                shape: tuple[int, int]) -> AxesImage:
+    """``cells`` as one image on ``axes``, a pixel per cell, filling the panel's cell coordinates."""
+    rows, columns = shape
+    image = axes.imshow(
+        cells, cmap=cmap, norm=norm, alpha=alpha, interpolation="none", aspect="auto", extent=(0, columns, rows, 0)
+    )
     axes.set_xlim(0, columns)
     axes.set_ylim(rows, 0)
+    return image
 
 
 def _draw_lines(axes: Axes, shape: tuple[int, int], drawing: Drawing) -> None:

@@ -178,7 +178,9 @@ def colour_scale(values: np.ndarray, ratios: bool, drawing: Drawing) -> ColourSc
             given is not None and given <= 0 for given in (drawing.vmin, drawing.vmax, drawing.center)
         )
         kind = "log2" if ratios and not at_or_below_0 else "linear"
-    finite = values[np.isfinite(values)]
+    # the cells the limits come from, copied out only for percentiles and symlog: a copy of a screen's
+    # 7.4 million cells costs 0.1-0.3 s in a fresh process (its memory is new), a masked min/max 0.03 s
+    placed = np.isfinite(values)
     if kind in LOG_BASES:
         for name in ("vmin", "vmax", "center"):
             given = getattr(drawing, name)
@@ -187,17 +189,19 @@ def colour_scale(values: np.ndarray, ratios: bool, drawing: Drawing) -> ColourSc
                     f"{name} {given:g} is at or below 0, which a {kind} colour scale cannot show; give a "
                     f"{name} above 0, or --color-scale linear."
                 )
-        finite = finite[finite > 0]
-    if drawing.robust and finite.size:
-        low, high = (float(limit) for limit in np.percentile(finite, ROBUST_PERCENTILES))
-    elif finite.size:
-        low, high = float(finite.min()), float(finite.max())
+        with np.errstate(invalid="ignore"):
+            placed &= values > 0
+    if drawing.robust and placed.any():
+        low, high = (float(limit) for limit in np.percentile(values[placed], ROBUST_PERCENTILES))
+    elif placed.any():
+        low = float(np.min(values, where=placed, initial=np.inf))
+        high = float(np.max(values, where=placed, initial=-np.inf))
     else:
         low, high = (0.5, 2.0) if kind in LOG_BASES else (0.0, 1.0)
     if kind in LOG_BASES:
         return _logarithmic(kind, low, high, ratios, drawing)
     if kind == "symlog":
-        return _symlog(finite, low, high, drawing)
+        return _symlog(values[placed], low, high, drawing)
     return _linear(low, high, ratios, drawing)
 
 
@@ -218,7 +222,7 @@ def _linear(low: float, high: float, ratios: bool, drawing: Drawing) -> ColourSc
 
 def _logarithmic(kind: str, low: float, high: float, ratios: bool, drawing: Drawing) -> ColourScale:
     """A log scale: symmetric around the centre (in ratios) unless ``vmin``/``vmax`` are given."""
-    from matplotlib.colors import LogNorm
+    from .norms import LogNorm
 
     center = drawing.center if drawing.center is not None else (1.0 if ratios else None)
     if center is not None and drawing.vmin is None and drawing.vmax is None:
@@ -235,7 +239,8 @@ def _logarithmic(kind: str, low: float, high: float, ratios: bool, drawing: Draw
 def _symlog(finite: np.ndarray, low: float, high: float, drawing: Drawing) -> ColourScale:
     """A symmetric log scale around ``center`` (default 0), linear within its ``linthresh``."""
     import numpy as np
-    from matplotlib.colors import SymLogNorm
+
+    from .norms import SymLogNorm
 
     center = drawing.center if drawing.center is not None else 0.0
     sizes = np.abs(finite - center)
