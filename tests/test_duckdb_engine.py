@@ -71,7 +71,7 @@ def test_a_terminal_sees_progress_and_a_pipe_does_not(screen, monkeypatch, termi
     shown = Terminal() if terminal else io.StringIO()
     monkeypatch.setattr(sys, "stderr", shown)
     result = heatmap(screen, value="norm(auc_lin)", x="Isolate", y="Substrate", operation="median",
-                     engine="duckdb", engine_options={"threads": 1})
+                     engine="duckdb", engine_options={"threads": 1}, no_cache=True)
     assert result.matrix.shape[1] == 400
     assert ("amiga-heatmap: aggregating" in shown.getvalue()) is terminal
     assert shown.getvalue().endswith("\r\033[K") or not terminal
