@@ -191,8 +191,9 @@ def test_a_bad_size_bound_is_a_usage_error(cache, data_dir, run_cli, monkeypatch
     assert outcome.exit_code == 2 and "is not a size" in outcome.stderr
 
 
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
 def test_the_provenance_record_and_the_cache_hash_the_input_once(cache, data_dir, run_cli, monkeypatch,
-                                                                 tmp_path) -> None:
+                                                                 tmp_path, engine) -> None:
     from amiga_heatmap.output import provenance
 
     source = data_dir / "ER_all_summary.txt"
@@ -206,7 +207,7 @@ def test_the_provenance_record_and_the_cache_hash_the_input_once(cache, data_dir
     monkeypatch.setattr(provenance, "sha256", counting)
     monkeypatch.setattr(provenance, "SETTLED_SECONDS", -1.0)  # the copy is fresh: remember its hash anyway
     outcome = run_cli("-i", source, "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "tsv",
-                      "--output-dir", tmp_path, "-o", "once")
+                      "--output-dir", tmp_path, "-o", "once", "--engine", engine)
     assert outcome.exit_code == 0, outcome.stderr
     assert hashed.count(source.resolve()) == 1
     assert len(entries(cache)) == 1

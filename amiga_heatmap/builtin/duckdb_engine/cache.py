@@ -101,12 +101,14 @@ class TextCache:
 
     def __init__(self) -> None:
         self._digests: dict[str, Digest] = {}
+        self._states: dict[str, tuple[int, int, int] | None] = {}  # each file's before it was hashed and read
         self._refused: set[str] = set()  # files whose entries this run does not serve
         self._served: dict[str, Entry] = {}  # served in the current attempt
         self._checked: set[Path] = set()  # entries whose hash matched the file's
         self._own: dict[str, Entry] = {}  # written by this run
         self._fills: dict[str, Fill] = {}  # this run's, written, not yet published
         self._caught: dict[str, list[list[str]]] = {}  # the warnings reading each file gave
+        self._making: set[str] = set()  # files whose entry the current attempt writes
         self._writing = True
         self._enabled = True
 
@@ -137,7 +139,7 @@ class TextCache:
     def fill(self, path: str, reader: str, request: Request) -> Fill | None:
         """A new entry for the text file ``path`` to be written with the columns of ``request`` and of
         the file's older entry; None when it is not to be cached."""
-        if not (self._writing and self._enabled):
+        if not (self._writing and self._enabled) or path in self._making:  # a file given twice: written once
             return None
         place = self._place(path, reader)
         if place is None:
@@ -149,13 +151,14 @@ class TextCache:
             log.info("not caching %s: %s", path, error)
             return None
         temporary = place.parent / f".{place.stem}.{uuid.uuid4().hex[:12]}.part"
-        return Fill(path, place, temporary, request.widened(older.record if older else None),
-                    input_cache.file_state(Path(path)))
+        self._making.add(path)
+        return Fill(path, place, temporary, request.widened(older.record if older else None), self._states[path])
 
     def _place(self, path: str, reader: str) -> Path | None:
         """``KEY.cache`` for ``path``, and its hash begun; None when it is not cached."""
         place = input_cache.entry_path(Path(path), READER_PREFIX + reader)
         if place is not None and path not in self._digests:
+            self._states[path] = input_cache.file_state(Path(path))
             self._digests[path] = Digest(Path(path))
         return place
 
@@ -236,6 +239,7 @@ class TextCache:
         entries it read are compared with their files' (each waited for); :class:`Retry` when one is
         stale, or vanished during a failed attempt. Ctrl-C is let through at once."""
         failure: BaseException | None = None
+        self._making.clear()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
