@@ -111,7 +111,8 @@ def _attempt(cache: TextCache | None) -> AbstractContextManager[None]:
 def _reads_rows_again(sources: Sources, run: Run) -> bool:
     """Whether the rows are read once into a table: when the run reads text (or a DataFrame) more than
     once, and when it returns the rows (in input order, which only a table keeps). Parquet is read
-    again instead: it reads only the columns asked for, and fast."""
+    again instead: it reads only the columns asked for, and fast; so are the cache entries text is read
+    from (:meth:`Session.open` decides once it knows them)."""
     spec = run.spec
     extra_labels = set(spec.label_columns()) - {spec.x.column, spec.y.column}
     several = bool(run.selection) + bool(run.annotations) + bool(extra_labels) + spec.read_all_columns + (
@@ -169,6 +170,9 @@ class Session:
         check_columns(pd.DataFrame(columns=self.source.columns), columns, list(self.sources.files), run.plugins)
         for fill in self.source.fills:  # the text tables read into new cache entries, which the rows come from
             self.cache.write(fill, lambda statement: self.ask(statement, "reading"))
+        # rows read from cache entries only are Parquet, read again rather than copied (unless kept in order)
+        materialize = materialize and (spec.read_all_columns or self.sources.frame is not None
+                                       or self.source.reads_text)
         if materialize:
             self.ask(f"CREATE TABLE {SOURCE} AS {self.source.select}", "reading")
         else:

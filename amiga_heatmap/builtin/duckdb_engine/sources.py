@@ -80,12 +80,14 @@ class Source:
     """The input as SQL: ``select`` gives one row per well; ``labels`` maps each metadata column it gives
     to how it is stored (``text``, or a DuckDB type name for Parquet and DataFrames); ``columns`` is every
     column of the input (for messages about a missing one), in first-seen order; ``fills``, the cache
-    entries to write (:meth:`.cache.TextCache.write`) before ``select`` reads them."""
+    entries to write (:meth:`.cache.TextCache.write`) before ``select`` reads them; ``reads_text``,
+    whether it parses text tables itself (rather than reading them from cache entries)."""
 
     select: str
     labels: dict[str, str]
     columns: list[str]
     fills: list[Fill] = field(default_factory=list)
+    reads_text: bool = False
 
     @property
     def numeric_labels(self) -> frozenset[str]:
@@ -133,13 +135,14 @@ def input_source(
         raise unreadable(Path(refused[0]), plugins)
     text = [file for file in files if kinds[file] == "text"]
     parquet = [file for file in files if kinds[file] == "parquet"]
-    selects, labels, columns, fills = [], {}, {}, []
+    selects, labels, columns, fills, reads_text = [], {}, {}, [], False
     if text:
-        select, text_labels, text_columns, fills = _text_source(text, plugins, folder, wanted, value,
-                                                               transcode or {}, files if file_index else None, cache)
-        selects.append(select)
-        labels.update(text_labels)
-        columns.update(dict.fromkeys(text_columns))
+        texts = _text_source(text, plugins, folder, wanted, value, transcode or {}, files if file_index else None,
+                             cache)
+        selects.append(texts.select)
+        labels.update(texts.labels)
+        columns.update(dict.fromkeys(texts.columns))
+        fills, reads_text = texts.fills, texts.reads_text
     for decimal, group in _parquet_by_decimal_mark(parquet).items():
         listed = ", ".join(sql.text(file) for file in group)
         reading = f"read_parquet([{listed}], union_by_name = true{', filename = true' if file_index else ''})"
@@ -148,15 +151,15 @@ def input_source(
         labels.update({column: kind for column, kind in typed.labels.items() if column not in labels})
         columns.update(dict.fromkeys(typed.columns))
     select = " UNION ALL BY NAME ".join(f"({select})" for select in selects)
-    return Source(select, labels, list(columns), fills)
+    return Source(select, labels, list(columns), fills, reads_text)
 
 
 def _text_source(
     files: list[str], plugins: PluginSet, folder: str, wanted: frozenset[str] | None, value: str,
     transcode: Mapping[str, str], indexed: list[str] | None, cache: TextCache | None,
-) -> tuple[str, dict[str, str], list[str], list[Fill]]:
-    """The SELECT over the text ``files``: each from its cache entry (a served one, or one this run
-    writes) or, without one, one ``read_csv`` per layout; and the entries to write."""
+) -> Source:
+    """The source of the text ``files``: each read from its cache entry (a served one, or one this run
+    writes) or, without one, by one ``read_csv`` per layout."""
     groups: dict[tuple, list[TextFile]] = defaultdict(list)
     columns: dict[str, None] = {}
     selects, fills = [], []
@@ -199,7 +202,8 @@ def _text_source(
         others = [sql.name(column) for column in names if column != value]
         file_column = _file_index([table.path for table in tables], paths, indexed)
         selects.append(f"SELECT {', '.join([*others, values, *file_column])} FROM ({inner})")
-    return " UNION ALL BY NAME ".join(f"({select})" for select in selects), labels, list(columns), fills
+    return Source(" UNION ALL BY NAME ".join(f"({select})" for select in selects), labels, list(columns), fills,
+                  reads_text=bool(groups))
 
 
 def _csv_select(paths: list[str], layout: Layout, positions: list[int], filename: bool) -> str:
