@@ -171,10 +171,11 @@ def test_cache_info_and_clear(cache, data_dir, run_cli) -> None:
     assert "Entries: 0," in run_cli("cache", "info").stdout
 
 
-def test_two_runs_at_once_both_succeed_with_the_same_output(cache, data_dir, tmp_path) -> None:
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_two_runs_at_once_both_succeed_with_the_same_output(cache, data_dir, tmp_path, engine) -> None:
     command = [sys.executable, "-m", "amiga_heatmap", "-i", str(data_dir / "ER_all_summary.txt"), "-x", "Isolate",
                "-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "tsv", "--no-provenance",
-               "--output-dir", str(tmp_path)]
+               "--output-dir", str(tmp_path), "--engine", engine]
     environment = {**os.environ, input_cache.DIRECTORY_VARIABLE: str(cache.parent)}
     runs = [subprocess.Popen([*command, "-o", f"run{number}"], cwd=REPOSITORY, env=environment,
                              stderr=subprocess.PIPE, text=True) for number in (1, 2)]
