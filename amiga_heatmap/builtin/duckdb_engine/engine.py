@@ -3,7 +3,8 @@ memory; only the cells (and what the run's later stages ask for) come back to pa
 
 A run makes, in the engine's own work folder (:func:`.settings.work_folder`):
 
-1. ``summary_source``, the columns the run needs (:mod:`.sources`);
+1. ``summary_source``, the columns the run needs (:mod:`.sources`), the text tables' read from the
+   parsed-input cache, or first written into it (:mod:`.cache`), unless ``--no-cache``;
 2. ``summary_rows``, with the value as a number and the annotations joined (their lookup tables
    registered as relations), checked for files repeating wells;
 3. ``selected_rows``, the subset; its values that match nothing are warned about, and a subset keeping
@@ -14,9 +15,13 @@ A run makes, in the engine's own work folder (:func:`.settings.work_folder`):
    (refused, naming samples). The cells then come back as label codes and numbers.
 
 A view is enough when the rows are read once (the common run). When a run reads them several times (a
-subset, annotations, label columns, several files, ``--save-filtered-table``) and they come from text,
-``summary_rows`` is written once into a DuckDB database in the work folder, which DuckDB keeps within
-its memory limit.
+subset, annotations, label columns, several files, ``--save-filtered-table``) and they come from text
+parsed by ``read_csv`` (not from cache entries, which are Parquet), ``summary_rows`` is written once
+into a DuckDB database in the work folder, which DuckDB keeps within its memory limit.
+
+With the cache, every attempt at reading (:meth:`.cache.TextCache.attempt`) holds back its warnings,
+errors and cells until the entries it read are known to hold the files' current content; an attempt is
+made again, reading the text, when one does not.
 
 The replicate values behind the cells (for ``--test``, ``--save-cell-table`` and ``result.cells``) are
 read again from the input when first asked for (:class:`DeferredReplicates`), so runs that do not ask
