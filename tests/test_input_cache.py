@@ -409,3 +409,18 @@ def test_cache_info_lists_the_duckdb_engines_entries(cache, data_dir, run_cli) -
     assert info.stdout.count(str((data_dir / "ER_all_summary.txt").resolve())) == 2
     assert "Removed 2 cache entries" in run_cli("cache", "clear").stdout
     assert entries(cache) == []
+
+
+def test_a_cache_folder_that_cannot_be_made_means_reading_the_text(data_dir, tmp_path_factory, monkeypatch,
+                                                                  caplog) -> None:
+    blocked = tmp_path_factory.mktemp("blocked") / "not-a-folder"
+    blocked.write_text("a file where the cache folder would go", encoding="utf-8")
+    monkeypatch.setenv(input_cache.DIRECTORY_VARIABLE, str(blocked))
+    caplog.set_level(logging.INFO, "amiga_heatmap")
+    for engine in ("duckdb", "pandas"):
+        result = heatmap(data_dir / "ER_all_summary.txt", value="gr", x="Isolate", y="Substrate", operation="mean",
+                         engine=engine)
+        pd.testing.assert_frame_equal(result.matrix, mean_matrix(data_dir / "ER_all_summary.txt", "gr"), rtol=1e-12,
+                                      check_index_type=False, check_column_type=False)
+    assert "not caching" in caplog.text
+    assert blocked.read_text(encoding="utf-8") == "a file where the cache folder would go"

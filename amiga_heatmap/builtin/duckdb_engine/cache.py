@@ -50,6 +50,10 @@ READER_PREFIX = "duckdb:"
 """Prefixed to the reader's name in an entry's key, apart from the pandas engine's entries of the file."""
 
 
+RECORDED = frozenset({"source", "columns", "numbers", "present", "names", "decimal", "warnings"})
+"""What an entry's record holds."""
+
+
 class Retry(Exception):
     """The run is to be made again: an entry it read was stale or vanished, or the cache failed."""
 
@@ -100,6 +104,7 @@ class TextCache:
     an entry found stale) and the later reading of its replicates."""
 
     def __init__(self) -> None:
+        self._places: dict[str, Path | None] = {}  # each file's KEY.cache (None: not cached)
         self._digests: dict[str, Digest] = {}
         self._states: dict[str, tuple[int, int, int] | None] = {}  # each file's before it was hashed and read
         self._refused: set[str] = set()  # files whose entries this run does not serve
@@ -155,12 +160,14 @@ class TextCache:
         return Fill(path, place, temporary, request.widened(older.record if older else None), self._states[path])
 
     def _place(self, path: str, reader: str) -> Path | None:
-        """``KEY.cache`` for ``path``, and its hash begun; None when it is not cached."""
-        place = input_cache.entry_path(Path(path), READER_PREFIX + reader)
-        if place is not None and path not in self._digests:
+        """``KEY.cache`` for ``path`` (as the file was first looked at in this run), and its hash begun;
+        None when it is not cached."""
+        if path not in self._places:
             self._states[path] = input_cache.file_state(Path(path))
-            self._digests[path] = Digest(Path(path))
-        return place
+            self._places[path] = place = input_cache.entry_path(Path(path), READER_PREFIX + reader)
+            if place is not None:
+                self._digests[path] = Digest(Path(path))
+        return self._places[path]
 
     # ------------------------------------------------------------------------------------ writing
 
@@ -298,6 +305,9 @@ def _published(place: Path) -> list[Entry]:
     for entry in _names(place):
         try:
             record = json.loads(parquet.read_schema(entry).metadata[METADATA_KEY])
+            missing = RECORDED - set(record)
+            if missing:
+                raise KeyError(f"its record lacks {', '.join(sorted(missing))}")
             found.append(Entry(entry, record, entry.stem.rsplit("-", 1)[1]))
         except FileNotFoundError:
             continue
