@@ -7,6 +7,7 @@ import logging
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -424,3 +425,28 @@ def test_a_cache_folder_that_cannot_be_made_means_reading_the_text(data_dir, tmp
                                       check_index_type=False, check_column_type=False)
     assert "not caching" in caplog.text
     assert blocked.read_text(encoding="utf-8") == "a file where the cache folder would go"
+
+
+def test_a_stale_entry_among_several_files_reads_again_and_warns_once(cache, tmp_path_factory, caplog) -> None:
+    folder = tmp_path_factory.mktemp("input")
+    windows, changed = folder / "a_windows.txt", folder / "b_changed.txt"
+    windows.write_bytes("Sample_ID\tIsolate\tSubstrate\tgr\n1\tER1\tD-Glucos\xe9\t0.5\n".encode("cp1252"))
+    changed.write_text("Sample_ID\tIsolate\tSubstrate\tgr\n2\tER2\tD-Glucose\t0.25\n", encoding="utf-8")
+    keywords = {"value": "gr", "x": "Isolate", "y": "Substrate", "allow_duplicate_wells": True, "missing": "keep",
+                **DUCKDB}
+    with pytest.warns(GuessedEncodingWarning):
+        heatmap([windows, changed], **keywords)
+    for place in entries(cache):  # the first file's entry gone: written again while the second's is stale
+        if input_cache.source_of(place) == str(windows.resolve()):
+            place.unlink()
+    status = changed.stat()
+    changed.write_text(changed.read_text(encoding="utf-8").replace("0.25", "0.75"), encoding="utf-8")
+    os.utime(changed, ns=(status.st_atime_ns, status.st_mtime_ns))
+    caplog.set_level(logging.INFO, "amiga_heatmap")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = heatmap([windows, changed], **keywords)
+    assert "is stale" in caplog.text
+    assert sum(warning.category is GuessedEncodingWarning for warning in caught) == 1
+    assert result.matrix.loc["D-Glucose", "ER2"] == 0.75 and result.matrix.loc["D-Glucosé", "ER1"] == 0.5
+    assert len(duckdb_entries(cache)) == 2 and not list(cache.glob(".*.part"))

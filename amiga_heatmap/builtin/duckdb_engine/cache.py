@@ -244,7 +244,11 @@ class TextCache:
     def attempt(self) -> Iterator[None]:
         """Hold back the warnings and the outcome of one attempt at the run until the hashes of the
         entries it read are compared with their files' (each waited for); :class:`Retry` when one is
-        stale, or vanished during a failed attempt. Ctrl-C is let through at once."""
+        stale, or vanished during a failed attempt. Ctrl-C is let through at once.
+
+        An attempt ending in :class:`Retry` (also the cache's own failure, from :meth:`write`) shows
+        none of its warnings and keeps none of the entries it wrote: the next attempt reads those files
+        again and gives their warnings itself."""
         failure: BaseException | None = None
         self._making.clear()
         with warnings.catch_warnings(record=True) as caught:
@@ -255,9 +259,16 @@ class TextCache:
                 failure = error
         try:
             if not isinstance(failure, KeyboardInterrupt) and not self._entries_hold(failed=failure is not None):
-                raise Retry("an entry read was stale or vanished")
+                failure = Retry("an entry read was stale or vanished")
         finally:
             self._served.clear()
+        if isinstance(failure, Retry):
+            for path in self._making:
+                self._own.pop(path, None)
+                fill = self._fills.pop(path, None)
+                if fill is not None:
+                    input_cache.remove_entry(fill.temporary)
+            raise failure
         for warning in caught:
             warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
         if failure is not None:
