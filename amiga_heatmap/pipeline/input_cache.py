@@ -312,12 +312,20 @@ def clear(folder: Path | None = None) -> tuple[int, int]:
 
 def source_of(place: Path) -> str | None:
     """The summary file an entry was read from, or None for an unreadable entry."""
+    described = described_entry(place)
+    return None if described is None else described[0]
+
+
+def described_entry(place: Path) -> tuple[str, str] | None:
+    """The summary file an entry was read from and the engine whose entry it is (``pandas`` or
+    ``duckdb``), or None for an unreadable entry."""
     import pyarrow as pa
     from pyarrow import parquet
 
     try:
-        return json.loads(parquet.read_schema(place).metadata[METADATA_KEY])["source"]
-    except (OSError, KeyError, TypeError, ValueError, pa.ArrowException):  # damaged: listed without it
+        record = json.loads(parquet.read_schema(place).metadata[METADATA_KEY])
+        return str(record["source"]), str(record.get("engine", "pandas"))
+    except (OSError, KeyError, TypeError, ValueError, AttributeError, pa.ArrowException):  # damaged: listed as such
         return None
 
 
