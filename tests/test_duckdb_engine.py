@@ -1,5 +1,6 @@
 """What the duckdb engine does beyond giving the pandas engine's matrix (tests/test_engine_equivalence.py):
-Ctrl-C and its progress line, in real processes, and its work folder."""
+Ctrl-C and its progress line, in real processes, and its work folder (its cache entries:
+tests/test_input_cache.py)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ def test_ctrl_c_stops_duckdb_and_leaves_nothing_behind(screen, tmp_path) -> None
     assert list(spill.iterdir()) == []
     assert list(out.iterdir()) == []
     assert sorted(path.name for path in screen.parent.iterdir()) == before
+    assert not list(Path(os.environ["AMIGA_HEATMAP_CACHE_DIR"]).rglob("*.part"))  # no half-written cache entry
 
 
 class Terminal(io.StringIO):
@@ -71,7 +73,7 @@ def test_a_terminal_sees_progress_and_a_pipe_does_not(screen, monkeypatch, termi
     shown = Terminal() if terminal else io.StringIO()
     monkeypatch.setattr(sys, "stderr", shown)
     result = heatmap(screen, value="norm(auc_lin)", x="Isolate", y="Substrate", operation="median",
-                     engine="duckdb", engine_options={"threads": 1})
+                     engine="duckdb", engine_options={"threads": 1}, no_cache=True)
     assert result.matrix.shape[1] == 400
     assert ("amiga-heatmap: aggregating" in shown.getvalue()) is terminal
     assert shown.getvalue().endswith("\r\033[K") or not terminal
@@ -90,3 +92,19 @@ def test_duckdb_is_held_to_one_gib_by_default_and_to_the_given_limit(tmp_path) -
             database.close()
         number, unit = held.split()
         assert abs(float(number) * {"MiB": 1 << 20, "GiB": 1 << 30}[unit] - limit) <= 1 << 20, held
+
+
+def test_a_terminal_sees_the_progress_of_writing_a_cache_entry(screen, monkeypatch, tmp_path_factory) -> None:
+    from amiga_heatmap import heatmap
+    from amiga_heatmap.builtin.duckdb_engine import progress
+
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("AMIGA_HEATMAP_CACHE_DIR", str(cache))
+    monkeypatch.setattr(progress, "SHOW_AFTER_SECONDS", 0.0)
+    shown = Terminal()
+    monkeypatch.setattr(sys, "stderr", shown)
+    result = heatmap(screen, value="norm(auc_lin)", x="Isolate", y="Substrate", operation="median",
+                     engine="duckdb", engine_options={"threads": 1})
+    assert result.matrix.shape[1] == 400
+    assert "amiga-heatmap: reading [" in shown.getvalue()
+    assert len(list((cache / "parsed-inputs").glob("*.cache"))) == 1

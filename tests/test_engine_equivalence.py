@@ -219,25 +219,32 @@ def test_auto_chooses_by_kind_and_size(tmp_path, caplog, amiga_heatmap_plugin, m
         == "duckdb"
 
 
-def test_auto_reads_a_large_file_through_pandas_when_the_cache_holds_its_columns(tmp_path, caplog,
-                                                                               monkeypatch) -> None:
+def test_auto_chooses_by_the_input_alone_and_each_engine_reads_its_own_cache_entries(tmp_path_factory, caplog,
+                                                                                   monkeypatch) -> None:
     from amiga_heatmap.builtin import auto_engine
 
-    monkeypatch.setenv("AMIGA_HEATMAP_CACHE_DIR", str(tmp_path / "cache"))
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("AMIGA_HEATMAP_CACHE_DIR", str(cache))
     monkeypatch.setattr(auto_engine, "DUCKDB_FROM_BYTES", 1000)
+    source = tmp_path_factory.mktemp("input") / "summary.txt"
+    shutil.copyfile(SUMMARY, source)
     spec = {"value": "gr", "x": "Isolate", "y": "Substrate", "operation": "mean"}
-    assert heatmap(SUMMARY, engine="auto", **spec).cell_table.engine == "duckdb"  # fills no cache
-    filled = heatmap(SUMMARY, engine="pandas", **spec)
+    filled = heatmap(source, engine="pandas", **spec)  # a pandas entry only: auto still runs duckdb
     with caplog.at_level(logging.INFO, logger="amiga_heatmap"):
-        again = heatmap(SUMMARY, engine="auto", **spec)
-    assert again.cell_table.engine == "pandas"
-    assert "whose columns the parsed-input cache holds" in caplog.text and "from the cache" in caplog.text
-    pd.testing.assert_frame_equal(again.matrix, filled.matrix, check_exact=True)
-    wider = {**spec, "color_x_by": "Strain"}  # a column the entry lacks: duckdb again
-    assert heatmap(SUMMARY, engine="auto", **wider).cell_table.engine == "duckdb"
-    expected = pd.read_csv(SUMMARY, sep="\t").groupby(["Substrate", "Isolate"])["gr"].mean().unstack()
-    np.testing.assert_allclose(again.matrix.to_numpy(), expected.loc[again.matrix.index, again.matrix.columns],
-                               rtol=1e-12)
+        first = heatmap(source, engine="auto", **spec)
+    assert first.cell_table.engine == "duckdb"
+    assert "from the cache" not in caplog.text and "cached the columns read from" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="amiga_heatmap"):
+        again = heatmap(source, engine="auto", **spec)
+    assert again.cell_table.engine == "duckdb" and "from the cache" in caplog.text
+    expected = pd.read_csv(source, sep="\t").groupby(["Substrate", "Isolate"])["gr"].mean().unstack()
+    for result in (first, again):
+        pd.testing.assert_frame_equal(result.matrix, filled.matrix, rtol=1e-12, check_index_type=False,
+                                      check_column_type=False)
+        np.testing.assert_allclose(result.matrix.to_numpy(), expected.loc[result.matrix.index, result.matrix.columns],
+                                   rtol=1e-12)
+    assert len(list((cache / "parsed-inputs").glob("*.cache"))) == 2  # one of each engine
 
 
 def bad_file(tmp_path, name: str, change) -> str:

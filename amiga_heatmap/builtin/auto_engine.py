@@ -8,10 +8,11 @@ whichever suits the input, and ``--verbose`` says which and why.
 - Text summaries: pandas below :data:`DUCKDB_FROM_BYTES` in all, duckdb from there on. The threshold
   was measured with the benchmark (docs/performance.md, "Choosing the engine"): below it both take
   about the same time and pandas keeps the rows for ``result.rows``; above it duckdb is faster and its
-  memory no longer grows with the input. Above it too, pandas when the parsed-input cache already
-  holds the columns the run reads from every file (a figure re-drawn: reading the cached Parquet is
-  faster than DuckDB parsing the text again); the first run, by duckdb, does not fill the cache, so a
-  lab that re-draws a big screen often converts it once (``amiga-heatmap convert``).
+  memory no longer grows with the input.
+
+The choice depends on the input alone, never on the parsed-input cache: each engine fills and reads
+entries of its own kind, so a figure re-drawn runs on the engine that drew it first and reads that
+engine's entry. An entry of the other engine (left by a run with an explicit ``--engine``) is not used.
 
 The settings given with ``--engine-option`` are duckdb's; they are ignored (and logged) when pandas runs.
 """
@@ -50,8 +51,6 @@ def choose(sources, run) -> tuple[str, str]:
     size = sum(os.path.getsize(file) for file in sources.files)
     megabytes = f"{size / 1e6:,.0f} MB of text"
     if size >= DUCKDB_FROM_BYTES:
-        if sources.in_cache(run):
-            return "pandas", f"{megabytes}, whose columns the parsed-input cache holds"
         return "duckdb", f"{megabytes}, at or above the {DUCKDB_FROM_BYTES / 1e6:.0f} MB threshold"
     return "pandas", f"{megabytes}, under the {DUCKDB_FROM_BYTES / 1e6:.0f} MB threshold"
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from ..options.sections import GENERAL
@@ -31,7 +33,7 @@ def cache_command(action: str, verbose: bool) -> None:
     $AMIGA_HEATMAP_CACHE_SIZE bounds it (default 2GB; 0 stores nothing).
     """
     from ..output.known_hashes import SUFFIX, forget_all, hashes_folder
-    from ..pipeline.input_cache import DEFAULT_LIMIT, cache_folder, clear, entries, size_limit, source_of
+    from ..pipeline.input_cache import DEFAULT_LIMIT, cache_folder, clear, entries, size_limit
 
     folder = cache_folder()
     limit = size_limit()
@@ -49,12 +51,20 @@ def cache_command(action: str, verbose: bool) -> None:
     newest = list(reversed(found))[:ENTRIES_SHOWN]
     if newest:
         lines.append("Used most recently:")
-        lines.extend(f"  {_size(size):>9}  {source_of(place) or '(unreadable entry)'}" for place, size, _ in newest)
+        lines.extend(f"  {_size(size):>9}  {_described(place)}" for place, size, _ in newest)
     if len(found) > ENTRIES_SHOWN:
         lines.append(f"  and {len(found) - ENTRIES_SHOWN} more")
     remembered = len(list(hashes.glob("*" + SUFFIX))) if hashes.is_dir() else 0
     lines.append(f"Remembered file hashes: {remembered} (in {hashes}).")
     report("\n".join(lines))
+
+
+def _described(place: Path) -> str:
+    """An entry as ``cache info`` lists it: its summary file and its engine."""
+    from ..pipeline.input_cache import described_entry
+
+    described = described_entry(place)
+    return "(unreadable entry)" if described is None else f"{described[0]} ({described[1]} engine)"
 
 
 def _size(size: int) -> str:

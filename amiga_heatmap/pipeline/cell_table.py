@@ -67,16 +67,6 @@ class Sources:
         check_columns(rows, columns, list(self.files), run.plugins)
         return rows
 
-    def in_cache(self, run: Run) -> bool:
-        """Whether :meth:`read` would serve every input file from the parsed-input cache (False for an
-        in-memory input and with ``run.spec.no_cache``); reads no input."""
-        from .reading import cache_serves
-
-        if self.frame is not None or run.spec.no_cache:
-            return False
-        wanted = None if run.spec.read_all_columns else frozenset(run.input_columns) | {self.sample_column}
-        return cache_serves(self.files, run.plugins, wanted, numbers=frozenset({run.spec.value}))
-
 
 @dataclass(frozen=True)
 class Replicates:

@@ -2,6 +2,11 @@
 cache folder, so that the same screen drawn again (twenty times while a figure is tuned) reads a few
 binary columns instead of parsing text.
 
+Each engine keeps entries of its own kind: this module's :func:`cached_read` keeps the frames the
+readers return (the pandas engine, through :func:`~.reading.read_summaries`);
+:mod:`amiga_heatmap.builtin.duckdb_engine.cache` keeps the columns DuckDB read, as text, named
+``KEY-SHA256.cache``. Both kinds share the folder, the key, the hash, the bound and what follows.
+
 - **Where.** ``AMIGA_HEATMAP_CACHE_DIR`` when set, else the user's cache folder (platformdirs:
   ``~/.cache/amiga-heatmap`` on Linux, ``~/Library/Caches/amiga-heatmap`` on macOS, ``%LOCALAPPDATA%``
   on Windows); entries are the ``*.cache`` files of its ``parsed-inputs`` folder. Never next to an
@@ -12,7 +17,7 @@ binary columns instead of parsing text.
   the file's content when it was read; it is served only when the file's content has that hash now.
   The hash is the one the provenance record takes (:func:`~amiga_heatmap.output.provenance.shared_sha256`),
   computed once per process for both.
-- **What.** The frame the reader returned for the columns asked and the columns parsed as numbers,
+- **What** (the pandas engine's entries). The frame the reader returned for the columns asked and the columns parsed as numbers,
   with the warnings it gave (shown again when the entry is served). A run asking for a column the entry
   lacks, or for a column parsed otherwise, reads the file again, with the entry's columns too, and
   replaces the entry.
@@ -124,22 +129,22 @@ def cached_read(path: Path, reader: str, request: Request, read: Callable[[Reque
     """The frame ``read(request)`` gives for the file ``path`` (read by ``reader``), from the cache when
     an entry for its current content serves ``request``; otherwise read (with the columns of an older
     entry too) and stored. Never raises for the cache's own troubles."""
-    place = _entry_path(path, reader)
+    place = entry_path(path, reader)
     if place is None:
         return read(request)
-    digest = _Digest(path)
+    digest = Digest(path)
     entry, frame = _load(place)
     if entry is not None and entry["sha256"] != digest.value():
         log.info("the cache entry of %s is stale (the file's content changed); reading it again", path)
         entry, frame = None, None
     if entry is not None and request.served_by(entry):
         log.info("read %s from the cache (%s)", path, place)
-        _touch(place)
+        mark_used(place)
         for category, message in entry["warnings"]:
-            warnings.warn(message, _category(category), stacklevel=4)
+            warnings.warn(message, warning_category(category), stacklevel=4)
         return _asked(frame, request)
     wider = request.widened(entry)
-    before = _state(path)
+    before = file_state(path)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -147,31 +152,14 @@ def cached_read(path: Path, reader: str, request: Request, read: Callable[[Reque
     finally:  # the reader's warnings reach the user, also when it refuses the file
         for warning in caught:
             warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
-    if _state(path) != before:
+    if file_state(path) != before:
         log.info("not caching %s: it changed while it was read", path)
         return _asked(frame, request)
     _store(place, frame, path, reader, wider, digest.value(), caught)
     return _asked(frame, request)
 
 
-def serves(path: Path, reader: str, request: Request) -> bool:
-    """Whether the cache holds an entry for the file ``path`` as it is now (its path, size and modification
-    time; the content hash is checked when the entry is read) that serves ``request``. Cheap: it reads
-    the entry's footer only, for choosing an engine before reading."""
-    import pyarrow as pa
-    from pyarrow import parquet
-
-    place = _entry_path(path, reader)
-    if place is None:
-        return False
-    try:
-        entry = json.loads(parquet.read_schema(place).metadata[METADATA_KEY])
-    except (OSError, KeyError, ValueError, TypeError, pa.ArrowException):
-        return False
-    return request.served_by(entry)
-
-
-def _state(path: Path) -> tuple[int, int, int] | None:
+def file_state(path: Path) -> tuple[int, int, int] | None:
     """The size, modification and change time of ``path`` (None when it cannot be seen)."""
     try:
         status = path.stat()
@@ -180,7 +168,7 @@ def _state(path: Path) -> tuple[int, int, int] | None:
     return status.st_size, status.st_mtime_ns, status.st_ctime_ns
 
 
-class _Digest:
+class Digest:
     """The SHA-256 of a file, computed in the background from creation (while the file is read)."""
 
     def __init__(self, path: Path):
@@ -198,12 +186,15 @@ class _Digest:
             log.info("cannot hash %s for the cache: %s", path, error)
 
     def value(self) -> str | None:
+        """The hex digest, once computed (waiting for it); None when the file could not be read."""
         self._thread.join()
         return self._value
 
 
-def _entry_path(path: Path, reader: str) -> Path | None:
-    """Where the entry of ``path`` read by ``reader`` goes, or None when it is not to be cached."""
+def entry_path(path: Path, reader: str) -> Path | None:
+    """Where the entry of ``path`` read by ``reader`` goes (``KEY.cache``, KEY from the resolved path,
+    size, modification time, ``reader`` and amiga-heatmap's version), or None when it is not to be cached
+    (the bound is 0, the cache folder is inside the file's folder, the file cannot be seen)."""
     try:
         limit = size_limit()
         folder = cache_folder().resolve()
@@ -234,7 +225,7 @@ def _load(place: Path) -> tuple[dict[str, Any] | None, pd.DataFrame | None]:
         return None, None
     except (OSError, KeyError, ValueError, TypeError, pa.ArrowException) as error:
         log.info("ignoring the damaged cache entry %s: %s", place, error)
-        _remove(place)
+        remove_entry(place)
         return None, None
 
 
@@ -283,7 +274,7 @@ def evict(folder: Path, limit: int, keep: Path | None = None) -> list[Path]:
     for *_, size, place in sorted(entries, key=lambda item: (not item[1], item[0])):
         if total <= limit:
             break
-        _remove(place)
+        remove_entry(place)
         total -= size
         removed.append(place)
     return removed
@@ -307,7 +298,7 @@ def clear(folder: Path | None = None) -> tuple[int, int]:
     folder = folder or cache_folder()
     count = size = 0
     for place, bytes_, _ in entries(folder):
-        if _remove(place):
+        if remove_entry(place):
             count += 1
             size += bytes_
     for temporary in folder.glob(".*.part"):
@@ -321,12 +312,20 @@ def clear(folder: Path | None = None) -> tuple[int, int]:
 
 def source_of(place: Path) -> str | None:
     """The summary file an entry was read from, or None for an unreadable entry."""
+    described = described_entry(place)
+    return None if described is None else described[0]
+
+
+def described_entry(place: Path) -> tuple[str, str] | None:
+    """The summary file an entry was read from and the engine whose entry it is (``pandas`` or
+    ``duckdb``), or None for an unreadable entry."""
     import pyarrow as pa
     from pyarrow import parquet
 
     try:
-        return json.loads(parquet.read_schema(place).metadata[METADATA_KEY])["source"]
-    except (OSError, KeyError, TypeError, ValueError, pa.ArrowException):  # damaged: listed without it
+        record = json.loads(parquet.read_schema(place).metadata[METADATA_KEY])
+        return str(record["source"]), str(record.get("engine", "pandas"))
+    except (OSError, KeyError, TypeError, ValueError, AttributeError, pa.ArrowException):  # damaged: listed as such
         return None
 
 
@@ -340,7 +339,8 @@ def _asked(frame: pd.DataFrame, request: Request) -> pd.DataFrame:
     return frame[kept]
 
 
-def _category(name: str) -> type[Warning]:
+def warning_category(name: str) -> type[Warning]:
+    """The warning class recorded as ``module:qualified.name`` (UserWarning when it cannot be found)."""
     module, _, qualified = name.partition(":")
     try:
         found = importlib.import_module(module)
@@ -351,14 +351,16 @@ def _category(name: str) -> type[Warning]:
     return found if isinstance(found, type) and issubclass(found, Warning) else UserWarning
 
 
-def _touch(place: Path) -> None:
+def mark_used(place: Path) -> None:
+    """Count the entry at ``place`` as used now (eviction removes the entries used longest ago)."""
     try:
         os.utime(place)
     except OSError:
         pass
 
 
-def _remove(place: Path) -> bool:
+def remove_entry(place: Path) -> bool:
+    """Remove the file ``place``; whether it was removed."""
     try:
         place.unlink()
     except OSError:

@@ -165,21 +165,6 @@ def read_summaries(
     return pd.concat(frames, ignore_index=True, sort=False)
 
 
-def cache_serves(files: Iterable[Path], plugins: PluginSet, columns: frozenset[str] | None,
-                 numbers: frozenset[str] = frozenset()) -> bool:
-    """Whether :func:`read_summaries` with ``cache`` would serve every one of ``files`` (none of them
-    Parquet) from the parsed-input cache, asked for ``columns`` and ``numbers``; reads no input."""
-    from ..builtin.parquet_reader import PARQUET_SUFFIXES
-    from .input_cache import Request, serves
-
-    files = list(files)
-    request = Request(columns_for_check(columns, len(files)), numbers)
-    return bool(files) and all(
-        not str(file).lower().endswith(PARQUET_SUFFIXES) and serves(file, reader_of(file, plugins).name, request)
-        for file in files
-    )
-
-
 def _read_file(file: Path, reader: Reader, plugins: PluginSet, columns: frozenset[str] | None,
                numbers: frozenset[str], cache: bool) -> pd.DataFrame:
     """What ``reader`` gives for ``file``, through the parsed-input cache when ``cache`` (Parquet files

@@ -2,7 +2,8 @@
 aggregates them in SQL within a memory limit, spilling to a private temporary folder, and hands back
 only the cells. One module per job: :mod:`.sources` (reading and sniffing), :mod:`.sql` (the SQL),
 :mod:`.failures` (DuckDB's errors in the built-in reader's words), :mod:`.progress` (progress and
-Ctrl-C), :mod:`.settings` (``--engine-option``), :mod:`.engine` (the engine itself).
+Ctrl-C), :mod:`.settings` (``--engine-option``), :mod:`.cache` (the parsed-input cache of the text it
+reads), :mod:`.engine` (the engine itself).
 
 Importing this package imports neither duckdb nor pandas: they are imported when the engine runs.
 """

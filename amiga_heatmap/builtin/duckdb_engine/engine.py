@@ -3,7 +3,8 @@ memory; only the cells (and what the run's later stages ask for) come back to pa
 
 A run makes, in the engine's own work folder (:func:`.settings.work_folder`):
 
-1. ``summary_source``, the columns the run needs (:mod:`.sources`);
+1. ``summary_source``, the columns the run needs (:mod:`.sources`), the text tables' read from the
+   parsed-input cache, or first written into it (:mod:`.cache`), unless ``--no-cache``;
 2. ``summary_rows``, with the value as a number and the annotations joined (their lookup tables
    registered as relations), checked for files repeating wells;
 3. ``selected_rows``, the subset; its values that match nothing are warned about, and a subset keeping
@@ -14,9 +15,13 @@ A run makes, in the engine's own work folder (:func:`.settings.work_folder`):
    (refused, naming samples). The cells then come back as label codes and numbers.
 
 A view is enough when the rows are read once (the common run). When a run reads them several times (a
-subset, annotations, label columns, several files, ``--save-filtered-table``) and they come from text,
-``summary_rows`` is written once into a DuckDB database in the work folder, which DuckDB keeps within
-its memory limit.
+subset, annotations, label columns, several files, ``--save-filtered-table``) and they come from text
+parsed by ``read_csv`` (not from cache entries, which are Parquet), ``summary_rows`` is written once
+into a DuckDB database in the work folder, which DuckDB keeps within its memory limit.
+
+With the cache, every attempt at reading (:meth:`.cache.TextCache.attempt`) holds back its warnings,
+errors and cells until the entries it read are known to hold the files' current content; an attempt is
+made again, reading the text, when one does not.
 
 The replicate values behind the cells (for ``--test``, ``--save-cell-table`` and ``result.cells``) are
 read again from the input when first asked for (:class:`DeferredReplicates`), so runs that do not ask
@@ -29,14 +34,16 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from contextlib import suppress
+from contextlib import AbstractContextManager, nullcontext, suppress
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self
 
+from ...errors import AmigaHeatmapError
 from ...pipeline.cell_table import COUNT, VALUE, CellTable, Replicates
 from ...timing import stage
 from ..parquet_reader import PARQUET_SUFFIXES
 from . import sql
+from .cache import Retry, TextCache
 from .failures import OtherEncoding, is_reading_failure, out_of_memory, reading_failure
 from .progress import run_query
 from .settings import connect, work_folder
@@ -69,29 +76,48 @@ def compute(sources: Sources, run: Run) -> CellTable:
     reduction(run.aggregator, run.aggregator_arguments, run.aggregator_plugin)  # refuse before reading
     spec = run.spec
     encodings: dict[str, str] = {}
-    while True:
-        try:
-            with Session(sources, run, encodings) as session:
-                with stage("read"):
-                    session.open(materialize=_reads_rows_again(sources, run))
-                with stage("subset"):
-                    session.check_subset()
-                with stage("aggregate"):
-                    cells = session.cells()
-                    labels = session.labels(cells)
-                    rows = session.rows() if spec.read_all_columns else None
-            break
-        except OtherEncoding as found:  # read again, those files from UTF-8 copies
-            encodings.update(found.encodings)
-    replicates = DeferredReplicates(lambda: replicate_values(sources, run, cells.index, encodings))
+    cache = None if sources.frame is not None or spec.no_cache else TextCache()
+    try:
+        while True:
+            try:
+                with _attempt(cache), Session(sources, run, encodings, cache) as session:
+                    with stage("read"):
+                        session.open(materialize=_reads_rows_again(sources, run))
+                    with stage("subset"):
+                        session.check_subset()
+                    with stage("aggregate"):
+                        cells = session.cells()
+                        labels = session.labels(cells)
+                        rows = session.rows() if spec.read_all_columns else None
+                break
+            except OtherEncoding as found:  # read again, those files from UTF-8 copies
+                encodings.update(found.encodings)
+            except Retry:  # an entry was stale or vanished, or the cache failed: read those files' text
+                continue
+        if cache is not None:
+            cache.publish()
+    except AmigaHeatmapError:
+        if cache is not None:  # the entries written hold the file's columns, whatever the run made of them
+            cache.publish()
+        raise
+    finally:
+        if cache is not None:
+            cache.discard()
+    replicates = DeferredReplicates(lambda: replicate_values(sources, run, cells.index, encodings, cache))
     return CellTable(cells=cells, x=spec.x.column, y=spec.y.column, value=spec.value, labels=labels, rows=rows,
                      replicates=replicates, engine="duckdb")
+
+
+def _attempt(cache: TextCache | None) -> AbstractContextManager[None]:
+    """One attempt at reading the input: through :meth:`.cache.TextCache.attempt` with a cache."""
+    return nullcontext() if cache is None else cache.attempt()
 
 
 def _reads_rows_again(sources: Sources, run: Run) -> bool:
     """Whether the rows are read once into a table: when the run reads text (or a DataFrame) more than
     once, and when it returns the rows (in input order, which only a table keeps). Parquet is read
-    again instead: it reads only the columns asked for, and fast."""
+    again instead: it reads only the columns asked for, and fast; so are the cache entries text is read
+    from (:meth:`Session.open` decides once it knows them)."""
     spec = run.spec
     extra_labels = set(spec.label_columns()) - {spec.x.column, spec.y.column}
     several = bool(run.selection) + bool(run.annotations) + bool(extra_labels) + spec.read_all_columns + (
@@ -103,8 +129,8 @@ def _reads_rows_again(sources: Sources, run: Run) -> bool:
 class Session:
     """One DuckDB connection over the input of a run, in a work folder removed on leaving."""
 
-    def __init__(self, sources: Sources, run: Run, encodings: dict[str, str]):
-        self.sources, self.run, self.encodings = sources, run, encodings
+    def __init__(self, sources: Sources, run: Run, encodings: dict[str, str], cache: TextCache | None = None):
+        self.sources, self.run, self.encodings, self.cache = sources, run, encodings, cache
         self.connection: duckdb.DuckDBPyConnection | None = None
         self.source: Source | None = None
         self.ordered = False  # whether the rows carry their input order (ROW_NUMBER)
@@ -143,10 +169,15 @@ class Session:
 
             wanted |= frozenset(WELL_COLUMNS)
         self.source = input_source(self.sources, run.plugins, self.connection, self.folder, wanted, spec.value,
-                                   check, self.encodings)
+                                   check, self.encodings, self.cache)
         import pandas as pd
 
         check_columns(pd.DataFrame(columns=self.source.columns), columns, list(self.sources.files), run.plugins)
+        for fill in self.source.fills:  # the text tables read into new cache entries, which the rows come from
+            self.cache.write(fill, lambda statement: self.ask(statement, "reading"))
+        # rows read from cache entries only are Parquet, read again rather than copied (unless kept in order)
+        materialize = materialize and (spec.read_all_columns or self.sources.frame is not None
+                                       or self.source.reads_text)
         if materialize:
             self.ask(f"CREATE TABLE {SOURCE} AS {self.source.select}", "reading")
         else:
@@ -481,21 +512,28 @@ class DeferredReplicates(Replicates):
         return "DeferredReplicates()"
 
 
-def replicate_values(sources: Sources, run: Run, cells: pd.MultiIndex,
-                     encodings: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+def replicate_values(sources: Sources, run: Run, cells: pd.MultiIndex, encodings: dict[str, str],
+                     cache: TextCache | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The non-missing values of the selected rows and the position of each one's cell in ``cells``,
-    read again from the input (warnings the first read gave are not repeated)."""
+    read again from the input, or from the cache entries the run read or wrote (warnings the first read
+    gave are not repeated)."""
     import warnings
 
     import pandas as pd
 
     spec = run.spec
-    with warnings.catch_warnings(), Session(sources, run, encodings) as session:
+    x, y = sql.name(spec.x.column), sql.name(spec.y.column)
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        session.open()
-        x, y = sql.name(spec.x.column), sql.name(spec.y.column)
-        rows = session.frame(f"SELECT {y}, {x}, {sql.VALUE} FROM {SELECTED} WHERE {sql.VALUE} IS NOT NULL "
-                             f"AND {y} IS NOT NULL AND {x} IS NOT NULL", "collecting replicates")
+        while True:
+            try:
+                with _attempt(cache), Session(sources, run, encodings, cache) as session:
+                    session.open()
+                    rows = session.frame(f"SELECT {y}, {x}, {sql.VALUE} FROM {SELECTED} WHERE {sql.VALUE} IS NOT "
+                                         f"NULL AND {y} IS NOT NULL AND {x} IS NOT NULL", "collecting replicates")
+                break
+            except Retry:  # an entry vanished: read those files' text
+                continue
     codes = cells.get_indexer(pd.MultiIndex.from_arrays([rows[spec.y.column], rows[spec.x.column]]))
     return codes, rows[sql.VALUE].to_numpy(dtype=float)
 

@@ -11,6 +11,10 @@ checked as the built-in reader's careful tier checks it (:func:`checked_encoding
 read from a UTF-8 copy in the run's work folder. Files with the same layout are read by one
 ``read_csv``.
 
+With the parsed-input cache (:mod:`.cache`), each text table is read on its own: from its entry,
+when one holds the columns (``read_parquet``, the same SQL as the text after it), or by DuckDB writing
+the columns into a new entry, which the run then reads (:attr:`Source.fills`).
+
 Parquet files (``.parquet``, ``.pq``) are read by ``read_parquet``: metadata stored as text is used as
 it is, other metadata is cast to text; the value column is used as stored when it holds numbers.
 """
@@ -22,11 +26,13 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...errors import UsageError
+from ...pipeline.input_cache import Request
 from ...pipeline.reading import reader_of
 from ..parquet_reader import PARQUET_SUFFIXES
 from ..readers import (
@@ -44,6 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ...pipeline.cell_table import Sources
     from ...plugin_system.plugin_set import PluginSet
+    from .cache import Fill, TextCache
 
 TEXT_READERS = {"amiga-text": "\t", "csv": ","}
 """The built-in readers whose files DuckDB reads as text, with the separator each expects."""
@@ -72,11 +79,15 @@ class TextFile:
 class Source:
     """The input as SQL: ``select`` gives one row per well; ``labels`` maps each metadata column it gives
     to how it is stored (``text``, or a DuckDB type name for Parquet and DataFrames); ``columns`` is every
-    column of the input (for messages about a missing one), in first-seen order."""
+    column of the input (for messages about a missing one), in first-seen order; ``fills``, the cache
+    entries to write (:meth:`.cache.TextCache.write`) before ``select`` reads them; ``reads_text``,
+    whether it parses text tables itself (rather than reading them from cache entries)."""
 
     select: str
     labels: dict[str, str]
     columns: list[str]
+    fills: list[Fill] = field(default_factory=list)
+    reads_text: bool = False
 
     @property
     def numeric_labels(self) -> frozenset[str]:
@@ -107,11 +118,13 @@ def unreadable(path: Path, plugins: PluginSet) -> UsageError:
 def input_source(
     sources: Sources, plugins: PluginSet, connection: duckdb.DuckDBPyConnection, folder: str,
     wanted: frozenset[str] | None, value: str, file_index: bool, transcode: Mapping[str, str] | None = None,
+    cache: TextCache | None = None,
 ) -> Source:
     """The :class:`Source` of ``sources``: only the ``wanted`` columns (None: every column) and the
     ``value`` column; with ``file_index``, each row's file position as :data:`FILE_INDEX`. A DataFrame is
     registered on ``connection``; copies go to ``folder``. ``transcode`` gives the encoding of files that
-    looked like UTF-8 but were found, further on, to be in another one (see :func:`checked_encoding`)."""
+    looked like UTF-8 but were found, further on, to be in another one (see :func:`checked_encoding`).
+    Text tables are read through ``cache`` when given."""
     if sources.frame is not None:
         connection.register("input_frame", sources.frame)
         return _typed_source(connection, "input_frame", wanted, value, None)
@@ -122,13 +135,14 @@ def input_source(
         raise unreadable(Path(refused[0]), plugins)
     text = [file for file in files if kinds[file] == "text"]
     parquet = [file for file in files if kinds[file] == "parquet"]
-    selects, labels, columns = [], {}, {}
+    selects, labels, columns, fills, reads_text = [], {}, {}, [], False
     if text:
-        select, text_labels, text_columns = _text_source(text, plugins, folder, wanted, value, transcode or {},
-                                                        files if file_index else None)
-        selects.append(select)
-        labels.update(text_labels)
-        columns.update(dict.fromkeys(text_columns))
+        texts = _text_source(text, plugins, folder, wanted, value, transcode or {}, files if file_index else None,
+                             cache)
+        selects.append(texts.select)
+        labels.update(texts.labels)
+        columns.update(dict.fromkeys(texts.columns))
+        fills, reads_text = texts.fills, texts.reads_text
     for decimal, group in _parquet_by_decimal_mark(parquet).items():
         listed = ", ".join(sql.text(file) for file in group)
         reading = f"read_parquet([{listed}], union_by_name = true{', filename = true' if file_index else ''})"
@@ -137,38 +151,50 @@ def input_source(
         labels.update({column: kind for column, kind in typed.labels.items() if column not in labels})
         columns.update(dict.fromkeys(typed.columns))
     select = " UNION ALL BY NAME ".join(f"({select})" for select in selects)
-    return Source(select, labels, list(columns))
+    return Source(select, labels, list(columns), fills, reads_text)
 
 
 def _text_source(
     files: list[str], plugins: PluginSet, folder: str, wanted: frozenset[str] | None, value: str,
-    transcode: Mapping[str, str], indexed: list[str] | None,
-) -> tuple[str, dict[str, str], list[str]]:
-    """The SELECT over the text ``files``: one ``read_csv`` per layout."""
+    transcode: Mapping[str, str], indexed: list[str] | None, cache: TextCache | None,
+) -> Source:
+    """The source of the text ``files``: each read from its cache entry (a served one, or one this run
+    writes) or, without one, by one ``read_csv`` per layout."""
     groups: dict[tuple, list[TextFile]] = defaultdict(list)
     columns: dict[str, None] = {}
-    for path in files:
-        table = prepared_text(path, TEXT_READERS[reader_of(path, plugins).name], folder, transcode.get(path))
-        layout = table.layout
-        columns.update(dict.fromkeys(name for name in layout.names if name))
-        positions = column_positions(path, layout, None if wanted is None else wanted | {value})
-        groups[(layout.separator, layout.decimal, layout.fields, tuple(positions))].append(table)
-    selects = []
+    selects, fills = [], []
     labels: dict[str, str] = {}
-    for (separator, decimal, fields, positions), tables in groups.items():
+    needed = None if wanted is None else wanted | {value}
+    for path in files:
+        reader = reader_of(path, plugins).name
+        position = None if indexed is None else indexed.index(path)
+        entry = None if cache is None else cache.entry(path, reader, Request(needed, frozenset()))
+        if entry is not None:
+            columns.update(dict.fromkeys(entry.record["names"]))
+            selects.append(_entry_select(str(entry.place), entry.record["present"], needed, value,
+                                         entry.record["decimal"], position, labels))
+            continue
+        with cache.reading(path) if cache is not None else nullcontext():
+            table = prepared_text(path, TEXT_READERS[reader], folder, transcode.get(path))
+        layout = table.layout
+        names = [name for name in layout.names if name]
+        columns.update(dict.fromkeys(names))
+        positions = column_positions(path, layout, needed)
+        fill = None if cache is None else cache.fill(path, reader, Request(needed, frozenset()))
+        if fill is None:
+            groups[(layout.separator, layout.decimal, layout.fields, tuple(positions))].append(table)
+            continue
+        written = _written_positions(path, layout, needed, fill.request.columns)
+        fill.describe(_csv_select([table.read_from], layout, written, filename=False), names,
+                      [layout.names[place] for place in written], layout.decimal, cache.caught(path))
+        fills.append(fill)
+        selects.append(_entry_select(str(fill.temporary), fill.record["present"], needed, value, layout.decimal,
+                                     position, labels))
+    for (_, decimal, _, positions), tables in groups.items():
         layout = tables[0].layout
-        chosen = [(position, layout.names[position]) for position in positions]
-        renamed = ", ".join(f"c{position} AS {sql.name(column)}" for position, column in chosen)
+        names = [layout.names[position] for position in positions]
         paths = [table.read_from for table in tables]
-        types = "{" + ", ".join(f"'c{position}': 'VARCHAR'" for position in range(len(fields))) + "}"
-        reading = (
-            f"read_csv([{', '.join(sql.text(path) for path in paths)}], delim = {sql.text(separator)}, "
-            f"quote = '\"', escape = '\"', header = true, auto_detect = false, columns = {types}, "
-            f"strict_mode = true, null_padding = false, max_line_size = {MAX_LINE_BYTES}, encoding = 'utf-8'"
-            f"{', filename = true' if indexed is not None else ''})"
-        )
-        inner = f"SELECT {renamed}{', filename' if indexed is not None else ''} FROM {reading}"
-        names = [column for _, column in chosen]
+        inner = _csv_select(paths, layout, positions, filename=indexed is not None)
         for column in names:
             if column != value:
                 labels.setdefault(column, "text")
@@ -176,7 +202,47 @@ def _text_source(
         others = [sql.name(column) for column in names if column != value]
         file_column = _file_index([table.path for table in tables], paths, indexed)
         selects.append(f"SELECT {', '.join([*others, values, *file_column])} FROM ({inner})")
-    return " UNION ALL BY NAME ".join(f"({select})" for select in selects), labels, list(columns)
+    return Source(" UNION ALL BY NAME ".join(f"({select})" for select in selects), labels, list(columns), fills,
+                  reads_text=bool(groups))
+
+
+def _csv_select(paths: list[str], layout: Layout, positions: list[int], filename: bool) -> str:
+    """The columns at ``positions`` of the text tables ``paths`` (all of ``layout``) under their names,
+    as text, exactly as written; with ``filename``, DuckDB's column naming each row's file."""
+    renamed = ", ".join(f"c{position} AS {sql.name(layout.names[position])}" for position in positions)
+    types = "{" + ", ".join(f"'c{position}': 'VARCHAR'" for position in range(len(layout.fields))) + "}"
+    reading = (
+        f"read_csv([{', '.join(sql.text(path) for path in paths)}], delim = {sql.text(layout.separator)}, "
+        f"quote = '\"', escape = '\"', header = true, auto_detect = false, columns = {types}, "
+        f"strict_mode = true, null_padding = false, max_line_size = {MAX_LINE_BYTES}, encoding = 'utf-8'"
+        f"{', filename = true' if filename else ''})"
+    )
+    return f"SELECT {renamed}{', filename' if filename else ''} FROM {reading}"
+
+
+def _written_positions(path: str, layout: Layout, needed: frozenset[str] | None,
+                       widened: frozenset[str] | None) -> list[int]:
+    """The positions of the columns a new cache entry holds: those ``needed`` and those of the older
+    entry (``widened``) that the header names once; every column for None."""
+    if needed is None or widened is None:
+        return column_positions(path, layout, None)
+    kept = frozenset(column for column in widened - needed if layout.names.count(column) == 1)
+    return column_positions(path, layout, needed | kept)
+
+
+def _entry_select(place: str, held: list[str], needed: frozenset[str] | None, value: str, decimal: str,
+                  position: int | None, labels: dict[str, str]) -> str:
+    """The SELECT over a cache entry at ``place`` (holding the text columns ``held``), giving what the
+    text would: the ``needed`` columns (None: all), the value read with the ``decimal`` mark, and the
+    file's ``position`` as :data:`FILE_INDEX` unless None. Adds the labels to ``labels``."""
+    chosen = [column for column in held if needed is None or column in needed]
+    for column in chosen:
+        if column != value:
+            labels.setdefault(column, "text")
+    values = sql.value_columns(value, "text", decimal) if value in chosen else _no_values()
+    items = [*(sql.name(column) for column in chosen if column != value), values,
+             *([] if position is None else [f"{position} AS {FILE_INDEX}"])]
+    return f"SELECT {', '.join(items)} FROM read_parquet({sql.text(place)})"
 
 
 def _no_values() -> str:
