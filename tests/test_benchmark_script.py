@@ -1,7 +1,8 @@
 """The benchmark script works: ``benchmarks/run.py`` on the small generated table writes its report.
 
-The speed check itself is ``benchmarks/run.py medium --max-ratio 2``, run by hand on a quiet machine;
-these tests compare no times, so a busy machine cannot fail them.
+The speed check itself is ``benchmarks/run.py medium --max-ratio 2``, run by hand on a quiet machine.
+These tests assert no measured time: the report's shape, and the ``--max-ratio`` verdict on given
+numbers, so a busy machine cannot fail them.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def test_run_py_measures_both_sides_and_writes_its_report(tmp_path, capsys) -> N
     for side in ("floor", "ours"):
         result = measured["results"]["small"][side]
         assert result["failures"] == [], result
-        assert result["wall"] > 0 and result["peak_mb"] > 0 and len(result["walls"]) == 1
+        assert isinstance(result["wall"], float) and isinstance(result["peak_mb"], float)
+        assert len(result["walls"]) == 1
         assert {"read", "aggregate", "render"} <= set(result["stages"])
     assert {"import", "subset", "filter"} <= set(measured["results"]["small"]["ours"]["stages"])
 
@@ -38,9 +40,20 @@ def test_run_py_measures_both_sides_and_writes_its_report(tmp_path, capsys) -> N
     assert "| small | floor |" in text and "| small | ours |" in text
 
 
-def test_max_ratio_fails_the_run_when_ours_is_slower_than_allowed(tmp_path, capsys) -> None:
+def test_max_ratio_names_each_size_where_ours_is_slower_than_allowed_or_failed() -> None:
     bench = benchmark_module("run")
-    data = tmp_path / "data"
-    # every run takes some time, so no ratio is at or below 0: the check must fail, whatever the machine
-    assert bench.main(["small", "--repeat", "1", "--data", str(data), "--max-ratio", "0"]) == 1
-    assert "small: ours took" in capsys.readouterr().err
+
+    def side(wall):
+        return bench.Side(wall, 100.0, {}, [] if wall is None else [wall])
+
+    results = {
+        "small": {"floor": side(1.0), "ours": side(1.4)},   # 1.4x: within 1.5x
+        "medium": {"floor": side(2.0), "ours": side(3.2)},  # 1.6x: over
+        "large": {"floor": side(4.0), "ours": side(None)},  # ours failed
+    }
+    lines = bench.too_slow(results, 1.5)
+    assert lines[0] == ("medium: ours took 3.20 s, 1.60x the floor's 2.00 s; the limit is 1.5x. "
+                        "The stage table above shows where.")
+    assert lines[1] == "large: a side failed, so the ratio cannot be checked"
+    assert len(lines) == 2
+    assert bench.too_slow({"small": results["small"]}, 1.5) == []

@@ -72,7 +72,9 @@ def recalled(state: FileState) -> str | None:
 
 
 def remember(state: FileState, digest: str) -> None:
-    """Keep ``digest`` as the SHA-256 of a file in ``state`` (written whole or not at all)."""
+    """Keep ``digest`` as the SHA-256 of a file in ``state`` (written whole or not at all). Called from
+    the threads that hash inputs, so not through :func:`~amiga_heatmap.output.files.write_atomically`,
+    whose holding back of Ctrl-C is the whole process's and must stay the main thread's."""
     place = _entry(state)
     try:
         place.parent.mkdir(parents=True, exist_ok=True)

@@ -60,6 +60,8 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger("amiga_heatmap")
 
 SOURCE, ROWS, SELECTED, CELLS = "summary_source", "summary_rows", "selected_rows", "__cells"
+KEYED = "__y IS NOT NULL AND __x IS NOT NULL"
+"""The cells of :data:`CELLS` whose y and x labels are both present (the others' rows are left out)."""
 ROW_NUMBER = "__row"
 """The input order of the rows (when the source is a table), for returning the rows themselves in it:
 joins do not keep it."""
@@ -378,9 +380,9 @@ class Session:
             f"CREATE TEMP TABLE {CELLS} AS SELECT {y} AS __y, {x} AS __x, {aggregate} AS {VALUE}, "
             f"count({sql.VALUE}) AS {COUNT}, count(*) AS __rows, count({sql.VALUE_TEXT}) AS __texts "
             f"FROM {SELECTED} GROUP BY ALL", "aggregating")
-        text_cells, missing_keys, repeated = self.ask(
-            f"SELECT sum(__texts), sum(__rows) FILTER (WHERE __y IS NULL OR __x IS NULL), "
-            f"count(*) FILTER (WHERE __rows > 1 AND __y IS NOT NULL AND __x IS NOT NULL) FROM {CELLS}",
+        text_cells, missing_keys, repeated, keyed_cells = self.ask(
+            f"SELECT sum(__texts), sum(__rows) FILTER (WHERE NOT ({KEYED})), "
+            f"count(*) FILTER (WHERE __rows > 1 AND {KEYED}), count(*) FILTER (WHERE {KEYED}) FROM {CELLS}",
             "aggregating")[0]
         if text_cells and self.ask(  # missing-value words and NaN are not text; another pass tells them apart
                 f"SELECT bool_or({sql.text_cell()}) FROM {SELECTED} WHERE {sql.VALUE_TEXT} IS NOT NULL",
@@ -398,22 +400,21 @@ class Session:
             first = self.ask(f"SELECT {x}, {y}, count(*) FROM __pairs GROUP BY ALL HAVING count(*) > 1 "
                                f"ORDER BY min(rowid) LIMIT {EXAMPLES_SHOWN}", "checking replicates")
             raise repeated_pairs(spec.x.column, spec.y.column, first, int(repeated))
-        return self._keyed_cells()
+        return self._keyed_cells(keyed_cells)
 
-    def _keyed_cells(self) -> pd.DataFrame:
-        """The cells of the table :data:`CELLS` whose labels are both present, as numbers: a MultiIndex
-        built from each axis's labels and codes (no label repeated per cell) over ``value`` and ``n``."""
+    def _keyed_cells(self, total: int) -> pd.DataFrame:
+        """The ``total`` cells of the table :data:`CELLS` whose labels are both present, as numbers: a
+        MultiIndex built from each axis's labels and codes (no label repeated per cell) over ``value``
+        and ``n``."""
         import pandas as pd
 
         spec = self.run.spec
         levels = []
-        keyed = "__y IS NOT NULL AND __x IS NOT NULL"
         for axis in ("y", "x"):
             self.ask(f"CREATE TEMP TABLE __{axis}_labels AS SELECT label, "
                      f"CAST(row_number() OVER () - 1 AS INTEGER) AS code "
-                     f"FROM (SELECT DISTINCT __{axis} AS label FROM {CELLS} WHERE {keyed})", "aggregating")
+                     f"FROM (SELECT DISTINCT __{axis} AS label FROM {CELLS} WHERE {KEYED})", "aggregating")
             levels.append(self.frame(f"SELECT label FROM __{axis}_labels ORDER BY code", "aggregating")["label"])
-        total = self.ask(f"SELECT count(*) FROM {CELLS} WHERE {keyed}", "aggregating")[0][0]
         y_codes, x_codes, values, counts = self.ask(
             f"SELECT __y_labels.code, __x_labels.code, {VALUE}, {COUNT} FROM {CELLS} "
             f"JOIN __y_labels ON {CELLS}.__y = __y_labels.label "
