@@ -40,13 +40,19 @@ class Forms:
 
 
 def both(data, **spec):
-    """The results of ``spec`` on ``data`` with the pandas and the duckdb engine (warnings collected)."""
+    """The results of ``spec`` on ``data`` with the pandas and the duckdb engine (warnings collected).
+
+    The duckdb engine groups rows it can read again cheaply (Parquet, its cache entries, a DataFrame) by
+    label codes, and rows it parses from text by their labels: it runs both ways here (with the cache,
+    then with ``no_cache``, which parses a text input in the query itself), and both give the same."""
     results = {}
-    for engine in ("pandas", "duckdb"):
+    for run, options in (("pandas", {"engine": "pandas"}), ("duckdb", {"engine": "duckdb"}),
+                         ("duckdb without the cache", {"engine": "duckdb", "no_cache": True})):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            results[engine] = heatmap(data, engine=engine, **spec)
-        results[engine].caught = sorted(str(warning.message) for warning in caught)
+            results[run] = heatmap(data, **{**options, **spec})
+        results[run].caught = sorted(str(warning.message) for warning in caught)
+    assert_same(results["duckdb"], results["duckdb without the cache"])
     return results["pandas"], results["duckdb"]
 
 
@@ -276,6 +282,39 @@ def test_missing_value_words_in_the_value_column_are_missing_not_text(tmp_path) 
     cells = duckdb_result.cell_table.cells
     np.testing.assert_allclose(cells["value"], expected["mean"].loc[cells.index], rtol=1e-12)
     assert (cells["n"] == expected["count"].loc[cells.index]).all() and cells["n"].sum() == len(rows) - 4
+
+
+@pytest.mark.parametrize("kind", ["text", "parquet"])
+def test_rows_without_a_label_are_left_out_and_counted_the_same_way(tmp_path, caplog, kind) -> None:
+    rows = pd.read_csv(SUMMARY, sep="\t", dtype=str, keep_default_na=False)
+    rows.loc[[5, 6, 7], "Isolate"] = ""
+    rows.loc[[100, 101, 7], "Substrate"] = ""
+    path = tmp_path / "unlabelled.txt"
+    path.write_text(rows.to_csv(sep="\t", index=False), encoding="utf-8")
+    if kind == "parquet":  # labels missing as nulls, values as numbers
+        path = tmp_path / "unlabelled.parquet"
+        pd.read_csv(tmp_path / "unlabelled.txt", sep="\t").to_parquet(path)
+    with caplog.at_level(logging.INFO, logger="amiga_heatmap"):
+        pandas_result, duckdb_result = both(path, value="gr", x="Isolate", y="Substrate", operation="mean")
+    assert_same(pandas_result, duckdb_result)
+    assert caplog.text.count("left out 5 rows whose Isolate or Substrate is missing") == 3  # each engine, each way
+    labelled = rows.drop(index=[5, 6, 7, 100, 101])
+    expected = pd.to_numeric(labelled["gr"]).groupby([labelled["Substrate"], labelled["Isolate"]]).count()
+    assert int(duckdb_result.cell_table.cells["n"].sum()) == int(expected.sum()) == len(rows) - 5
+
+
+def test_text_in_a_row_without_a_label_still_makes_the_column_not_numeric(tmp_path) -> None:
+    rows = pd.read_csv(SUMMARY, sep="\t", dtype=str, keep_default_na=False)
+    rows.loc[[5, 6], "Isolate"] = ""
+    rows.loc[6, "gr"] = "lots"
+    path = tmp_path / "unlabelled.txt"
+    path.write_text(rows.to_csv(sep="\t", index=False), encoding="utf-8")
+    messages = set()
+    for options in ({"engine": "pandas"}, {"engine": "duckdb"}, {"engine": "duckdb", "no_cache": True}):
+        with pytest.raises(DataError) as caught:
+            heatmap(path, value="gr", x="Isolate", y="Substrate", operation="mean", **options)
+        messages.add(caught.value.message)
+    assert len(messages) == 1 and "1 cells hold text" in messages.pop()
 
 
 ERRORS = {

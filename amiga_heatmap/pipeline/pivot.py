@@ -16,7 +16,7 @@ def pivot(reduced: pd.Series, counts: pd.Series, x: str, y: str) -> tuple[pd.Dat
     cells NaN), rows and columns sorted (:mod:`.label_order`), and the matching matrix of counts (0 where
     no value)."""
     placement = _Placement(reduced.index)
-    counts_placement = placement if counts.index is reduced.index else _Placement(counts.index)
+    counts_placement = placement if counts.index.is_(reduced.index) else _Placement(counts.index)  # views too
     matrix = placement.grid(reduced.to_numpy(dtype=float), float("nan"))
     counts_matrix = counts_placement.grid(counts.to_numpy(dtype=int), 0)
     for table in (matrix, counts_matrix):
@@ -39,22 +39,41 @@ class _Placement:
             index = index.remove_unused_levels()  # a label no cell has (pandas' own check is much slower)
         y_labels, x_labels = index.levels
         y_order, x_order = natural_positions(y_labels), natural_positions(x_labels)
-        y_rank, x_rank = np.empty_like(y_order), np.empty_like(x_order)
-        y_rank[y_order], x_rank[x_order] = np.arange(len(y_order)), np.arange(len(x_order))
         self.rows, self.columns = y_labels[y_order], x_labels[x_order]
-        self.flat = y_rank[index.codes[0]]  # intp: no copy of the cells' positions is made below
+        y_codes, x_codes = index.codes
+        # each cell's row, as a new array (the index's codes are left as they are), then its flat position
+        self.flat = y_codes.astype(np.intp) if _is_identity(y_order) else _ranks(y_order)[y_codes]
         self.flat *= len(x_labels)
-        self.flat += x_rank[index.codes[1]]
+        self.flat += x_codes if _is_identity(x_order) else _ranks(x_order)[x_codes]
 
     def grid(self, values: np.ndarray, fill: float) -> pd.DataFrame:
         """The table holding ``values`` (in the index's order) at their cells and ``fill`` elsewhere."""
         import numpy as np
         import pandas as pd
 
-        grid = np.full(len(self.rows) * len(self.columns), fill, dtype=values.dtype)
+        size = len(self.rows) * len(self.columns)
+        # zeros: memory the system hands over already zeroed, with no pass of our own over it
+        grid = np.zeros(size, dtype=values.dtype) if fill == 0 else np.full(size, fill, dtype=values.dtype)
         grid[self.flat] = values
         table = grid.reshape(len(self.rows), len(self.columns))
         return pd.DataFrame(table, index=self.rows, columns=self.columns, copy=False)
+
+
+def _is_identity(order: np.ndarray) -> bool:
+    """Whether ``order`` leaves everything where it is (levels already in natural order, as the duckdb
+    engine numbers them)."""
+    import numpy as np
+
+    return bool((order == np.arange(len(order))).all())
+
+
+def _ranks(order: np.ndarray) -> np.ndarray:
+    """The rank of each position under ``order`` (its inverse permutation)."""
+    import numpy as np
+
+    ranks = np.empty_like(order)
+    ranks[order] = np.arange(len(order))
+    return ranks
 
 
 def order_single_column(matrix: pd.DataFrame, counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

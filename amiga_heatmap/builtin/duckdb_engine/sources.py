@@ -81,13 +81,16 @@ class Source:
     to how it is stored (``text``, or a DuckDB type name for Parquet and DataFrames); ``columns`` is every
     column of the input (for messages about a missing one), in first-seen order; ``fills``, the cache
     entries to write (:meth:`.cache.TextCache.write`) before ``select`` reads them; ``reads_text``,
-    whether it parses text tables itself (rather than reading them from cache entries)."""
+    whether it parses text tables itself (rather than reading them from cache entries);
+    ``values_as_text``, whether any value cell is read from text, so that :data:`.sql.VALUE_TEXT` can hold
+    something (for values stored as numbers, or no value column, it is NULL on every row)."""
 
     select: str
     labels: dict[str, str]
     columns: list[str]
     fills: list[Fill] = field(default_factory=list)
     reads_text: bool = False
+    values_as_text: bool = True
 
     @property
     def numeric_labels(self) -> frozenset[str]:
@@ -135,14 +138,14 @@ def input_source(
         raise unreadable(Path(refused[0]), plugins)
     text = [file for file in files if kinds[file] == "text"]
     parquet = [file for file in files if kinds[file] == "parquet"]
-    selects, labels, columns, fills, reads_text = [], {}, {}, [], False
+    selects, labels, columns, fills, reads_text, values_as_text = [], {}, {}, [], False, False
     if text:
         texts = _text_source(text, plugins, folder, wanted, value, transcode or {}, files if file_index else None,
                              cache)
         selects.append(texts.select)
         labels.update(texts.labels)
         columns.update(dict.fromkeys(texts.columns))
-        fills, reads_text = texts.fills, texts.reads_text
+        fills, reads_text, values_as_text = texts.fills, texts.reads_text, texts.values_as_text
     for decimal, group in _parquet_by_decimal_mark(parquet).items():
         listed = ", ".join(sql.text(file) for file in group)
         reading = f"read_parquet([{listed}], union_by_name = true{', filename = true' if file_index else ''})"
@@ -150,8 +153,9 @@ def input_source(
         selects.append(typed.select)
         labels.update({column: kind for column, kind in typed.labels.items() if column not in labels})
         columns.update(dict.fromkeys(typed.columns))
+        values_as_text = values_as_text or typed.values_as_text
     select = " UNION ALL BY NAME ".join(f"({select})" for select in selects)
-    return Source(select, labels, list(columns), fills, reads_text)
+    return Source(select, labels, list(columns), fills, reads_text, values_as_text)
 
 
 def _text_source(
@@ -336,6 +340,7 @@ def _typed_source(
     chosen = [column for column in kinds if (wanted is None or column in wanted) and column != value]
     items = [sql.name(column) if is_frame else f"{sql.as_label(column, kinds[column])} AS {sql.name(column)}"
              for column in chosen]
+    numeric = True  # no value column: no value is text
     if value in kinds:
         numeric = kinds[value] in ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT",
                                    "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT") or kinds[value].startswith("DECIMAL")
@@ -346,7 +351,7 @@ def _typed_source(
         cases = " ".join(f"WHEN {sql.text(path)} THEN {position}" for position, path in enumerate(indexed))
         items.append(f"CASE filename {cases} END AS {FILE_INDEX}")
     labels = {column: (kinds[column] if is_frame else "text") for column in chosen}
-    return Source(f"SELECT {', '.join(items)} FROM {relation}", labels, list(kinds))
+    return Source(f"SELECT {', '.join(items)} FROM {relation}", labels, list(kinds), values_as_text=not numeric)
 
 
 def frame_of(connection: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
