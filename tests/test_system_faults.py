@@ -18,6 +18,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import pandas as pd
@@ -373,6 +374,16 @@ SLOW_RENDERER = """
 """
 
 
+def _written_by_the_renderer(out: Path) -> bool:
+    """Whether the slow renderer's temporary file is there: other temporary files come and go before it
+    (the check that the output folder takes a file), so a ``.part`` alone does not say the run waits."""
+    for name in leftovers(out):
+        with suppress(OSError):
+            if (out / name).read_text(encoding="utf-8") == "partial":
+                return True
+    return False
+
+
 def start_slow_run(summary: Path, out: Path, plugins: Path, **popen) -> subprocess.Popen:
     """A real run whose renderer writes its temporary file and then waits; returns once it waits."""
     process = subprocess.Popen(
@@ -395,12 +406,12 @@ def start_slow_run(summary: Path, out: Path, plugins: Path, **popen) -> subproce
         **popen,
     )
     deadline = time.monotonic() + 120
-    while not leftovers(out) and time.monotonic() < deadline and process.poll() is None:
+    while not _written_by_the_renderer(out) and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
-    if not leftovers(out):
+    if not _written_by_the_renderer(out):
         process.kill()
         _, stderr = process.communicate(timeout=60)
-        pytest.fail(f"the slow renderer never started writing: {stderr}")
+        pytest.fail(f"the slow renderer never started writing (exit status {process.returncode}): {stderr}")
     return process
 
 
