@@ -154,3 +154,16 @@ def operators(builtin_operators):
     """The built-in operators plus a test-only '!=' (NaN never satisfies it)."""
     not_equal = Operator("!=", lambda values, threshold: (values != threshold) & ~np.isnan(values))
     return {**builtin_operators, "!=": not_equal}
+
+
+def writing_in_renderer(folder: Path, content: bytes) -> bool:
+    """Whether a slow test renderer has written ``content`` (all it writes) into its temporary file in
+    ``folder``. Other temporary files come and go just before it (the check that the output folder
+    takes a file), so a ``.part`` alone does not say the run is waiting in the renderer."""
+    for path in folder.glob("*.part"):
+        try:
+            if path.read_bytes() == content:
+                return True
+        except OSError:  # removed meanwhile
+            continue
+    return False

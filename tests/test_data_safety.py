@@ -17,7 +17,7 @@ import pytest
 from amiga_heatmap import heatmap, hookimpl
 from amiga_heatmap.components import Renderer
 
-from .conftest import EXAMPLES, REPOSITORY
+from .conftest import EXAMPLES, REPOSITORY, writing_in_renderer
 from .input_guard import inputs_unchanged
 
 OLD_FIGURE = b"%PDF-1.4 an older figure the user wants to keep\n"
@@ -99,9 +99,10 @@ def test_a_killed_run_never_leaves_a_partial_figure_under_the_output_name(summar
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=REPOSITORY,
                                env={**os.environ, "PYTHONPATH": str(REPOSITORY)})
     deadline = time.monotonic() + 60
-    while not leftovers(summary.parent) and time.monotonic() < deadline:
+    half = b"%PDF-1.4 half a figure"
+    while not writing_in_renderer(summary.parent, half) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert leftovers(summary.parent), "the render started writing its temporary file"
+    assert writing_in_renderer(summary.parent, half), "the render started writing its temporary file"
     process.send_signal(signal_number)
     _, stderr = process.communicate(timeout=60)
     assert target.read_bytes() == OLD_FIGURE

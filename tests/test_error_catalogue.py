@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from .conftest import EXAMPLES, REPOSITORY
+from .conftest import EXAMPLES, REPOSITORY, writing_in_renderer
 
 CATALOGUE = REPOSITORY / "docs" / "errors.md"
 PACKAGE = REPOSITORY / "amiga_heatmap"
@@ -239,9 +239,9 @@ def interrupted(context: Context) -> tuple[int, str]:
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=REPOSITORY,
                                env={**os.environ, "PYTHONPATH": str(REPOSITORY)})
     deadline = time.monotonic() + 60
-    while not list(context.summary.parent.glob(".cut.*")) and time.monotonic() < deadline:
+    while not writing_in_renderer(context.summary.parent, b"partial") and time.monotonic() < deadline:
         time.sleep(0.05)
-    started = list(context.summary.parent.glob(".cut.*"))
+    started = writing_in_renderer(context.summary.parent, b"partial")
     if not started:
         process.kill()
         process.communicate(timeout=60)

@@ -18,7 +18,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from contextlib import suppress
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +25,7 @@ import pytest
 
 from amiga_heatmap.output.own_outputs import MANIFEST, _read_manifest
 
-from .conftest import REPOSITORY
+from .conftest import REPOSITORY, writing_in_renderer
 
 AXES = ("-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean")
 LINUX_DEVICES = pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
@@ -374,16 +373,6 @@ SLOW_RENDERER = """
 """
 
 
-def _written_by_the_renderer(out: Path) -> bool:
-    """Whether the slow renderer's temporary file is there: other temporary files come and go before it
-    (the check that the output folder takes a file), so a ``.part`` alone does not say the run waits."""
-    for name in leftovers(out):
-        with suppress(OSError):
-            if (out / name).read_text(encoding="utf-8") == "partial":
-                return True
-    return False
-
-
 def start_slow_run(summary: Path, out: Path, plugins: Path, **popen) -> subprocess.Popen:
     """A real run whose renderer writes its temporary file and then waits; returns once it waits."""
     process = subprocess.Popen(
@@ -406,9 +395,9 @@ def start_slow_run(summary: Path, out: Path, plugins: Path, **popen) -> subproce
         **popen,
     )
     deadline = time.monotonic() + 120
-    while not _written_by_the_renderer(out) and time.monotonic() < deadline and process.poll() is None:
+    while not writing_in_renderer(out, b"partial") and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
-    if not _written_by_the_renderer(out):
+    if not writing_in_renderer(out, b"partial"):
         process.kill()
         _, stderr = process.communicate(timeout=60)
         pytest.fail(f"the slow renderer never started writing (exit status {process.returncode}): {stderr}")
