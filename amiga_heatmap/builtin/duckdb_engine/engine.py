@@ -9,10 +9,13 @@ A run makes, in the engine's own work folder (:func:`.settings.work_folder`):
    registered as relations), checked for files repeating wells;
 3. ``selected_rows``, the subset; its values that match nothing are warned about, and a subset keeping
    nothing is refused, as the pandas engine does;
-4. the cells: one ``GROUP BY`` of (y, x) into a table, computing the aggregator's standard form, the
-   count of non-missing values and the count of value cells written as something other than a number;
-   only when there are such cells does a second pass tell missing-value words and NaN from text
-   (refused, naming samples). The cells then come back as label codes and numbers.
+4. the cells: each axis's labels numbered in natural order, and one ``GROUP BY`` into a table, computing
+   the aggregator's standard form, the count of non-missing values and (when values are read from
+   text) the count of value cells written as something other than a number; only when there are such
+   cells does a second pass tell missing-value words and NaN from text (refused, naming samples). Rows
+   that are cheap to read again (Parquet, cache entries, a table) are grouped by their labels' codes,
+   the labels found first; rows parsed from text are grouped by their labels in the one pass that
+   parses them (:meth:`Session.cells`). The cells then come back as label codes and numbers.
 
 A view is enough when the rows are read once (the common run). When a run reads them several times (a
 subset, annotations, label columns, several files, ``--save-filtered-table``) and they come from text
