@@ -393,16 +393,7 @@ class Session:
         per_cell = ", ".join([f"{aggregate} AS {VALUE}", f"count({sql.VALUE}) AS {COUNT}",
                               *(["count(*) AS __rows"] if rows_counted else []),
                               *([f"count({sql.VALUE_TEXT}) AS __texts"] if texts else [])])
-        if by_codes:
-            levels = [self._numbered_labels(axis, f"SELECT DISTINCT {column} FROM {SELECTED}")
-                      for axis, column in (("y", y), ("x", x))]
-            self.ask(f"CREATE TEMP TABLE {CELLS} AS SELECT __y_labels.code AS __y, __x_labels.code AS __x, {per_cell} "
-                     f"FROM {SELECTED} AS s JOIN __y_labels ON s.{y} = __y_labels.label "
-                     f"JOIN __x_labels ON s.{x} = __x_labels.label GROUP BY ALL", "aggregating")
-        else:
-            self.ask(f"CREATE TEMP TABLE {CELLS} AS SELECT {y} AS __y, {x} AS __x, {per_cell} "
-                     f"FROM {SELECTED} GROUP BY ALL", "aggregating")
-            levels = [self._numbered_labels(axis, f"SELECT DISTINCT __{axis} FROM {CELLS}") for axis in ("y", "x")]
+        levels = self._group(per_cell, by_codes)
         summary = [f"count(*) FILTER (WHERE {KEYED})",
                    *([f"count(*) FILTER (WHERE __rows > 1 AND {KEYED})"] if replicates else []),
                    *(["sum(__texts)"] if texts else []),
@@ -433,17 +424,39 @@ class Session:
             first = self.ask(f"SELECT {x}, {y}, count(*) FROM __pairs GROUP BY ALL HAVING count(*) > 1 "
                                f"ORDER BY min(rowid) LIMIT {EXAMPLES_SHOWN}", "checking replicates")
             raise repeated_pairs(spec.x.column, spec.y.column, first, int(repeated))
-        codes = ("__y", "__x") if by_codes else ("__y_labels.code", "__x_labels.code")  # the joins drop unkeyed cells
+        # grouped by label, the cells are given their labels' codes (the joins drop the unkeyed ones)
+        codes = ("__y", "__x") if by_codes else ("__y_labels.code", "__x_labels.code")
         joins = "" if by_codes else (f" JOIN __y_labels ON {CELLS}.__y = __y_labels.label "
                                      f"JOIN __x_labels ON {CELLS}.__x = __x_labels.label")
+        sizes = [len(level) for level, _ in levels]
         y_codes, x_codes, values, counts = self.ask(
             f"SELECT {codes[0]}, {codes[1]}, {VALUE}, {COUNT} FROM {CELLS}{joins}", "collecting cells",
-            lambda connection, query: _arrays(connection, query, keyed_cells, *(len(level) for level, _ in levels)))
+            lambda connection, query: _arrays(connection, query, keyed_cells, *sizes))
         import pandas as pd
 
         index = pd.MultiIndex(levels=[level for level, _ in levels], codes=[y_codes, x_codes],
                               names=[spec.y.column, spec.x.column], verify_integrity=False)
         return pd.DataFrame({VALUE: values, COUNT: counts}, index=index, copy=False)
+
+    def _group(self, per_cell: str, by_codes: bool) -> list[tuple[pd.Index, bool]]:
+        """Make the table :data:`CELLS` of the selected rows grouped by (y, x), with the aggregates
+        ``per_cell``, and each axis's label table (:meth:`_numbered_labels`); return the y and the x
+        labels in natural order, each with whether some row lacks that label. ``by_codes``: the rows
+        are grouped by the codes of their labels (found first), and :data:`CELLS` holds the codes;
+        otherwise by the labels themselves, in the one pass that reads the rows."""
+        spec = self.run.spec
+        x, y = sql.name(spec.x.column), sql.name(spec.y.column)
+        if not by_codes:
+            self.ask(f"CREATE TEMP TABLE {CELLS} AS SELECT {y} AS __y, {x} AS __x, {per_cell} "
+                     f"FROM {SELECTED} GROUP BY ALL", "aggregating")
+            return [self._numbered_labels(axis, f"SELECT DISTINCT __{axis} FROM {CELLS}")
+                    for axis in ("y", "x")]
+        levels = [self._numbered_labels(axis, f"SELECT DISTINCT {column} FROM {SELECTED}")
+                  for axis, column in (("y", y), ("x", x))]
+        self.ask(f"CREATE TEMP TABLE {CELLS} AS SELECT __y_labels.code AS __y, __x_labels.code AS __x, "
+                 f"{per_cell} FROM {SELECTED} AS s JOIN __y_labels ON s.{y} = __y_labels.label "
+                 f"JOIN __x_labels ON s.{x} = __x_labels.label GROUP BY ALL", "aggregating")
+        return levels
 
     def _numbered_labels(self, axis: str, distinct: str) -> tuple[pd.Index, bool]:
         """Make the table ``__{axis}_labels`` of the labels ``distinct`` selects (each once), each with
@@ -464,8 +477,8 @@ class Session:
         numbered = pd.DataFrame({"position": np.flatnonzero(present)[order].astype(np.int32),
                                  "code": np.arange(len(order), dtype=np.int32)})
         self.connection.register(f"__{axis}_numbering", numbered)
-        self.connection.execute(f"CREATE TEMP TABLE __{axis}_labels AS SELECT label, code FROM __{axis}_found "
-                                f"JOIN __{axis}_numbering USING (position)")
+        self.connection.execute(f"CREATE TEMP TABLE __{axis}_labels AS SELECT label, code "
+                                f"FROM __{axis}_found JOIN __{axis}_numbering USING (position)")
         self.connection.unregister(f"__{axis}_numbering")
         return level[order], not present.all()
 
@@ -479,8 +492,9 @@ class Session:
                                                    if column not in (spec.x.column, spec.y.column)]]
         if len(columns) == 2:
             index = cells.index
-            return pd.DataFrame({name: pd.Categorical.from_codes(codes, level, validate=False) for name, codes, level
-                                 in zip(index.names, index.codes, index.levels)}, copy=False)[columns]
+            pairs = {name: pd.Categorical.from_codes(codes, level, validate=False)
+                     for name, codes, level in zip(index.names, index.codes, index.levels)}
+            return pd.DataFrame(pairs, copy=False)[columns]
         return self.frame(f"SELECT DISTINCT {', '.join(map(sql.name, columns))} FROM {SELECTED}", "labelling")
 
     def rows(self) -> pd.DataFrame:
