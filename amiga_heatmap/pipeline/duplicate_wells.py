@@ -18,7 +18,7 @@ per row) and skipped for a single file, so the common one-file run pays nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -112,21 +112,34 @@ def refuse_copied_files(frames: Sequence[pd.DataFrame], files: Sequence[Path]) -
     shared = [name for name in frames[0].columns if all(name in frame.columns for frame in frames[1:])]
     if not shared:
         return
-    rows = pd.concat([frame[shared] for frame in frames], ignore_index=True)
-    floats = rows.select_dtypes("float").columns
-    rows[floats] = rows[floats].astype("float32")
-    origin = _file_of_each_row(frames)
-    hashes = pd.util.hash_pandas_object(rows, index=False).to_numpy()
-    pairs = pd.DataFrame({"row": hashes, "file": origin}).drop_duplicates()
+    hashes = row_hashes(pd.concat([frame[shared] for frame in frames], ignore_index=True))
+    pairs = pd.DataFrame({"row": hashes, "file": _file_of_each_row(frames)}).drop_duplicates()
     in_other_file = pairs["row"].duplicated(keep=False).to_numpy()
     copied = pd.Series(in_other_file).groupby(pairs["file"].to_numpy()).mean() >= REPEATED_SHARE
     copies = [int(index) for index in copied.index[copied.to_numpy()]]
-    if not copies:
-        return
-    sources = sorted({int(file) for file in np.unique(pairs["file"][in_other_file])} - set(copies))
+    if copies:
+        raise copied_files_error(copies, np.unique(pairs["file"][in_other_file]), files)
+
+
+def row_hashes(rows: pd.DataFrame) -> np.ndarray:
+    """One hash per row of ``rows`` for comparing rows across files: equal rows, with their numbers
+    rounded to 7 significant digits (as float32), hash equally. Shared by every engine."""
+    import pandas as pd
+
+    floats = rows.select_dtypes("float").columns
+    rows = rows.astype(dict.fromkeys(floats, "float32"))
+    return pd.util.hash_pandas_object(rows, index=False).to_numpy()
+
+
+def copied_files_error(copies: Sequence[int], sharing: Iterable[int], files: Sequence[Path]) -> DataError:
+    """The error of files most of whose rows are also in other files: ``copies`` (positions in
+    ``files``) are those files, ``sharing`` every file holding a row another file holds too. Shared by
+    every engine."""
+    copies = list(copies)
+    sources = sorted({int(file) for file in sharing} - set(copies))
     if not sources:  # the files are copies of each other
         sources, copies = copies[:1], copies[1:]
-    raise DataError(
+    return DataError(
         f"The same wells are read more than once: most rows of {_file_list([files[i] for i in copies])} "
         f"(sample id and values) are also in {_file_list([files[i] for i in sources])}, so each well "
         f"would count once per file. {ADVICE} If the repeats are meant, pass --allow-duplicate-wells."

@@ -232,3 +232,75 @@ def test_a_needed_column_named_twice_is_refused_as_by_the_built_in_reader(data, 
     path.write_text(text, encoding="utf-8")
     expected, message = messages(path, on_cluster, value="gr", x="Isolate", y="Substrate", operation="mean")
     assert message == expected and "appears 2 times in the header" in message
+
+
+# ------------------------------------------------------------------------------ repeated wells
+
+
+def files_per_well(folder: Path) -> pd.Series:
+    """How many of the summaries under ``folder`` hold each (plate, well), read with pandas alone."""
+    keys = pd.concat([pd.read_csv(path, sep="\t", usecols=["Plate_ID", "Well"], dtype=str).assign(file=number)
+                      for number, path in enumerate(sorted(folder.rglob("*.txt")))])
+    return keys.drop_duplicates().groupby(["Plate_ID", "Well"]).size()
+
+
+def test_merged_and_per_plate_files_together_are_refused_as_by_the_pandas_engine(data, on_cluster) -> None:
+    shared = int((files_per_well(data) > 1).sum())
+    expected, message = messages(data, on_cluster, value="gr", x="Isolate", y="Substrate", operation="mean")
+    assert message == expected
+    assert message.startswith(f"The same wells are read more than once: {shared:,} wells") and shared > 1000
+
+
+def test_repeated_wells_are_read_when_allowed(data, on_cluster) -> None:
+    result = same(data, on_cluster, value="gr", x="Isolate", y="Substrate", operation="count_form",
+                  allow_duplicate_wells=True)
+    merged = pd.read_csv(EXAMPLES / "ER_all_summary.txt", sep="\t")
+    # every well is read three times: the merged, the normalised and the per-plate summaries
+    assert int(result.counts.sum().sum()) == 3 * int(merged["gr"].notna().sum())
+
+
+def test_per_plate_files_alone_share_no_wells(data, on_cluster) -> None:
+    assert int(files_per_well(data / "per-plate").max()) == 1
+    same(data / "per-plate", on_cluster, value="gr", x="Isolate", y="Substrate", operation="mean")
+
+
+def without_well_ids(source: Path, target: Path) -> None:
+    """Copy the summaries under ``source`` to ``target`` without their Well column."""
+    for path in source.rglob("*.txt"):
+        rows = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False).drop(columns="Well")
+        copy = target / path.relative_to(source)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        rows.to_csv(copy, sep="\t", index=False)
+
+
+def test_files_without_well_ids_are_compared_on_their_rows_as_by_the_pandas_engine(data, tmp_path,
+                                                                                      on_cluster) -> None:
+    folder = tmp_path / "without-wells"
+    without_well_ids(data / "per-plate", folder / "per-plate")
+    shutil.copy(data / "ER_all_summary.txt", folder)  # with well ids: the files do not all have them
+    expected, message = messages(folder, on_cluster, value="gr", x="Isolate", y="Substrate", operation="mean")
+    assert message == expected
+    assert message.startswith("The same wells are read more than once: most rows of")
+    assert "ER_all_summary.txt" in message
+    same(folder / "per-plate", on_cluster, value="gr", x="Isolate", y="Substrate", operation="mean")
+
+
+# ---------------------------------------------------------------------------- a header alone
+
+
+@pytest.mark.parametrize("blank_lines", [0, 200_000])
+def test_a_header_without_rows_is_refused_as_by_the_built_in_reader(data, on_cluster, blank_lines) -> None:
+    header = (EXAMPLES / "ER_all_summary.txt").read_text(encoding="utf-8").splitlines()[0]
+    path = data / "header.txt"
+    path.write_text(header + "\n" * (1 + blank_lines), encoding="utf-8")
+    blocks = {**on_cluster, "engine_options": {**on_cluster["engine_options"], "blocksize": "64"}}
+    expected, message = messages(path, blocks if blank_lines == 0 else on_cluster, value="gr", x="Isolate",
+                                 y="Substrate", operation="mean")
+    assert message == expected and "has a header row but no data rows" in message
+
+
+def test_blocks_smaller_than_a_line(data, on_cluster) -> None:
+    path = data / "per-plate" / "ER1_PM1-1_summary.txt"
+    longest = max(len(line) for line in path.read_bytes().splitlines())
+    blocks = {**on_cluster, "engine_options": {**on_cluster["engine_options"], "blocksize": str(longest // 2)}}
+    same(path, blocks, value="gr", x="Isolate", y="Substrate", operation="mean")

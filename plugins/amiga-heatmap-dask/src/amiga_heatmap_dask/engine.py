@@ -19,8 +19,9 @@ from amiga_heatmap.timing import stage
 
 from .aggregation import dask_form, first_pass, sample_sd
 from .cluster import connected
-from .inputs import FILE, KIND, MISSING_WORD, OTHER_TEXT, TEXT, summary_rows
+from .inputs import FILE, KIND, MISSING_WORD, OTHER_TEXT, TEXT, SummaryRows, summary_rows
 from .settings import DaskSettings
+from .wells import checks_wells, lazy_well_counts, refuse_duplicate_wells
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -39,16 +40,18 @@ def compute(sources: Sources, run: Run) -> CellTable:
     with connected(settings) as client:
         workers = len(client.scheduler_info().get("workers", {})) or settings.workers
         with stage("read"):
-            rows = summary_rows(sources, run, settings.blocksize, partitions=2 * workers)
-            log.info("dask: %d partitions on %d workers", rows.npartitions, workers)
+            summary = summary_rows(sources, run, settings.blocksize, partitions=2 * workers,
+                                   well_ids=checks_wells(sources, run))
+            log.info("dask: %d partitions on %d workers", summary.rows.npartitions, workers)
+        rows = summary.rows
         if run.annotations:
             with stage("annotate"):
                 rows = annotated(rows, run)
         with stage("aggregate"):
-            return _cell_table(rows, sources, run, form)
+            return _cell_table(rows, summary, sources, run, form)
 
 
-def _cell_table(rows: DataFrame, sources: Sources, run: Run, form: str | None) -> CellTable:
+def _cell_table(rows: DataFrame, summary: SummaryRows, sources: Sources, run: Run, form: str | None) -> CellTable:
     import dask
     import pandas as pd
 
@@ -68,8 +71,16 @@ def _cell_table(rows: DataFrame, sources: Sources, run: Run, form: str | None) -
     lazy["text_files"] = rows[FILE][rows[KIND] == OTHER_TEXT].unique(split_out=1)
     marked = kept[kept[KIND] > 0]
     lazy["kinds"] = marked[[FILE, KIND]].groupby([FILE, KIND], observed=True).size(split_out=1)
+    if summary.cut_files:
+        lazy["file_rows"] = summary.rows[FILE].value_counts(split_out=1)
+    checks = checks_wells(sources, run)
+    if checks:
+        lazy.update(lazy_well_counts(summary.rows, summary.file_columns))
     names = list(lazy)
     computed = dict(zip(names, dask.compute(*lazy.values())))
+    _refuse_header_only(summary, computed.get("file_rows"), sources)
+    if checks:
+        refuse_duplicate_wells(summary.rows, computed, sources.files)
     if selection:
         apply_subset(computed["choices"], selection)  # the pandas engine's warnings and empty-selection error
     _refuse_text(kept, computed, value, sources.sample_column)
@@ -91,6 +102,16 @@ def _cell_table(rows: DataFrame, sources: Sources, run: Run, form: str | None) -
     labels = computed["labels"].reset_index(drop=True) if "labels" in computed else cells.index.to_frame(index=False)
     labels = labels.astype("str")
     return CellTable(cells=cells, x=x, y=y, value=value, labels=labels, rows=None, engine="dask")
+
+
+def _refuse_header_only(summary: SummaryRows, file_rows: pd.Series | None, sources: Sources) -> None:
+    """The built-in reader's DataError for the first file cut into blocks that holds no rows (a
+    header, perhaps blank lines); the files read whole were refused by their readers."""
+    from amiga_heatmap.builtin.readers import header_without_rows
+
+    for file in summary.cut_files:
+        if file_rows is None or not file_rows.get(file, 0):
+            raise header_without_rows(str(sources.files[file]))
 
 
 def selected(partition: pd.DataFrame, selection) -> pd.Series:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from amiga_heatmap.builtin.readers import MISSING_TOKENS, column_positions, read_delimited
 from amiga_heatmap.builtin.table_sniffing import SAMPLE_BYTES, SEPARATOR_NAMES, UTF8_ENCODINGS, sniff
 from amiga_heatmap.errors import DataError
+from amiga_heatmap.pipeline.duplicate_wells import WELL_COLUMNS
 from amiga_heatmap.pipeline.reading import check_columns, reader_of, takes_numbers
 from amiga_heatmap.system_faults import read_fault
 
@@ -76,6 +77,17 @@ class TextBlock:
 
 
 @dataclass(frozen=True)
+class SummaryRows:
+    """What :func:`summary_rows` gives: the ``rows``, and what the engine's checks need to know of the
+    files: the columns read from each (``file_columns``, in the order of the sources' files; empty for
+    a DataFrame) and which were cut into blocks (``cut_files``, their positions)."""
+
+    rows: DataFrame
+    file_columns: tuple[frozenset[str], ...] = ()
+    cut_files: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReaderFile:
     """A file read whole by its amiga-heatmap reader on a worker."""
 
@@ -85,21 +97,25 @@ class ReaderFile:
     wanted: frozenset[str]
 
 
-def summary_rows(sources: Sources, run: Run, blocksize: int, partitions: int) -> DataFrame:
-    """The rows of ``sources`` for ``run`` (see the module docstring); ``partitions``: how many an
-    in-memory DataFrame is split into. Raises DataError naming the closest names for a column the
-    input lacks, and for the files the built-in readers refuse while sniffing (empty, binary, ...)."""
+def summary_rows(sources: Sources, run: Run, blocksize: int, partitions: int,
+                 well_ids: bool = False) -> SummaryRows:
+    """The rows of ``sources`` for ``run`` (see the module docstring), with the plate and well id
+    columns the files have when ``well_ids`` (for the duplicate-wells check); ``partitions``: how many
+    an in-memory DataFrame is split into. Raises DataError naming the closest names for a
+    column the input lacks, and for the files the built-in readers refuse while sniffing (empty,
+    binary, ...)."""
     import dask.dataframe as dd
 
     value = run.spec.value
-    wanted = dict.fromkeys([*([sources.sample_column] if sources.sample_column else []), *run.input_columns])
+    wanted = dict.fromkeys([*([sources.sample_column] if sources.sample_column else []), *run.input_columns,
+                            *(WELL_COLUMNS if well_ids else ())])
     if sources.frame is not None:
         check_columns(sources.frame, run.input_columns, [], run.plugins)
         layout = Layout(tuple(column for column in wanted if column in sources.frame.columns), value)
         frame = sources.frame[list(layout.columns)]
         pieces = dd.from_pandas(frame, npartitions=max(1, min(partitions, len(frame))), sort=False)
-        return pieces.map_partitions(typed_partition, layout, 0, meta=empty_partition(layout))
-    pieces, seen = [], {}
+        return SummaryRows(pieces.map_partitions(typed_partition, layout, 0, meta=empty_partition(layout)))
+    pieces, seen, file_columns, cut_files = [], {}, [], []
     for number, path in enumerate(sources.files):
         reader = reader_of(path, run.plugins)
         separator = _builtin_separator(reader)
@@ -107,15 +123,18 @@ def summary_rows(sources: Sources, run: Run, blocksize: int, partitions: int) ->
             text = sniff(str(path), separator)
             names = [name for name in text.names if name in wanted]
             pieces.extend(_blocks(str(path), number, text, wanted, blocksize))
+            cut_files.append(number)
         else:
             names = [name for name in reader.header(str(path)) if name in wanted]
             read = partial(reader.read, numbers=frozenset({value})) if takes_numbers(reader) else reader.read
             pieces.append(ReaderFile(str(path), number, read, frozenset(wanted)))
         seen.update(dict.fromkeys(names))
+        file_columns.append(frozenset(names))
     layout = Layout(tuple(seen), value)
     check_columns(empty_partition(layout), run.input_columns, list(sources.files), run.plugins)
-    return dd.from_map(partial(read_piece, layout=layout), pieces, meta=empty_partition(layout),
+    rows = dd.from_map(partial(read_piece, layout=layout), pieces, meta=empty_partition(layout),
                        enforce_metadata=False, label="read-summaries")
+    return SummaryRows(rows, tuple(file_columns), tuple(cut_files))
 
 
 def _builtin_separator(reader) -> str | None:
@@ -159,6 +178,8 @@ def _text_partition(block: TextBlock, layout: Layout) -> pd.DataFrame:
     import pyarrow as pa
 
     data = _block_bytes(block)
+    if not data:  # a block lying within one line: the block where that line starts reads it
+        return empty_partition(layout)
     columns = [f"column {position}" for position in range(block.width)]
     read = dict(zip((columns[position] for position in block.positions), block.names))
     value_field = next((field for field, name in read.items() if name == layout.value), None)
