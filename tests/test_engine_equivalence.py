@@ -369,6 +369,26 @@ def test_duplicate_wells_are_refused_the_same_way(tmp_path) -> None:
     assert "The same wells are read more than once" in messages[0]
 
 
+def test_files_without_well_ids_are_compared_on_their_own_columns_the_same_way(tmp_path) -> None:
+    # the per-plate files lose their Well column, the merged file keeps it: the files are compared on
+    # their rows, each file with the columns of its own header (a file's missing column is not a column
+    # of missing values)
+    folder = tmp_path / "without-wells"
+    (folder / "per-plate").mkdir(parents=True)
+    for path in PER_PLATE.glob("*.txt"):
+        rows = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False).drop(columns="Well")
+        rows.to_csv(folder / "per-plate" / path.name, sep="\t", index=False)
+    shutil.copy(SUMMARY, folder)
+    messages = []
+    for engine in ("pandas", "duckdb"):
+        with pytest.raises(DataError) as caught:
+            heatmap(folder, value="gr", x="Isolate", y="Substrate", operation="mean", engine=engine)
+        messages.append(caught.value.message)
+    assert messages[0] == messages[1]
+    assert messages[0].startswith("The same wells are read more than once: most rows of")
+    assert SUMMARY.name in messages[0]
+
+
 def test_an_aggregator_without_a_form_is_refused_naming_both(amiga_heatmap_plugin) -> None:
     amiga_heatmap_plugin(Forms())
     with pytest.raises(UsageError, match=r"The duckdb engine cannot run the aggregator 'test_python' "

@@ -309,16 +309,21 @@ class Session:
             refuse_copied_files,
             shared_wells_error,
         )
+        from ...pipeline.reading import reader_of
 
         files = list(self.sources.files)
         plate, well = (sql.name(column) for column in WELL_COLUMNS)
         with_ids = set(WELL_COLUMNS) <= set(self.source.labels) and self.ask(
             f"SELECT bool_and(plates > 0 AND wells > 0) FROM (SELECT count({plate}) AS plates, count({well}) AS wells "
             f"FROM {ROWS} GROUP BY {FILE_INDEX})", "checking wells")[0][0]
-        if not with_ids:
+        if not with_ids:  # each file's rows with the columns of its own header, as the pandas engine reads them
             internal = ", ".join([FILE_INDEX, sql.VALUE_TEXT, *([ROW_NUMBER] if self.ordered else [])])
-            frames = [self.frame(f"SELECT * EXCLUDE ({internal}) FROM {ROWS} WHERE {FILE_INDEX} = {index}",
-                                 "checking wells") for index in range(len(files))]
+            frames = []
+            for index, file in enumerate(files):
+                rows = self.frame(f"SELECT * EXCLUDE ({internal}) FROM {ROWS} WHERE {FILE_INDEX} = {index}",
+                                  "checking wells")
+                header = set(reader_of(file, self.run.plugins).header(str(file)))
+                frames.append(rows[[column for column in rows.columns if column in header]])
             refuse_copied_files(frames, files)
             return
         shared = (f"SELECT {plate}, {well} FROM {ROWS} WHERE {plate} IS NOT NULL AND {well} IS NOT NULL "
