@@ -389,6 +389,50 @@ def test_files_without_well_ids_are_compared_on_their_own_columns_the_same_way(t
     assert SUMMARY.name in messages[0]
 
 
+def rows_with_names_alike() -> pd.DataFrame:
+    """The merged summary with a column ``group`` beside its ``Group``: each substrate's first word."""
+    rows = pd.read_csv(SUMMARY, sep="\t")
+    return rows.assign(group=rows["Substrate"].str.split().str[0])
+
+
+def written(rows: pd.DataFrame, kind: str, folder) -> object:
+    """``rows`` as a tab-separated file, a Parquet file or the DataFrame itself (``kind``)."""
+    if kind == "frame":
+        return rows
+    path = folder / f"alike.{'txt' if kind == 'text' else 'parquet'}"
+    rows.to_csv(path, sep="\t", index=False) if kind == "text" else rows.to_parquet(path)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["text", "parquet", "frame"])
+def test_a_column_named_like_another_in_case_is_read_for_itself(kind: str, tmp_path) -> None:
+    rows = rows_with_names_alike()
+    source = written(rows, kind, tmp_path)
+    spec = {"value": "gr", "x": "Isolate", "y": "group", "operation": "mean"}
+    if kind == "parquet":  # DuckDB renames the second of two names alike when it reads a Parquet file
+        with pytest.raises(UsageError, match=r"cannot tell the columns 'Group' and 'group' apart.*pandas"):
+            heatmap(source, engine="duckdb", **spec)
+        return
+    expected = rows.groupby(["group", "Isolate"])["gr"].mean().unstack()
+    result = heatmap(source, engine="duckdb", **spec)
+    assert result.matrix.shape[0] > 10
+    pd.testing.assert_frame_equal(result.matrix, expected.loc[result.matrix.index, result.matrix.columns],
+                                  check_names=False, check_index_type=False, check_column_type=False,
+                                  rtol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["text", "parquet", "frame"])
+def test_two_columns_named_alike_in_case_are_refused_when_both_are_read(kind: str, tmp_path) -> None:
+    rows = rows_with_names_alike()
+    source = written(rows, kind, tmp_path)
+    spec = {"value": "gr", "x": "Group", "y": "group", "operation": "mean"}
+    heatmap(source, engine="pandas", **spec)  # pandas keeps the names apart
+    with pytest.raises(UsageError) as caught:
+        heatmap(source, engine="duckdb", **spec)
+    assert caught.value.message.startswith(
+        "The duckdb engine cannot tell the columns 'Group' and 'group' apart")
+
+
 def test_an_aggregator_without_a_form_is_refused_naming_both(amiga_heatmap_plugin) -> None:
     amiga_heatmap_plugin(Forms())
     with pytest.raises(UsageError, match=r"The duckdb engine cannot run the aggregator 'test_python' "

@@ -510,6 +510,9 @@ SCENARIOS: dict[str, Callable[[Context], tuple[int, str]]] = {
     """),
     "usage.engine-cannot-read": lambda c: plugin_run(c, "--engine", "duckdb", source=c.file("plate.lab", "x"),
                                                      lab=LAB_READER),
+    "usage.engine-names-alike": lambda c: c.heatmap(
+        "--engine", "duckdb", "--sort-y-by", "Group", "--sort-x-by", "group", source=c.file(
+            "alike.txt", c.rows().assign(group=lambda rows: rows["Group"]).to_csv(sep="\t", index=False))),
     "usage.figure-of-file-renderer": lambda c: raised(lambda: __import__("amiga_heatmap").heatmap(
         c.summary, value="gr", x="Isolate", y="Substrate", operation="mean").figure("table")),
     # data

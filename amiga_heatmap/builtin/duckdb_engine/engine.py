@@ -50,7 +50,7 @@ from .cache import Retry, TextCache
 from .failures import OtherEncoding, is_reading_failure, out_of_memory, reading_failure
 from .progress import run_query
 from .settings import connect, work_folder
-from .sources import FILE_INDEX, Source, frame_of, input_source
+from .sources import FILE_INDEX, Source, frame_of, input_source, names_alike, refuse_names_alike
 
 if TYPE_CHECKING:  # pragma: no cover
     import duckdb
@@ -178,6 +178,7 @@ class Session:
                                    check, self.encodings, self.cache)
         import pandas as pd
 
+        self._refuse_names_alike(wanted, columns)
         check_columns(pd.DataFrame(columns=self.source.columns), columns, list(self.sources.files), run.plugins)
         for fill in self.source.fills:  # the text tables read into new cache entries, which the rows come from
             self.cache.write(fill, lambda statement: self.ask(statement, "reading"))
@@ -299,6 +300,22 @@ class Session:
                 warn_unmatched(annotation, combinations, int(count), int(total))
 
     # -------------------------------------------------------------------------------------- checks
+
+    def _refuse_names_alike(self, wanted: frozenset[str] | None, needed: list[str]) -> None:
+        """Refuse columns the run reads whose names differ only in case (:func:`.sources.refuse_names_alike`),
+        and a ``needed`` column DuckDB renamed because another column of a Parquet file is named alike."""
+        from ...pipeline.reading import all_column_names
+
+        read = [column for column in self.source.columns
+                if wanted is None or column in wanted or column == self.run.spec.value]
+        refuse_names_alike(read)
+        missing = [column for column in needed if column not in self.source.columns]
+        if missing and self.sources.frame is None:
+            headers = all_column_names(self.sources.files, self.run.plugins)
+            for column in missing:
+                alike = [name for name in headers if name.casefold() == column.casefold() and name != column]
+                if column in headers and alike:
+                    raise names_alike(alike[0], column)
 
     def _refuse_duplicate_wells(self) -> None:
         """The pandas engine's refusal of files repeating wells (by plate and well id); files without

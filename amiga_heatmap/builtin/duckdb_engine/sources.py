@@ -25,9 +25,9 @@ import codecs
 import os
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -109,6 +109,24 @@ def kind_of(path: Path, plugins: PluginSet) -> str | None:
     return "text" if builtin and reader.name in TEXT_READERS else None
 
 
+def refuse_names_alike(names: Iterable[str]) -> None:
+    """UsageError for the first two of ``names`` (the columns a run reads) that differ only in case:
+    DuckDB matches column names without regard to case, so it would read one of them for the other."""
+    seen: dict[str, str] = {}
+    for name in names:
+        first = seen.setdefault(name.casefold(), name)
+        if first != name:
+            raise names_alike(first, name)
+
+
+def names_alike(first: str, second: str) -> UsageError:
+    """The error of two columns the duckdb engine cannot tell apart."""
+    return UsageError(
+        f"The duckdb engine cannot tell the columns {first!r} and {second!r} apart: DuckDB compares column "
+        "names without regard to case. Run with --engine pandas, or rename one of them in the input."
+    )
+
+
 def unreadable(path: Path, plugins: PluginSet) -> UsageError:
     """The error of a file the engine reads neither as text nor as Parquet."""
     reader = reader_of(path, plugins)
@@ -128,9 +146,13 @@ def input_source(
     registered on ``connection``; copies go to ``folder``. ``transcode`` gives the encoding of files that
     looked like UTF-8 but were found, further on, to be in another one (see :func:`checked_encoding`).
     Text tables are read through ``cache`` when given."""
-    if sources.frame is not None:
-        connection.register("input_frame", sources.frame)
-        return _typed_source(connection, "input_frame", wanted, value, None)
+    if sources.frame is not None:  # only the columns the run needs: DuckDB renames names alike in case
+        frame = sources.frame
+        if wanted is not None:
+            frame = frame[[column for column in frame.columns if column in wanted or column == value]]
+        connection.register("input_frame", frame)
+        source = _typed_source(connection, "input_frame", wanted, value, None)
+        return replace(source, columns=[str(column) for column in sources.frame.columns])
     files = [str(file) for file in sources.files]
     kinds = {file: kind_of(Path(file), plugins) for file in files}
     refused = [file for file, kind in kinds.items() if kind is None]
