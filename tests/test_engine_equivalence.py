@@ -356,15 +356,21 @@ def test_the_same_errors(case: str, tmp_path) -> None:
     assert messages["duckdb"] == messages["pandas"]
 
 
+def data_error_of_each_engine(source) -> list[str]:
+    """The messages of the DataErrors pandas and duckdb raise for the mean gr of ``source``."""
+    messages = []
+    for engine in ("pandas", "duckdb"):
+        with pytest.raises(DataError) as caught:
+            heatmap(source, value="gr", x="Isolate", y="Substrate", operation="mean", engine=engine)
+        messages.append(caught.value.message)
+    return messages
+
+
 def test_duplicate_wells_are_refused_the_same_way(tmp_path) -> None:
     folder = tmp_path / "both"
     shutil.copytree(PER_PLATE, folder / "per-plate")
     shutil.copy(SUMMARY, folder)
-    messages = []
-    for engine in ("pandas", "duckdb"):
-        with pytest.raises(DataError) as caught:
-            heatmap(folder, value="gr", x="Isolate", y="Substrate", operation="mean", engine=engine)
-        messages.append(caught.value.message)
+    messages = data_error_of_each_engine(folder)
     assert messages[0] == messages[1]
     assert "The same wells are read more than once" in messages[0]
 
@@ -379,11 +385,7 @@ def test_files_without_well_ids_are_compared_on_their_own_columns_the_same_way(t
         rows = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False).drop(columns="Well")
         rows.to_csv(folder / "per-plate" / path.name, sep="\t", index=False)
     shutil.copy(SUMMARY, folder)
-    messages = []
-    for engine in ("pandas", "duckdb"):
-        with pytest.raises(DataError) as caught:
-            heatmap(folder, value="gr", x="Isolate", y="Substrate", operation="mean", engine=engine)
-        messages.append(caught.value.message)
+    messages = data_error_of_each_engine(folder)
     assert messages[0] == messages[1]
     assert messages[0].startswith("The same wells are read more than once: most rows of")
     assert SUMMARY.name in messages[0]

@@ -4,7 +4,9 @@ memory; only the cells (and what the run's later stages ask for) come back to pa
 A run makes, in the engine's own work folder (:func:`.settings.work_folder`):
 
 1. ``summary_source``, the columns the run needs (:mod:`.sources`), the text tables' read from the
-   parsed-input cache, or first written into it (:mod:`.cache`), unless ``--no-cache``;
+   parsed-input cache, or first written into it (:mod:`.cache`), unless ``--no-cache``. DuckDB matches
+   column names without regard to case, so two of them that differ only in case are refused
+   (:meth:`Session._refuse_names_alike`);
 2. ``summary_rows``, with the value as a number and the annotations joined (their lookup tables
    registered as relations), checked for files repeating wells;
 3. ``selected_rows``, the subset; its values that match nothing are warned about, and a subset keeping
