@@ -50,21 +50,26 @@ def without_well_ids(source, target, plate=None) -> None:
     table.drop(columns=["Plate_ID", "Well"]).to_csv(target, sep="\t", index=False)
 
 
-def test_without_well_ids_a_file_whose_rows_are_all_in_another_is_refused(data_dir, tmp_path) -> None:
+ENGINES = pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+
+
+@ENGINES
+def test_without_well_ids_a_file_whose_rows_are_all_in_another_is_refused(data_dir, tmp_path, engine) -> None:
     folder = tmp_path / "no_ids"
     folder.mkdir()
     without_well_ids(data_dir / "ER_all_summary_normalized.txt", folder / "merged.txt")
     without_well_ids(data_dir / "per-plate" / "ER3_PM2-1_summary.txt", folder / "plate.txt")
     with pytest.raises(DataError) as caught:
-        heatmap(folder, **QUERY)
+        heatmap(folder, **QUERY, engine=engine)
     assert "most rows of" in caught.value.message
     assert "plate.txt" in caught.value.message and "merged.txt" in caught.value.message
-    allowed = heatmap(folder, **QUERY, allow_duplicate_wells=True)
+    allowed = heatmap(folder, **QUERY, allow_duplicate_wells=True, engine=engine)
     substrate = pd.read_csv(folder / "plate.txt", sep="\t")["Substrate"].iloc[1]
     assert int(allowed.counts.loc[substrate, "ER3"]) == 3  # two replicate plates in merged, one copy
 
 
-def test_without_well_ids_replicate_plates_sharing_some_rows_are_read(data_dir, tmp_path) -> None:
+@ENGINES
+def test_without_well_ids_replicate_plates_sharing_some_rows_are_read(data_dir, tmp_path, engine) -> None:
     folder = tmp_path / "replicates"
     folder.mkdir()
     for plate in ("ER1_PM1-1", "ER1_PM1-2"):
@@ -73,5 +78,5 @@ def test_without_well_ids_replicate_plates_sharing_some_rows_are_read(data_dir, 
     read = ["Sample_ID", "Isolate", "Substrate", "norm(auc_lin)"]
     # the normalised negative control reads exactly 1.0 on both plates: a row-by-row check would stop
     assert len(first[read].merge(second[read])) >= 1
-    result = heatmap(folder, value="norm(auc_lin)", x="Isolate", y="Substrate", operation="mean")
+    result = heatmap(folder, value="norm(auc_lin)", x="Isolate", y="Substrate", operation="mean", engine=engine)
     assert int(result.counts.loc["Negative Control", "ER1"]) == 2

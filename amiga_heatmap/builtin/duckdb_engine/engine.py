@@ -341,7 +341,7 @@ class Session:
             for index, file in enumerate(files):
                 rows = self.frame(f"SELECT * EXCLUDE ({internal}) FROM {ROWS} WHERE {FILE_INDEX} = {index}",
                                   "checking wells")
-                header = set(reader_of(file, self.run.plugins).header(str(file)))
+                header = {*reader_of(file, self.run.plugins).header(str(file)), sql.VALUE}
                 frames.append(rows[[column for column in rows.columns if column in header]])
             refuse_copied_files(frames, files)
             return
