@@ -12,7 +12,10 @@ import atexit
 import os
 import shutil
 import signal
+import subprocess
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -167,3 +170,23 @@ def writing_in_renderer(folder: Path, content: bytes) -> bool:
         except OSError:  # removed meanwhile
             continue
     return False
+
+
+HUNG_AFTER = 600
+"""Seconds after which :func:`wait_during_run` takes a run for hung. A guard, not a measure: no test
+here asserts how fast anything is, and a busy machine only makes the wait longer."""
+
+
+def wait_during_run(process: subprocess.Popen, condition: Callable[[], bool], what: str) -> None:
+    """Poll ``condition`` until it holds while ``process`` runs. When the process ends first (or hangs
+    past :data:`HUNG_AFTER`), kill it and fail the test, saying ``what`` was awaited and what the process
+    wrote to its standard error (when piped)."""
+    import pytest
+
+    hung_at = time.monotonic() + HUNG_AFTER
+    while not condition():
+        if process.poll() is not None or time.monotonic() > hung_at:
+            process.kill()
+            _, stderr = process.communicate()
+            pytest.fail(f"{what} never happened (exit status {process.returncode}): {stderr}")
+        time.sleep(0.02)

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +16,7 @@ import pytest
 from amiga_heatmap import heatmap, hookimpl
 from amiga_heatmap.components import Renderer
 
-from .conftest import EXAMPLES, REPOSITORY, writing_in_renderer
+from .conftest import EXAMPLES, REPOSITORY, wait_during_run, writing_in_renderer
 from .input_guard import inputs_unchanged
 
 OLD_FIGURE = b"%PDF-1.4 an older figure the user wants to keep\n"
@@ -98,11 +97,9 @@ def test_a_killed_run_never_leaves_a_partial_figure_under_the_output_name(summar
                "-o", "figure"]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=REPOSITORY,
                                env={**os.environ, "PYTHONPATH": str(REPOSITORY)})
-    deadline = time.monotonic() + 60
     half = b"%PDF-1.4 half a figure"
-    while not writing_in_renderer(summary.parent, half) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert writing_in_renderer(summary.parent, half), "the render started writing its temporary file"
+    wait_during_run(process, lambda: writing_in_renderer(summary.parent, half),
+                    "the render's writing of its temporary file")
     process.send_signal(signal_number)
     _, stderr = process.communicate(timeout=60)
     assert target.read_bytes() == OLD_FIGURE

@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from .conftest import EXAMPLES, REPOSITORY, writing_in_renderer
+from .conftest import EXAMPLES, REPOSITORY, wait_during_run, writing_in_renderer
 
 CATALOGUE = REPOSITORY / "docs" / "errors.md"
 PACKAGE = REPOSITORY / "amiga_heatmap"
@@ -238,14 +237,8 @@ def interrupted(context: Context) -> tuple[int, str]:
                "-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean", "--format", "slow", "-o", "cut"]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=REPOSITORY,
                                env={**os.environ, "PYTHONPATH": str(REPOSITORY)})
-    deadline = time.monotonic() + 60
-    while not writing_in_renderer(context.summary.parent, b"partial") and time.monotonic() < deadline:
-        time.sleep(0.05)
-    started = writing_in_renderer(context.summary.parent, b"partial")
-    if not started:
-        process.kill()
-        process.communicate(timeout=60)
-    assert started, "the slow renderer was writing its temporary file when Ctrl-C came"
+    wait_during_run(process, lambda: writing_in_renderer(context.summary.parent, b"partial"),
+                    "the slow renderer's writing of its temporary file")
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert not list(context.summary.parent.glob("*cut*")), "nothing half-written is left"

@@ -25,7 +25,7 @@ import pytest
 
 from amiga_heatmap.output.own_outputs import MANIFEST, _read_manifest
 
-from .conftest import REPOSITORY, writing_in_renderer
+from .conftest import REPOSITORY, wait_during_run, writing_in_renderer
 
 AXES = ("-x", "Isolate", "-y", "Substrate", "-v", "gr", "-p", "mean")
 LINUX_DEVICES = pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
@@ -394,13 +394,7 @@ def start_slow_run(summary: Path, out: Path, plugins: Path, **popen) -> subproce
         env=environment(),
         **popen,
     )
-    deadline = time.monotonic() + 120
-    while not writing_in_renderer(out, b"partial") and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.05)
-    if not writing_in_renderer(out, b"partial"):
-        process.kill()
-        _, stderr = process.communicate(timeout=60)
-        pytest.fail(f"the slow renderer never started writing (exit status {process.returncode}): {stderr}")
+    wait_during_run(process, lambda: writing_in_renderer(out, b"partial"), "the slow renderer's writing")
     return process
 
 
