@@ -82,6 +82,9 @@ def test_duckdb_is_held_to_one_gib_by_default_and_to_the_given_limit(tmp_path) -
     from amiga_heatmap.builtin.duckdb_engine.settings import connect
 
     machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    container = Path("/sys/fs/cgroup/memory.max")  # a container's own limit, when it sets one
+    if container.is_file() and container.read_text(encoding="ascii").strip().isdigit():
+        machine = min(machine, int(container.read_text(encoding="ascii")))
     expected = min(1 << 30, machine // 2)
     for settings, limit in (({}, expected), ({"memory_limit": 300 << 20}, 300 << 20)):
         database, cursor = connect(settings, str(tmp_path))

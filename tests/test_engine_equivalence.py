@@ -401,9 +401,11 @@ def written(rows: pd.DataFrame, kind: str, folder) -> object:
     """``rows`` as a tab-separated file, a Parquet file or the DataFrame itself (``kind``)."""
     if kind == "frame":
         return rows
-    path = folder / f"alike.{'txt' if kind == 'text' else 'parquet'}"
-    rows.to_csv(path, sep="\t", index=False) if kind == "text" else rows.to_parquet(path)
-    return path
+    if kind == "text":
+        rows.to_csv(folder / "alike.txt", sep="\t", index=False)
+        return folder / "alike.txt"
+    rows.to_parquet(folder / "alike.parquet")
+    return folder / "alike.parquet"
 
 
 @pytest.mark.parametrize("kind", ["text", "parquet", "frame"])

@@ -121,7 +121,7 @@ def test_the_oldest_entries_are_evicted_beyond_the_bound(cache, data_dir, monkey
     monkeypatch.setenv(input_cache.SIZE_VARIABLE, str(max(sizes) * 2))
     heatmap(plates[0], value="gr", x="Isolate", y="Substrate")  # served: now the most recently used
     heatmap(sorted((data_dir / "per-plate").glob("*.txt"))[3], value="gr", x="Isolate", y="Substrate")
-    kept = {input_cache.source_of(place) for place in entries(cache)}
+    kept = {input_cache.described_entry(place)[0] for place in entries(cache)}
     assert kept == {str(plates[0].resolve()), str(sorted((data_dir / "per-plate").glob("*.txt"))[3].resolve())}
 
 
@@ -438,7 +438,7 @@ def test_a_stale_entry_among_several_files_reads_again_and_warns_once(cache, tmp
     with pytest.warns(GuessedEncodingWarning):
         heatmap([windows, changed], **keywords)
     for place in entries(cache):  # the first file's entry gone: written again while the second's is stale
-        if input_cache.source_of(place) == str(windows.resolve()):
+        if input_cache.described_entry(place)[0] == str(windows.resolve()):
             place.unlink()
     status = changed.stat()
     changed.write_text(changed.read_text(encoding="utf-8").replace("0.25", "0.75"), encoding="utf-8")

@@ -243,7 +243,7 @@ def _store(place: Path, frame: pd.DataFrame, path: Path, reader: str, request: R
         "source": str(path.resolve()), "sha256": digest, "reader": reader,
         "columns": None if request.columns is None else sorted(request.columns),
         "numbers": sorted(request.numbers), "present": [str(column) for column in frame.columns],
-        "warnings": [[f"{w.category.__module__}:{w.category.__qualname__}", str(w.message)] for w in caught],
+        "warnings": [recorded_warning(warning) for warning in caught],
     }
     try:
         table = pa.Table.from_pandas(frame, preserve_index=False)
@@ -310,12 +310,6 @@ def clear(folder: Path | None = None) -> tuple[int, int]:
     return count, size
 
 
-def source_of(place: Path) -> str | None:
-    """The summary file an entry was read from, or None for an unreadable entry."""
-    described = described_entry(place)
-    return None if described is None else described[0]
-
-
 def described_entry(place: Path) -> tuple[str, str] | None:
     """The summary file an entry was read from and the engine whose entry it is (``pandas`` or
     ``duckdb``), or None for an unreadable entry."""
@@ -337,6 +331,12 @@ def _asked(frame: pd.DataFrame, request: Request) -> pd.DataFrame:
     if not kept or len(kept) == len(frame.columns):
         return frame if kept else frame.iloc[:, :1]
     return frame[kept]
+
+
+def recorded_warning(warning: warnings.WarningMessage) -> list[str]:
+    """A warning as an entry's record keeps it: ``[module:qualified.name of its class, message]``
+    (:func:`warning_category` finds the class again)."""
+    return [f"{warning.category.__module__}:{warning.category.__qualname__}", str(warning.message)]
 
 
 def warning_category(name: str) -> type[Warning]:

@@ -341,7 +341,7 @@ def _shown_and_recorded() -> Iterator[list[list[str]]]:
                 yield recorded
             finally:
                 given = list(caught)
-                recorded.extend([f"{w.category.__module__}:{w.category.__qualname__}", str(w.message)] for w in given)
+                recorded.extend(input_cache.recorded_warning(warning) for warning in given)
     finally:
         for warning in given:
             warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)

@@ -221,13 +221,9 @@ def _text_source(
         names = [layout.names[position] for position in positions]
         paths = [table.read_from for table in tables]
         inner = _csv_select(paths, layout, positions, filename=indexed is not None)
-        for column in names:
-            if column != value:
-                labels.setdefault(column, "text")
-        values = sql.value_columns(value, "text", decimal) if value in names else _no_values()
-        others = [sql.name(column) for column in names if column != value]
         file_column = _file_index([table.path for table in tables], paths, indexed)
-        selects.append(f"SELECT {', '.join([*others, values, *file_column])} FROM ({inner})")
+        items = [*_text_items(names, value, decimal, labels), *file_column]
+        selects.append(f"SELECT {', '.join(items)} FROM ({inner})")
     return Source(" UNION ALL BY NAME ".join(f"({select})" for select in selects), labels, list(columns), fills,
                   reads_text=bool(groups))
 
@@ -262,13 +258,19 @@ def _entry_select(place: str, held: list[str], needed: frozenset[str] | None, va
     text would: the ``needed`` columns (None: all), the value read with the ``decimal`` mark, and the
     file's ``position`` as :data:`FILE_INDEX` unless None. Adds the labels to ``labels``."""
     chosen = [column for column in held if needed is None or column in needed]
-    for column in chosen:
+    file_column = [] if position is None else [f"{position} AS {FILE_INDEX}"]
+    items = [*_text_items(chosen, value, decimal, labels), *file_column]
+    return f"SELECT {', '.join(items)} FROM read_parquet({sql.text(place)})"
+
+
+def _text_items(names: list[str], value: str, decimal: str, labels: dict[str, str]) -> list[str]:
+    """The select items of the text columns ``names`` as a run reads them: each label as text (added to
+    ``labels``), and the value read with the ``decimal`` mark (NULL when ``names`` lacks it)."""
+    for column in names:
         if column != value:
             labels.setdefault(column, "text")
-    values = sql.value_columns(value, "text", decimal) if value in chosen else _no_values()
-    items = [*(sql.name(column) for column in chosen if column != value), values,
-             *([] if position is None else [f"{position} AS {FILE_INDEX}"])]
-    return f"SELECT {', '.join(items)} FROM read_parquet({sql.text(place)})"
+    values = sql.value_columns(value, "text", decimal) if value in names else _no_values()
+    return [*(sql.name(column) for column in names if column != value), values]
 
 
 def _no_values() -> str:

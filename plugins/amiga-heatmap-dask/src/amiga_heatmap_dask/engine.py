@@ -39,19 +39,20 @@ def compute(sources: Sources, run: Run) -> CellTable:
     form = dask_form(run.aggregator, run.aggregator_plugin)
     with connected(settings) as client:
         workers = len(client.scheduler_info().get("workers", {})) or settings.workers
+        checks = checks_wells(sources, run)
         with stage("read"):
-            summary = summary_rows(sources, run, settings.blocksize, partitions=2 * workers,
-                                   well_ids=checks_wells(sources, run))
+            summary = summary_rows(sources, run, settings.blocksize, partitions=2 * workers, well_ids=checks)
             log.info("dask: %d partitions on %d workers", summary.rows.npartitions, workers)
         rows = summary.rows
         if run.annotations:
             with stage("annotate"):
                 rows = annotated(rows, run)
         with stage("aggregate"):
-            return _cell_table(rows, summary, sources, run, form)
+            return _cell_table(rows, summary, sources, run, form, checks)
 
 
-def _cell_table(rows: DataFrame, summary: SummaryRows, sources: Sources, run: Run, form: str | None) -> CellTable:
+def _cell_table(rows: DataFrame, summary: SummaryRows, sources: Sources, run: Run, form: str | None,
+                check_wells: bool) -> CellTable:
     import dask
     import pandas as pd
 
@@ -73,13 +74,12 @@ def _cell_table(rows: DataFrame, summary: SummaryRows, sources: Sources, run: Ru
     lazy["kinds"] = marked[[FILE, KIND]].groupby([FILE, KIND], observed=True).size(split_out=1)
     if summary.cut_files:
         lazy["file_rows"] = summary.rows[FILE].value_counts(split_out=1)
-    checks = checks_wells(sources, run)
-    if checks:
+    if check_wells:
         lazy.update(lazy_well_counts(summary.rows, summary.file_columns))
     names = list(lazy)
     computed = dict(zip(names, dask.compute(*lazy.values())))
     _refuse_header_only(summary, computed.get("file_rows"), sources)
-    if checks:
+    if check_wells:
         refuse_duplicate_wells(summary.rows, computed, sources.files)
     if selection:
         apply_subset(computed["choices"], selection)  # the pandas engine's warnings and empty-selection error
